@@ -1,0 +1,5 @@
+import sys
+
+from hoso.cli import main
+
+sys.exit(main())

@@ -1,0 +1,41 @@
+"""The `hoso` command: one entry point, one sub-command module per package.
+
+Each module named in COMMAND_MODULES exposes ``register(subparsers)``, adding its sub-commands with
+``parser.set_defaults(handler=...)``. A handler receives the parsed arguments and returns the exit
+code. Modules import Django (and anything heavy) inside their handlers, so ``hoso --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "hoso.commands",
+    "hoso.reference.commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hoso",
+        description="hoso — cổng tiếp nhận hồ sơ điện tử BHXH (electronic-dossier gateway).",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
