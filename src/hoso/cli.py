@@ -35,6 +35,24 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if _is_missing_schema(exc):
+            print(
+                "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: hãy chạy `hoso init`.\n"
+                "The database is not initialised or not up to date: run `hoso init`.",
+                file=sys.stderr,
+            )
+            return 3
+        raise
+
+
+def _is_missing_schema(exc: Exception) -> bool:
+    """A query ran against a database that `hoso init` has not prepared (no such table / relation)."""
+    django_db = sys.modules.get("django.db.utils")
+    if django_db is None or not isinstance(exc, django_db.OperationalError | django_db.ProgrammingError):
+        return False
+    text = str(exc).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,108 @@
+"""The project's own commands: `hoso init`, `hoso demo`, `hoso serve`, `hoso manage`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    init = subparsers.add_parser(
+        "init", help="create or upgrade the database and load the reference data (safe to run again)"
+    )
+    init.set_defaults(handler=_init)
+
+    demo = subparsers.add_parser("demo", help="init, load the demo data, then serve the gateway")
+    demo.add_argument("--no-serve", action="store_true", help="prepare everything and exit")
+    _serve_options(demo)
+    demo.set_defaults(handler=_demo)
+
+    serve = subparsers.add_parser("serve", help="serve the gateway with a production server (gunicorn)")
+    _serve_options(serve)
+    serve.set_defaults(handler=_serve)
+
+    manage = subparsers.add_parser(
+        "manage", help="run a Django management command, e.g. `hoso manage createsuperuser`"
+    )
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=_manage)
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("HOSO_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+    )
+
+
+def initialise(verbose: bool = True) -> None:
+    from hoso import django_setup
+
+    django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from hoso.reference.loaders import load_reference_data
+
+    report = load_reference_data()
+    if verbose:
+        print(f"Dữ liệu: {settings.DATA_DIR}")
+        print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} — đã cập nhật.")
+        print(f"Dữ liệu tham chiếu: {report}")
+
+
+def _init(_args: argparse.Namespace) -> int:
+    initialise()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    initialise()
+    from hoso.reference.demo import DEMO_PASSWORD, DEMO_USERS, ROLES, load_demo_data
+
+    counts = load_demo_data()
+    print(
+        f"Dữ liệu mẫu: {counts['units']} đơn vị, {counts['communes']} UBND xã/phường, {counts['users']} tài khoản."
+    )
+    print(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+    for username, role, office, _dept in DEMO_USERS:
+        print(f"  {username:<18} {ROLES[role][0]} — {ROLES[role][1]} ({office})")
+    if args.no_serve:
+        return 0
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from hoso import django_setup
+
+    django_setup()
+    os.environ["HOSO_DATA_DIR"] = str(settings.DATA_DIR)
+    print(
+        f"Cổng hoso đang chạy tại http://{args.host}:{args.port}/  (quản trị: /admin/) — Ctrl+C để dừng.",
+        flush=True,
+    )
+    command = [
+        sys.executable, "-m", "gunicorn", "hoso.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(max(1, args.workers)),
+        "--access-logfile", "-",
+        "--graceful-timeout", "20",
+        "--timeout", "60",
+    ]  # fmt: skip
+    os.execv(sys.executable, command)  # noqa: S606 — replaces this process with the server
+    return 0  # pragma: no cover — execv does not return
+
+
+def _manage(args: argparse.Namespace) -> int:
+    from hoso import django_setup
+
+    django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["hoso manage", *args.arguments])
+    return 0

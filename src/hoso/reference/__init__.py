@@ -1,0 +1,1 @@
+"""Reference data: offices, departments, communes, units, I-VANs, forms, procedures, the calendar."""

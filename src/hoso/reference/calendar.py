@@ -1,0 +1,66 @@
+"""The stored working-day calendar as a :class:`hoso.workdays.WorkingCalendar`, with its seeding."""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import transaction
+
+from hoso.workdays import WorkingCalendar, seed_year
+from hoso.workdays.rules import SEED_FIRST_YEAR, SEED_LAST_YEAR
+
+_lock = threading.Lock()
+_cached: WorkingCalendar | None = None
+
+
+def working_calendar() -> WorkingCalendar:
+    """The calendar as stored now (cached per process; edits through the ORM clear the cache)."""
+    global _cached
+    with _lock:
+        if _cached is None:
+            from hoso.reference.models import CalendarEntry
+
+            days_off, working = [], []
+            for day, kind in CalendarEntry.objects.values_list("day", "kind"):
+                (working if kind == CalendarEntry.Kind.WORKING else days_off).append(day)
+            _cached = WorkingCalendar(days_off, working)
+        return _cached
+
+
+def forget_working_calendar() -> None:
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def seed_calendar(first_year: int = SEED_FIRST_YEAR, last_year: int = SEED_LAST_YEAR) -> int:
+    """Seed every year of the range not seeded before; returns how many entries were added.
+
+    A year is seeded once: what an administrator changed or deleted afterwards stays as they left it,
+    and a day they entered by hand is never overwritten.
+    """
+    from hoso.reference.models import CalendarEntry, CalendarYear
+
+    added = 0
+    with transaction.atomic():
+        done = set(CalendarYear.objects.values_list("year", flat=True))
+        for year in range(first_year, last_year + 1):
+            if year in done:
+                continue
+            existing = set(CalendarEntry.objects.filter(day__year=year).values_list("day", flat=True))
+            new = [
+                CalendarEntry(
+                    day=d.day,
+                    kind=d.kind.value,
+                    name_vi=d.name_vi,
+                    name_en=d.name_en,
+                    source=CalendarEntry.Source.SEED,
+                )
+                for d in seed_year(year)
+                if d.day not in existing
+            ]
+            CalendarEntry.objects.bulk_create(new)
+            CalendarYear.objects.create(year=year)
+            added += len(new)
+    forget_working_calendar()
+    return added

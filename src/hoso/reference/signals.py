@@ -1,0 +1,13 @@
+"""Keep the cached working calendar true when an administrator edits it."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from hoso.reference.calendar import forget_working_calendar
+from hoso.reference.models import CalendarEntry
+
+
+@receiver(post_save, sender=CalendarEntry)
+@receiver(post_delete, sender=CalendarEntry)
+def _calendar_changed(**_kwargs) -> None:
+    forget_working_calendar()

@@ -1,0 +1,31 @@
+"""Suite-wide fixtures: the reference data loaded once per database (the data directory: ../conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the shipped reference data, as `hoso init` leaves it."""
+    from hoso.reference.loaders import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Reference data, reloaded when a transactional test flushed it."""
+    from hoso.reference.loaders import load_reference_data
+    from hoso.reference.models import Office
+
+    if not Office.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    from hoso.reference.demo import load_demo_data
+
+    return load_demo_data()
