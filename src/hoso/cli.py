@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
     "hoso.reference.commands",
+    "hoso.barcode.commands",
 )
 
 

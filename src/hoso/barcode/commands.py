@@ -1,0 +1,174 @@
+"""`hoso barcode read FILE...` and `hoso barcode print ENVELOPE.xml -o OUT.pdf`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    barcode = subparsers.add_parser(
+        "barcode", help="mã vạch PDF417: in hồ sơ, đọc ảnh quét (barcoded dossiers)"
+    )
+    sub = barcode.add_subparsers(dest="barcode_command", metavar="ACTION", required=True)
+
+    read = sub.add_parser(
+        "read",
+        help="đọc hồ sơ từ ảnh PNG/JPEG/TIFF, PDF hoặc tệp dòng máy quét (read a dossier from scans)",
+        description="Exit 0: every dossier found is complete and verified; 1: incomplete, corrupt or nothing read.",
+    )
+    read.add_argument("files", nargs="+", metavar="FILE")
+    read.add_argument(
+        "-o", "--output", metavar="ENVELOPE.xml", help="write the envelope here (default: stdout)"
+    )
+    read.add_argument("--json", action="store_true", help="print the full report as JSON on stdout")
+    read.add_argument("--lang", default="vi", choices=("vi", "en"), help="language of the messages")
+    read.add_argument(
+        "--max-size",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="refuse envelopes larger than this when inflated",
+    )
+    read.set_defaults(handler=_read)
+
+    print_ = sub.add_parser(
+        "print", help="in hồ sơ ra PDF A4 có mã vạch (print an envelope as barcoded A4 PDF)"
+    )
+    print_.add_argument("envelope", metavar="ENVELOPE.xml")
+    print_.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    print_.add_argument(
+        "--max-slice", type=int, default=None, metavar="BYTES", help="payload bytes per symbol"
+    )
+    print_.set_defaults(handler=_print)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _read(args: argparse.Namespace) -> int:
+    from hoso.barcode.chunks import DEFAULT_INFLATE_CAP
+    from hoso.barcode.errors import BarcodeError
+    from hoso.barcode.reader import read_sources
+
+    en = args.lang == "en"
+    sources = []
+    for name in args.files:
+        try:
+            sources.append((name, Path(name).read_bytes()))
+        except OSError as exc:
+            _say(f"Cannot open {name}: {exc.strerror}" if en else f"Không mở được tệp {name}: {exc.strerror}")
+            return 1
+    result = read_sources(sources, args.max_size or DEFAULT_INFLATE_CAP)
+    lang = "en" if en else "vi"
+
+    for page in result.pages:
+        where = page.source if page.page == 0 else f"{page.source} p.{page.page}"
+        if page.diagnosis is not None:
+            _say(f"{where}: {page.diagnosis.message(lang)}")
+        else:
+            _say(f"{where}: {page.symbols} {'barcode(s)' if en else 'mã vạch'}")
+    for rejected in result.rejected:
+        _say(f"{rejected.source}: {rejected.error.message(lang)}")
+    problems: list[BarcodeError] = result.problems()
+    for problem in problems:
+        _say(problem.message(lang))
+
+    outputs: list[tuple[str, bytes]] = []
+    verified = result.verified
+    if args.output and verified:
+        target = Path(args.output)
+        if len(verified) == 1:
+            outputs.append((str(target), verified[0].envelope))
+        else:
+            for dossier in verified:
+                outputs.append(
+                    (str(target.with_name(f"{target.stem}-{dossier.h}{target.suffix}")), dossier.envelope)
+                )
+    for path, content in outputs:
+        Path(path).write_bytes(content)
+    for dossier in verified:
+        path = next((p for p, c in outputs if c is dossier.envelope), None)
+        done = (
+            f"Dossier {dossier.h}: complete, {dossier.n}/{dossier.n} barcodes, verified"
+            if en
+            else (f"Hồ sơ {dossier.h}: đủ {dossier.n}/{dossier.n} mã vạch, đã kiểm tra SHA-256")
+        )
+        _say(done + (f" → {path}" if path else ""))
+
+    if args.json:
+        report = result.as_dict()
+        if not args.output:
+            for entry, status in zip(report["dossiers"], result.dossiers, strict=True):  # type: ignore[arg-type]
+                if status.dossier is not None:
+                    entry["envelope"] = status.dossier.envelope.decode("utf-8")
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif not args.output and verified:
+        if len(verified) > 1:
+            _say(
+                "Several dossiers: use -o to write each to its own file."
+                if en
+                else "Có nhiều hồ sơ: dùng -o để ghi mỗi hồ sơ ra một tệp."
+            )
+            return 1
+        sys.stdout.buffer.write(verified[0].envelope)
+        sys.stdout.flush()
+    return 0 if result.complete else 1
+
+
+def _heading(envelope: bytes) -> list[str]:
+    """Unit, procedure and period of the envelope for the page heading, when the dossier parser reads it."""
+    try:
+        from hoso.dossier import parse_envelope
+        from hoso.errors import CodedError
+
+        try:
+            hoso = parse_envelope(envelope)
+        except (CodedError, ValueError):
+            return []
+    except ImportError:  # pragma: no cover - the dossier package is part of the project
+        return []
+    lines = []
+    unit = hoso.unit
+    if unit.ten_doi_tuong or unit.ma_so_bhxh:
+        lines.append(f"Đơn vị / xã: {unit.ten_doi_tuong} — mã {unit.ma_so_bhxh}".strip())
+    info = hoso.info
+    if info.ma_thu_tuc or info.ten_thu_tuc:
+        lines.append(f"Thủ tục: {info.ma_thu_tuc} {info.ten_thu_tuc}".strip())
+    if info.ky_ke_khai or info.ngay_lap:
+        lines.append(f"Kỳ kê khai: {info.ky_ke_khai} · Ngày lập: {info.ngay_lap}")
+    forms = [f.ma_to_khai for f in info.files if f.ma_to_khai]
+    if forms:
+        lines.append("Tờ khai: " + ", ".join(forms))
+    return lines
+
+
+def _print(args: argparse.Namespace) -> int:
+    from hoso.barcode.chunks import DEFAULT_MAX_SLICE
+    from hoso.barcode.errors import BarcodeError
+    from hoso.barcode.printing import PrintSettings, print_envelope
+
+    try:
+        envelope = Path(args.envelope).read_bytes()
+    except OSError as exc:
+        _say(f"Không mở được tệp {args.envelope}: {exc.strerror}")
+        return 1
+    try:
+        text = envelope.decode("utf-8").lstrip("\ufeff \t\r\n")
+    except UnicodeDecodeError:
+        text = ""
+    if not text.startswith("<"):
+        _say("Tệp hồ sơ phải là XML mã hóa UTF-8. / The envelope must be UTF-8 XML.")
+        return 1
+    settings = PrintSettings(max_slice=args.max_slice or DEFAULT_MAX_SLICE)
+    try:
+        pdf = print_envelope(envelope, _heading(envelope), settings)
+    except BarcodeError as exc:
+        _say(exc.message_vi)
+        return 1
+    Path(args.output).write_bytes(pdf)
+    _say(f"Đã ghi {args.output}")
+    return 0

@@ -1,0 +1,171 @@
+"""The printable A4 PDF of a dossier's PDF417 symbols (fpdf2, DejaVu Sans embedded).
+
+Symbols are drawn as vector rectangles, so they stay sharp at any printer or scanner resolution.
+Each is labelled "Mã vạch i/n"; as many symbols as fit go on a page; the last page has the boxes for
+the signature and the stamp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from hoso.barcode.chunks import DEFAULT_MAX_SLICE, make_chunks, parse_chunk
+from hoso.barcode.symbols import DEFAULT_COLUMNS, DEFAULT_EC_LEVEL, SymbolMatrix, make_symbol
+
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 15.0
+FONT = "DejaVuSans"
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    module_mm: float = 0.42  # X dimension: 2.5 px at 150 dpi, 3.3 px at 200 dpi, 5 px at 300 dpi
+    row_modules: int = 3  # PDF417 row height in modules (3 is the standard's minimum)
+    quiet_modules: int = 4
+    ec_level: int = DEFAULT_EC_LEVEL
+    columns: int = DEFAULT_COLUMNS
+    max_slice: int = DEFAULT_MAX_SLICE
+    signature_boxes: bool = True
+
+
+def font_path(bold: bool = False) -> str:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return str(resources.files("hoso.assets.fonts") / name)
+
+
+def _new_pdf():  # noqa: ANN202
+    from fpdf import FPDF
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_font(FONT, "", 8)
+            self.set_xy(MARGIN, PAGE_H - MARGIN + 4)
+            self.cell(PAGE_W - 2 * MARGIN, 4, f"Trang {self.page_no()}/{{nb}}", align="C")
+
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font(FONT, "", font_path())
+    pdf.add_font(FONT, "B", font_path(bold=True))
+    pdf.set_creator("hoso")
+    return pdf
+
+
+def _draw_symbol(pdf, matrix: SymbolMatrix, x: float, y: float, settings: PrintSettings) -> None:  # noqa: ANN001
+    module = settings.module_mm
+    row_h = module * settings.row_modules
+    x0 = x + settings.quiet_modules * module
+    y0 = y + settings.quiet_modules * module
+    pdf.set_fill_color(0, 0, 0)
+    for r, runs in enumerate(matrix.rows):
+        top = y0 + r * row_h
+        # A hair of vertical overlap so that anti-aliasing leaves no white seams between rows.
+        height = row_h + (0.02 if r + 1 < len(matrix.rows) else 0.0)
+        for start, length in runs:
+            pdf.rect(x0 + start * module, top, length * module, height, style="F")
+
+
+def symbol_size(matrix: SymbolMatrix, settings: PrintSettings) -> tuple[float, float]:
+    q = 2 * settings.quiet_modules
+    return (
+        (matrix.width + q) * settings.module_mm,
+        (len(matrix.rows) * settings.row_modules + q) * settings.module_mm,
+    )
+
+
+def build_pdf(
+    chunks: Sequence[str],
+    heading: Sequence[str] = (),
+    settings: PrintSettings | None = None,
+) -> bytes:
+    """An A4 PDF carrying ``chunks`` (HOSO1 texts) as labelled PDF417 symbols.
+
+    ``heading`` lines (Vietnamese) are printed at the top of the first page, e.g. the unit, the
+    procedure and the period.
+    """
+    settings = settings or PrintSettings()
+    parsed = [parse_chunk(text) for text in chunks]
+    matrices = [make_symbol(text, settings.ec_level, settings.columns) for text in chunks]
+    pdf = _new_pdf()
+    label_h = 6.0
+    gap = 5.0
+    footer_y = PAGE_H - MARGIN + 4
+    signature_h = 42.0
+
+    def start_page(first: bool) -> float:
+        pdf.add_page()
+        pdf.set_font(FONT, "B", 13)
+        pdf.set_xy(MARGIN, MARGIN)
+        pdf.cell(PAGE_W - 2 * MARGIN, 7, "HỒ SƠ BẢO HIỂM XÃ HỘI — BẢN IN MÃ VẠCH", align="C")
+        y = MARGIN + 8
+        pdf.set_font(FONT, "", 9)
+        if parsed:
+            pdf.set_xy(MARGIN, y)
+            pdf.cell(
+                PAGE_W - 2 * MARGIN,
+                5,
+                f"Mã kiểm tra hồ sơ: {parsed[0].h} · Tổng số mã vạch: {parsed[0].n}",
+                align="C",
+            )
+            y += 6
+        if first:
+            pdf.set_font(FONT, "", 10)
+            for line in heading:
+                pdf.set_xy(MARGIN, y)
+                pdf.multi_cell(PAGE_W - 2 * MARGIN, 5, line)
+                y = pdf.get_y()
+            pdf.set_font(FONT, "", 8)
+            pdf.set_xy(MARGIN, y + 1)
+            pdf.multi_cell(
+                PAGE_W - 2 * MARGIN,
+                4,
+                "Nộp bản in này tại bộ phận một cửa. Không gấp, không ghi đè lên mã vạch; "
+                "in bằng máy in laser, mực đen, khổ A4, tỉ lệ 100%.",
+            )
+            y = pdf.get_y()
+        return y + 3
+
+    y = start_page(True)
+    for chunk, matrix in zip(parsed, matrices, strict=True):
+        width, height = symbol_size(matrix, settings)
+        if y + label_h + height > footer_y - 6:
+            y = start_page(False)
+        pdf.set_font(FONT, "B", 10)
+        pdf.set_xy(MARGIN, y)
+        pdf.cell(PAGE_W - 2 * MARGIN, label_h, f"Mã vạch {chunk.i}/{chunk.n}", align="C")
+        _draw_symbol(pdf, matrix, (PAGE_W - width) / 2, y + label_h, settings)
+        y += label_h + height + gap
+    if settings.signature_boxes:
+        if y + signature_h > footer_y - 6:
+            y = start_page(False)
+        _signature_boxes(pdf, y + 2, signature_h)
+    return bytes(pdf.output())
+
+
+def _signature_boxes(pdf, y: float, height: float) -> None:  # noqa: ANN001
+    width = (PAGE_W - 2 * MARGIN - 10) / 2
+    titles = (
+        ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+        ("THỦ TRƯỞNG ĐƠN VỊ / CHỦ TỊCH UBND XÃ", "(Ký, ghi rõ họ tên, đóng dấu)"),
+    )
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.3)
+    for k, (title, hint) in enumerate(titles):
+        x = MARGIN + k * (width + 10)
+        pdf.rect(x, y, width, height)
+        pdf.set_xy(x, y + 2)
+        pdf.set_font(FONT, "B", 9)
+        pdf.cell(width, 5, title, align="C")
+        pdf.set_xy(x, y + 7)
+        pdf.set_font(FONT, "", 8)
+        pdf.cell(width, 4, hint, align="C")
+
+
+def print_envelope(
+    envelope: bytes, heading: Sequence[str] = (), settings: PrintSettings | None = None
+) -> bytes:
+    """The printable PDF of an unsigned envelope (UTF-8 XML bytes)."""
+    settings = settings or PrintSettings()
+    return build_pdf(make_chunks(envelope, settings.max_slice), heading, settings)
