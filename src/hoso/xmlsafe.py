@@ -1,0 +1,153 @@
+"""One hardened XML parser for every package that reads XML from outside.
+
+Pure: no Django. The parser never touches the network, never loads or keeps a DTD, never expands an
+entity, refuses any document that declares a DOCTYPE or an ENTITY, refuses encodings other than UTF-8
+(a declared ``UTF-16``, ``UTF-7``, ``ISO-8859-1``... could make a verifier and a reader see different
+text), and enforces configurable limits on size and nesting depth. Every refusal is an
+:class:`XmlError`, a :class:`hoso.errors.CodedError` with a stable code.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from lxml import etree
+
+from hoso.errors import CodedError
+
+__all__ = ["XmlError", "XmlLimits", "DEFAULT_LIMITS", "parse", "serialize"]
+
+# libxml2 refuses a single text node above 10,000,000 bytes unless "huge tree" is on. Dossiers carry
+# base64 attachments, so above that size we switch huge_tree on; our own limits still hold.
+_LIBXML_TEXT_LIMIT = 10_000_000
+
+
+@dataclass(frozen=True)
+class XmlLimits:
+    """Limits applied before and after parsing. All configurable."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = XmlLimits()
+
+
+class XmlError(CodedError):
+    """The input is not XML this gateway accepts."""
+
+
+_XML_DECL = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*([\"'])([A-Za-z0-9._\-]+)\1", re.S)
+_UTF8_NAMES = {b"utf-8", b"utf8"}
+
+
+def _check_encoding(data: bytes) -> bytes:
+    """Return the document without a UTF-8 BOM; refuse anything that is not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or (
+        len(data) >= 2 and (data[0] == 0 or data[1] == 0)
+    ):
+        raise XmlError(
+            "XML_ENCODING",
+            "Tệp XML không dùng mã hoá UTF-8 (phát hiện UTF-16/UTF-32).",
+            "The XML file is not UTF-8 (UTF-16/UTF-32 detected).",
+        )
+    head = data[:256].lstrip()
+    if head.startswith(b"<?xml"):
+        match = _XML_DECL.match(head)
+        if match and match.group(2).lower() not in _UTF8_NAMES:
+            name = match.group(2).decode("ascii", "replace")
+            raise XmlError(
+                "XML_ENCODING",
+                f"Tệp XML khai báo mã hoá {name}; chỉ chấp nhận UTF-8.",
+                f"The XML file declares the encoding {name}; only UTF-8 is accepted.",
+                encoding=name,
+            )
+    return data
+
+
+_local = threading.local()
+
+
+def _parser(huge: bool) -> etree.XMLParser:
+    key = "huge" if huge else "normal"
+    parser = getattr(_local, key, None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            attribute_defaults=False,
+            huge_tree=huge,
+            remove_blank_text=False,
+            remove_comments=False,
+            remove_pis=False,
+            strip_cdata=True,
+            collect_ids=False,
+        )
+        setattr(_local, key, parser)
+    return parser
+
+
+def parse(data: bytes, *, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
+    """Parse untrusted XML bytes and return the root element.
+
+    Raises :class:`XmlError` with one of the codes ``XML_EMPTY``, ``XML_TOO_LARGE``, ``XML_ENCODING``,
+    ``XML_DTD_FORBIDDEN``, ``XML_MALFORMED``, ``XML_TOO_DEEP``.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError("parse() takes bytes")
+    data = bytes(data)
+    if len(data) > limits.max_bytes:
+        raise XmlError(
+            "XML_TOO_LARGE",
+            f"Tệp XML quá lớn ({len(data)} byte, tối đa {limits.max_bytes} byte).",
+            f"The XML file is too large ({len(data)} bytes, at most {limits.max_bytes}).",
+            size=len(data),
+            limit=limits.max_bytes,
+        )
+    if not data.strip():
+        raise XmlError("XML_EMPTY", "Tệp XML rỗng.", "The XML file is empty.")
+    data = _check_encoding(data)
+    # Refuse DTDs and entity declarations before libxml2 sees them (no internal subset processing).
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<!doctype" in data:
+        raise XmlError(
+            "XML_DTD_FORBIDDEN",
+            "Tệp XML chứa DOCTYPE/ENTITY; không được phép (chống tấn công thực thể ngoài).",
+            "The XML file contains a DOCTYPE/ENTITY declaration, which is forbidden (XXE defence).",
+        )
+    try:
+        root = etree.fromstring(data, parser=_parser(len(data) > _LIBXML_TEXT_LIMIT))
+    except etree.XMLSyntaxError as exc:
+        raise XmlError(
+            "XML_MALFORMED",
+            f"Tệp XML không đúng cú pháp: {exc}",
+            f"The XML file is not well-formed: {exc}",
+        ) from None
+    if root is None:  # pragma: no cover - lxml raises first
+        raise XmlError("XML_EMPTY", "Tệp XML rỗng.", "The XML file is empty.")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise XmlError(
+            "XML_DTD_FORBIDDEN",
+            "Tệp XML chứa DOCTYPE; không được phép.",
+            "The XML file contains a DOCTYPE, which is forbidden.",
+        )
+    # Depth: libxml2 evaluates this in C; count(ancestor::*) is the depth below the root.
+    if root.xpath("boolean(//*[count(ancestor::*) >= $d])", d=limits.max_depth):
+        raise XmlError(
+            "XML_TOO_DEEP",
+            f"Tệp XML lồng quá sâu (tối đa {limits.max_depth} cấp).",
+            f"The XML file is nested too deeply (at most {limits.max_depth} levels).",
+            limit=limits.max_depth,
+        )
+    return root
+
+
+def serialize(element: etree._Element) -> bytes:
+    """Serialize an element as UTF-8 XML with a declaration."""
+    return etree.tostring(element, encoding="utf-8", xml_declaration=True)
