@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
     "hoso.reference.commands",
     "hoso.barcode.commands",
+    "hoso.policy.commands",
 )
 
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PoliciesConfig(AppConfig):
+    name = "hoso.policies"
+    label = "policies"
+    verbose_name = _("Channel policies")
+    default_auto_field = "django.db.models.BigAutoField"
