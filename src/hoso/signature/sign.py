@@ -207,7 +207,7 @@ def sign_xml(
     hash_name: str = "sha256",
     exclusive: bool = False,
     include_key_value: bool = True,
-    include_chain: bool = False,
+    include_chain: bool = True,
 ) -> bytes:
     """Sign a form (at ``Cky``) or an envelope ``Hoso`` (at ``CKy_Dvi``); return the signed bytes.
 
@@ -273,7 +273,9 @@ def sign_xml(
             )
     x509_data = etree.SubElement(key_info, _ds("X509Data"))
     etree.SubElement(x509_data, _ds("X509SubjectName")).text = signer.certificate.subject.rfc4514_string()
-    for cert in [signer.certificate, *(signer.chain if include_chain else [])]:
+    # The signer's certificate, then its intermediates (never a self-signed root: that is a trust anchor).
+    chain = [c for c in signer.chain if c.subject != c.issuer] if include_chain else []
+    for cert in [signer.certificate, *chain]:
         etree.SubElement(x509_data, _ds("X509Certificate")).text = _b64(cert.public_bytes(Encoding.DER))
 
     # SignedInfo canonicalized in place (inclusive C14N takes the in-scope namespaces of its ancestors).
