@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "hoso.reference",
+    "hoso.workflow",
+    "hoso.intake",
     "hoso.desk",
+    "hoso.policies",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +98,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
+            # Tests use a file too (not shared-cache memory), so that concurrency behaves as in production.
+            "TEST": {"NAME": DATA_DIR / "test-hoso.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -124,6 +129,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "admin:login"
+
+# --- Reception ------------------------------------------------------------------------------------
+HOSO_MAX_UPLOAD_BYTES = int(os.environ.get("HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = HOSO_MAX_UPLOAD_BYTES + 1024 * 1024
+HOSO_OFFICE_HOURS_END = os.environ.get("HOSO_OFFICE_HOURS_END", "17:00")  # later: counts from the next working day
+HOSO_BLOB_STORE = os.environ.get("HOSO_BLOB_STORE") or DATA_DIR / "blobs"
+HOSO_GATEWAY_KEY = os.environ.get("HOSO_GATEWAY_KEY")  # PEM of a CA-issued key; default: DATA_DIR/gateway
+HOSO_GATEWAY_CERT = os.environ.get("HOSO_GATEWAY_CERT")
+HOSO_TRUST_ANCHORS = os.environ.get("HOSO_TRUST_ANCHORS")  # folder of CA certificates; default DATA_DIR/trust/anchors
+HOSO_CRL_DIR = os.environ.get("HOSO_CRL_DIR")  # folder of CRLs; default DATA_DIR/trust/crls
 
 # --- Security headers when not in debug -----------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -72,3 +72,20 @@ class CalendarYearAdmin(admin.ModelAdmin):
 class OfficerAdmin(admin.ModelAdmin):
     list_display = ("user", "office", "department")
     list_filter = ("office", "department")
+
+
+@admin.register(models.CertificateRegistration)
+class CertificateRegistrationAdmin(admin.ModelAdmin):
+    list_display = (
+        "unit",
+        "commune",
+        "ivan",
+        "serial",
+        "tax_code",
+        "registered_from",
+        "registered_until",
+        "not_after",
+    )
+    list_filter = ("ivan", "source")
+    search_fields = ("unit__code", "commune__gso_code", "serial", "tax_code", "fingerprint_sha256")
+    exclude = ("certificate_der",)

@@ -295,3 +295,63 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.office_id})"
+
+
+class CertificateRegistration(models.Model):
+    """A submitter's registration for electronic transactions (form 04/ĐK-IVAN): which certificate a
+    unit (or a commune People's Committee) signs with, carried by which I-VAN, from when."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    ivan = models.ForeignKey(
+        IvanProvider,
+        verbose_name=_("I-VAN"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    serial = models.CharField(_("certificate serial"), max_length=80)
+    issuer = models.CharField(_("certificate issuer"), max_length=400)
+    subject = models.CharField(_("certificate subject"), max_length=400, blank=True)
+    tax_code = models.CharField(_("tax code in the certificate"), max_length=14, blank=True)
+    fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, db_index=True)
+    not_before = models.DateTimeField(_("certificate valid from"))
+    not_after = models.DateTimeField(_("certificate valid to"))
+    registered_from = models.DateTimeField(_("registered from"))
+    registered_until = models.DateTimeField(_("registered until"), null=True, blank=True)
+    certificate_der = models.BinaryField(_("certificate (DER)"), blank=True, default=b"")
+    source = models.CharField(_("source"), max_length=20, default="admin")
+
+    class Meta:
+        ordering = ["-registered_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) | models.Q(commune__isnull=False),
+                name="registration_has_submitter",
+            ),
+        ]
+        verbose_name = _("certificate registration")
+        verbose_name_plural = _("certificate registrations")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id or self.commune_id} ← {self.serial}"
+
+    def active_on(self, moment) -> bool:
+        return self.registered_from <= moment and (
+            self.registered_until is None or moment < self.registered_until
+        )

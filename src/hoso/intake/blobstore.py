@@ -1,0 +1,89 @@
+"""Content-addressed storage of everything received, durable before anything is acknowledged.
+
+Every byte string is stored once under its SHA-256. A blob is written to a temporary file in its final
+directory, flushed and fsync'd, renamed into place, and the directory is fsync'd, so that after
+``put`` returns the blob survives a crash or power loss. The backend is chosen by the setting
+``HOSO_BLOB_STORE`` (default: the folder ``blobs`` in the data directory); see docs/operations.md for
+S3-compatible storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from hoso.errors import CodedError
+
+
+class BlobStoreError(CodedError):
+    pass
+
+
+class FileBlobStore:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise BlobStoreError("BLOB_BAD_KEY", "Khoá lưu trữ không hợp lệ.", "Invalid blob key.")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if target.exists() and target.stat().st_size == len(data):
+            return digest
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            _fsync_dir(target.parent)
+            _fsync_dir(target.parent.parent)
+        except OSError as exc:
+            raise BlobStoreError(
+                "BLOB_WRITE_FAILED",
+                "Không lưu được dữ liệu nhận được (lỗi lưu trữ); hồ sơ chưa được tiếp nhận, vui lòng gửi lại sau.",
+                "The received data could not be stored (storage error); nothing was acknowledged, send again later.",
+                errno=exc.errno,
+            ) from exc
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self.path(sha256).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobStoreError("BLOB_NOT_FOUND", "Không tìm thấy dữ liệu.", "Blob not found.") from exc
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_store: FileBlobStore | None = None
+
+
+def blob_store() -> FileBlobStore:
+    global _store
+    from django.conf import settings
+
+    root = Path(getattr(settings, "HOSO_BLOB_STORE", settings.DATA_DIR / "blobs"))
+    if _store is None or _store.root != root:
+        _store = FileBlobStore(root)
+    return _store

@@ -1,0 +1,135 @@
+"""The gateway's own signing identity and the trust it places in certificate authorities.
+
+`hoso init` creates a key and a self-signed certificate in ``DATA_DIR/gateway`` when none is
+configured; ``HOSO_GATEWAY_KEY`` / ``HOSO_GATEWAY_CERT`` (PEM files) point to a CA-issued pair instead.
+Trust anchors are the CA certificates in ``HOSO_TRUST_ANCHORS`` (default ``DATA_DIR/trust/anchors``)
+and CRLs the files in ``HOSO_CRL_DIR`` (default ``DATA_DIR/trust/crls``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+
+from hoso.signature import TrustStore
+from hoso.signature.sign import Pkcs12Signer
+
+_lock = threading.Lock()
+_signer: Pkcs12Signer | None = None
+_trust: tuple[tuple, TrustStore] | None = None
+
+
+def _gateway_dir() -> Path:
+    return settings.DATA_DIR / "gateway"
+
+
+def key_path() -> Path:
+    return Path(getattr(settings, "HOSO_GATEWAY_KEY", None) or _gateway_dir() / "gateway.key.pem")
+
+
+def cert_path() -> Path:
+    return Path(getattr(settings, "HOSO_GATEWAY_CERT", None) or _gateway_dir() / "gateway.cert.pem")
+
+
+def ensure_gateway_identity() -> bool:
+    """Create the gateway's key (mode 0600) and a self-signed certificate when none exist; True if made."""
+    if key_path().exists() and cert_path().exists():
+        return False
+    _gateway_dir().mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Hà Nội"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bảo hiểm xã hội thành phố Hà Nội"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "BHXH Hà Nội - Cổng hồ sơ điện tử hoso"),
+        ]
+    )
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        # Valid from 2014 so that receipts of the demo history (2015–2016 receptions) verify at their
+        # own reception time; a production office configures a CA-issued certificate instead.
+        .not_valid_before(datetime(2014, 1, 1, tzinfo=UTC))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )  # digitalSignature + nonRepudiation
+        .sign(key, hashes.SHA256())
+    )
+    fd = os.open(key_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    cert_path().write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    forget()
+    return True
+
+
+def gateway_certificate_pem() -> bytes:
+    return cert_path().read_bytes()
+
+
+def gateway_signer() -> Pkcs12Signer:
+    global _signer
+    with _lock:
+        if _signer is None:
+            key = serialization.load_pem_private_key(key_path().read_bytes(), password=None)
+            cert = x509.load_pem_x509_certificate(cert_path().read_bytes())
+            _signer = Pkcs12Signer(key, cert)
+        return _signer
+
+
+def anchors_dir() -> Path:
+    return Path(getattr(settings, "HOSO_TRUST_ANCHORS", None) or settings.DATA_DIR / "trust" / "anchors")
+
+
+def crl_dir() -> Path:
+    return Path(getattr(settings, "HOSO_CRL_DIR", None) or settings.DATA_DIR / "trust" / "crls")
+
+
+def _state() -> tuple:
+    """What the trust store was built from: file names, sizes and times (a change rebuilds it)."""
+    files = []
+    for folder in (anchors_dir(), crl_dir()):
+        if folder.is_dir():
+            files.extend(
+                (str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                for p in sorted(folder.iterdir())
+                if p.is_file()
+            )
+    return tuple(files)
+
+
+def trust_store() -> TrustStore:
+    """The trust store of the configured anchors and CRLs, rebuilt when those files change."""
+    global _trust
+    state = _state()
+    with _lock:
+        if _trust is None or _trust[0] != state:
+            anchors = [p for p in [anchors_dir()] if p.is_dir()]
+            crls = [p for p in [crl_dir()] if p.is_dir()]
+            _trust = (state, TrustStore.from_paths(anchors, crls=crls))
+        return _trust[1]
+
+
+def forget() -> None:
+    global _signer, _trust
+    with _lock:
+        _signer, _trust = None, None

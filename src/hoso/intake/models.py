@@ -1,0 +1,80 @@
+"""Everything received, accepted or refused, with the receipt that answered it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoso.workflow.models import Channel
+
+
+class Submission(models.Model):
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    public_id = models.UUIDField(_("submission id"), default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    sha256 = models.CharField(_("SHA-256 of the bytes received"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(max_length=100, blank=True)
+    ivan = models.ForeignKey(
+        "reference.IvanProvider", verbose_name=_("I-VAN"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("receiving officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 — NULL: no key (unique)
+    # Set for final outcomes only, so that a repeat gets the first receipt while a submission refused
+    # for a passing reason (revocation status unknown) can be sent again.
+    repeat_key = models.CharField(max_length=300, null=True, blank=True, unique=True)  # noqa: DJ001
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    transient = models.BooleanField(_("refused for a passing reason"), default=False)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    unit = models.ForeignKey(
+        "reference.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    commune = models.ForeignKey(
+        "reference.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    office = models.ForeignKey("reference.Office", null=True, blank=True, on_delete=models.PROTECT)
+    procedure = models.ForeignKey("reference.Procedure", null=True, blank=True, on_delete=models.PROTECT)
+    procedure_code = models.CharField(_("declared procedure code"), max_length=20, blank=True)
+    period = models.CharField(_("declared period"), max_length=7, blank=True)
+    signature = models.JSONField(_("signature report"), default=dict, blank=True)
+    policy = models.JSONField(_("policy decision"), default=dict, blank=True)
+    facts = models.JSONField(_("decoded content"), default=dict, blank=True)
+    dossier = models.OneToOneField(
+        "workflow.Dossier", null=True, blank=True, on_delete=models.PROTECT, related_name="submission"
+    )
+    receipt_xml = models.BinaryField(_("signed receipt"))
+    receipt_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ivan", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="submission_idempotency_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ivan", "received_at"], name="submission_ivan_idx"),
+            models.Index(fields=["unit", "received_at"], name="submission_unit_idx"),
+            models.Index(fields=["office", "channel", "received_at"], name="submission_office_idx"),
+        ]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.outcome}"

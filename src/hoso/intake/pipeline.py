@@ -1,0 +1,495 @@
+"""The one reception pipeline, for every channel (I-VAN upload, desk scan, desk typing).
+
+    bytes → kept (content-addressed, fsync'd) → parse → verify signatures (electronic) → identify the
+    submitter, certificate and office → channel policy → form checks → one transaction: number, due
+    date, dossier, first event, decision record, signed receipt → receipt back.
+
+A refusal is a result too: a stored submission with coded reasons and a signed refusal receipt, no
+dossier number. A repeat (same I-VAN and bytes, or same idempotency key; at the desk the same decoded
+dossier) gets back its first receipt, never a second dossier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from lxml import etree
+
+from hoso import xmlsafe
+from hoso.dossier import Hoso, check_envelope, is_envelope, parse_envelope
+from hoso.errors import CodedError
+from hoso.intake import checks
+from hoso.intake.blobstore import blob_store
+from hoso.intake.gateway import trust_store
+from hoso.intake.models import Submission
+from hoso.intake.receipts import Reason, ReceiptContent, build_receipt
+from hoso.policies.services import decide, facts_for, record_decision
+from hoso.reference.catalogue import procedure_on
+from hoso.reference.models import Commune, IvanProvider, Unit
+from hoso.reference.registrations import has_registered_certificate, registration_for
+from hoso.signature import Indication, SubIndication, verify
+from hoso.workflow.models import Channel
+from hoso.workflow.services import open_dossier
+
+LEGAL_BASIS_E_TRANSACTIONS = (
+    "Quyết định 08/2015/QĐ-TTg ngày 24/3/2015 về giao dịch điện tử trong lĩnh vực BHXH, BHYT, BHTN"
+)
+SUBMITTER_KIND_COMMUNE = "2"  # LoaiDoiTuong: 1 = employer unit, 2 = commune People's Committee
+
+
+class IntakeError(CodedError):
+    """Input that is not a submission at all (too large, not XML): nothing is acknowledged."""
+
+
+@dataclass
+class Reception:
+    outcome: str  # "accepted" | "refused" | "repeat"
+    submission: Submission
+
+    @property
+    def receipt_xml(self) -> bytes:
+        return bytes(self.submission.receipt_xml)
+
+    @property
+    def accepted(self) -> bool:
+        return self.submission.outcome == Submission.Outcome.ACCEPTED
+
+
+class Refusal(Exception):
+    def __init__(self, *reasons: Reason, transient: bool = False) -> None:
+        super().__init__(reasons[0].code)
+        self.reasons = list(reasons)
+        self.transient = transient
+
+
+@dataclass
+class _State:
+    """What the pipeline has learnt so far about one submission."""
+
+    raw: bytes
+    channel: str
+    received_at: datetime
+    sha256: str
+    ivan: IvanProvider | None
+    officer: object = None
+    hoso: Hoso | None = None
+    signed_root: etree._Element | None = None
+    signature: dict = field(default_factory=dict)
+    signer_fingerprint: str = ""
+    signer_tax_code: str | None = None
+    unit: Unit | None = None
+    commune: Commune | None = None
+    procedure: object = None
+    facts: object = None
+    decision: object = None
+    warnings: list[dict] = field(default_factory=list)
+    content: dict = field(default_factory=dict)
+
+    @property
+    def office(self):
+        if self.unit is not None:
+            return self.unit.office
+        return self.commune.office if self.commune is not None else None
+
+    @property
+    def local_day(self) -> date:
+        return timezone.localtime(self.received_at).date()
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+
+def receive(
+    raw: bytes,
+    *,
+    channel: str = Channel.ELECTRONIC,
+    ivan_code: str | None = None,
+    idempotency_key: str | None = None,
+    officer=None,
+    content_type: str = "application/xml",
+    received_at: datetime | None = None,
+) -> Reception:
+    received_at = received_at or timezone.now()
+    if len(raw) > max_upload_bytes():
+        raise IntakeError(
+            "INTAKE_TOO_LARGE",
+            f"Hồ sơ vượt quá dung lượng tối đa {max_upload_bytes() // (1024 * 1024)} MB.",
+            f"The dossier exceeds the maximum size of {max_upload_bytes() // (1024 * 1024)} MB.",
+        )
+    sha256 = blob_store().put(raw)  # evidence first: durable before anything else happens
+    ivan = IvanProvider.objects.filter(code=ivan_code).first() if ivan_code else None
+    if ivan_code and ivan is None:
+        raise IntakeError(
+            "INTAKE_IVAN_UNKNOWN", f"Mã I-VAN {ivan_code} không có trong danh mục.", "Unknown I-VAN code."
+        )
+    repeat_key = _repeat_key(channel, ivan, sha256, officer)
+    earlier = _earlier(ivan, idempotency_key, repeat_key)
+    if earlier is not None:
+        return Reception("repeat", earlier)
+    if not checks.looks_like_xml(raw):
+        raise IntakeError(
+            "INTAKE_NOT_XML",
+            "Nội dung gửi không phải tệp XML. Hồ sơ điện tử là tệp XML BHXHDienTu.xml có chữ ký số.",
+            "The content is not an XML file. An electronic dossier is the signed XML file BHXHDienTu.xml.",
+        )
+    state = _State(
+        raw=raw, channel=str(channel), received_at=received_at, sha256=sha256, ivan=ivan, officer=officer
+    )
+    transient = False
+    try:
+        _run_checks(state)
+        reasons: list[Reason] = []
+    except Refusal as refusal:
+        reasons, transient = refusal.reasons, refusal.transient
+    try:
+        return _store(
+            state, reasons, transient, idempotency_key, None if transient else repeat_key, content_type
+        )
+    except IntegrityError:
+        # A concurrent twin of this submission committed first: answer with its receipt.
+        earlier = _earlier(ivan, idempotency_key, repeat_key)
+        if earlier is None:
+            raise
+        return Reception("repeat", earlier)
+
+
+def _repeat_key(channel: str, ivan, sha256: str, officer) -> str | None:
+    if channel == Channel.ELECTRONIC and ivan is not None:
+        return f"electronic:{ivan.code}:{sha256}"
+    if channel == Channel.BARCODE:
+        office = getattr(getattr(officer, "officer", None), "office_id", "") if officer is not None else ""
+        return f"barcode:{office}:{sha256}"
+    return None
+
+
+def _earlier(ivan, idempotency_key: str | None, repeat_key: str | None) -> Submission | None:
+    if idempotency_key and ivan is not None:
+        found = Submission.objects.filter(ivan=ivan, idempotency_key=idempotency_key).first()
+        if found is not None:
+            return found
+    if repeat_key:
+        return Submission.objects.filter(repeat_key=repeat_key).first()
+    return None
+
+
+# --- the checks, in order -------------------------------------------------------------------------
+
+
+def _run_checks(state: _State) -> None:
+    _parse(state)
+    if state.channel == Channel.ELECTRONIC:
+        _verify_signatures(state)
+    _identify(state)
+    _decide_policy(state)
+    _check_forms(state)
+
+
+def _reason(code: str, vi: str, en: str, *, basis: str = "", advice: str = "", advice_en: str = "") -> Reason:
+    return Reason(code, vi, en, basis, advice, advice_en)
+
+
+def _parse(state: _State) -> None:
+    try:
+        root = xmlsafe.parse(state.raw)
+    except CodedError as error:
+        raise Refusal(
+            _reason(error.code, error.message_vi, error.message_en, basis=LEGAL_BASIS_E_TRANSACTIONS)
+        ) from error
+    if not is_envelope(root):
+        raise Refusal(
+            _reason(
+                "INTAKE_NOT_ENVELOPE",
+                f"Tệp không phải hồ sơ điện tử: phần tử gốc là <{etree.QName(root).localname}>, cần <Hoso>.",
+                f"The file is not a dossier envelope: its root is <{etree.QName(root).localname}>, not <Hoso>.",
+                basis=LEGAL_BASIS_E_TRANSACTIONS,
+            )
+        )
+    _read_envelope(state, root)
+
+
+def _read_envelope(state: _State, root: etree._Element) -> None:
+    try:
+        hoso = parse_envelope(root)
+    except CodedError as error:
+        raise Refusal(
+            _reason(error.code, error.message_vi, error.message_en, basis=LEGAL_BASIS_E_TRANSACTIONS)
+        ) from error
+    problems = check_envelope(hoso)
+    if problems:
+        raise Refusal(
+            *(_reason(p.code, p.message, p.message_en, basis=LEGAL_BASIS_E_TRANSACTIONS) for p in problems)
+        )
+    state.hoso = hoso
+
+
+def _verify_signatures(state: _State) -> None:
+    report = verify(state.raw, trust=trust_store(), at=state.received_at)
+    state.signature = report.as_dict()
+    state.warnings.extend(state.signature.get("warnings", []))
+    if report.indication is not Indication.TOTAL_PASSED:
+        failed = next((p for p in report.parts if p.indication is not Indication.TOTAL_PASSED), None)
+        detail = (
+            f" ({failed.name}: {failed.reason})" if failed is not None and failed.code != report.code else ""
+        )
+        detail_en = (
+            f" ({failed.name}: {failed.reason_en})"
+            if failed is not None and failed.code != report.code
+            else ""
+        )
+        raise Refusal(
+            _reason(
+                f"SIG_{report.code}" if not report.code.startswith("SIG") else report.code,
+                report.reason + detail,
+                report.reason_en + detail_en,
+                basis="Luật Giao dịch điện tử 2005; " + LEGAL_BASIS_E_TRANSACTIONS,
+                advice="Ký lại hồ sơ bằng chứng thư số còn hiệu lực đã đăng ký với cơ quan BHXH rồi gửi lại.",
+                advice_en="Sign the dossier again with a valid certificate registered with the office and resend it.",
+            ),
+            transient=report.sub_indication is SubIndication.TRY_LATER,
+        )
+    # From here on, only what the signature covers is read.
+    _read_envelope(state, report.signed_root)
+    if report.signer is not None:
+        state.signer_fingerprint = report.signer.fingerprint_sha256.lower()
+        state.signer_tax_code = report.signer.tax_code
+
+
+def _identify(state: _State) -> None:
+    info = state.hoso.unit
+    ivan_code = state.hoso.ivan.ma_ivan
+    if state.ivan is not None and ivan_code != state.ivan.code:
+        raise Refusal(
+            _reason(
+                "INTAKE_IVAN_MISMATCH",
+                f"Hồ sơ ghi mã I-VAN {ivan_code or '(trống)'} nhưng được gửi bởi I-VAN {state.ivan.code}.",
+                f"The dossier names I-VAN {ivan_code or '(empty)'} but was sent by I-VAN {state.ivan.code}.",
+                basis=LEGAL_BASIS_E_TRANSACTIONS,
+            )
+        )
+    if info.loai_doi_tuong == SUBMITTER_KIND_COMMUNE:
+        state.commune = Commune.objects.select_related("office").filter(gso_code=info.ma_so_bhxh).first()
+        if state.commune is None:
+            raise Refusal(
+                _reason(
+                    "INTAKE_COMMUNE_UNKNOWN",
+                    f"Mã xã {info.ma_so_bhxh or '(trống)'} không có trong danh mục UBND xã, phường, thị trấn.",
+                    f"Commune code {info.ma_so_bhxh or '(empty)'} is not in the catalogue.",
+                )
+            )
+    else:
+        state.unit = (
+            Unit.objects.select_related("office").filter(code=info.ma_so_bhxh.strip().upper()).first()
+        )
+        if state.unit is None or not state.unit.active:
+            raise Refusal(
+                _reason(
+                    "INTAKE_UNIT_UNKNOWN",
+                    f"Mã đơn vị {info.ma_so_bhxh or '(trống)'} chưa được cơ quan BHXH cấp hoặc đã ngừng hoạt động.",
+                    f"Unit code {info.ma_so_bhxh or '(empty)'} is unknown or no longer active.",
+                    advice="Đơn vị đăng ký tham gia BHXH (thủ tục 601) trước khi nộp hồ sơ khác.",
+                    advice_en="Register the unit (procedure 601) before filing other dossiers.",
+                )
+            )
+        if info.ma_so_thue and info.ma_so_thue.strip() != state.unit.tax_code:
+            raise Refusal(
+                _reason(
+                    "INTAKE_TAX_CODE_MISMATCH",
+                    f"Mã số thuế trong hồ sơ ({info.ma_so_thue}) khác mã số thuế của đơn vị {state.unit.code}.",
+                    f"The tax code in the dossier ({info.ma_so_thue}) is not that of unit {state.unit.code}.",
+                )
+            )
+    if not state.office.code.startswith("001"):
+        raise Refusal(
+            _reason(
+                "INTAKE_OFFICE_OUTSIDE",
+                "Đối tượng nộp không do BHXH thành phố Hà Nội quản lý.",
+                "The submitter is not managed by Hanoi Social Insurance.",
+            )
+        )
+    if state.channel == Channel.ELECTRONIC:
+        _check_certificate_binding(state)
+
+
+def _check_certificate_binding(state: _State) -> None:
+    submitter_tax = state.unit.tax_code if state.unit is not None else None
+    if submitter_tax and (state.signer_tax_code or "").split("-")[0] != submitter_tax.split("-")[0]:
+        raise Refusal(
+            _reason(
+                "INTAKE_SIGNER_TAX_CODE",
+                f"Chứng thư số ký hồ sơ mang mã số thuế {state.signer_tax_code or '(không có)'}, "
+                f"không phải của đơn vị ({submitter_tax}).",
+                f"The signing certificate carries tax code {state.signer_tax_code or '(none)'}, "
+                f"not the unit's ({submitter_tax}).",
+                basis=LEGAL_BASIS_E_TRANSACTIONS,
+            )
+        )
+    registration = registration_for(
+        fingerprint_sha256=state.signer_fingerprint,
+        moment=state.received_at,
+        unit=state.unit,
+        commune=state.commune,
+    )
+    if registration is None:
+        raise Refusal(
+            _reason(
+                "INTAKE_CERTIFICATE_NOT_REGISTERED",
+                "Chứng thư số dùng để ký chưa được đăng ký giao dịch điện tử với cơ quan BHXH.",
+                "The signing certificate is not registered for electronic transactions with the office.",
+                basis=LEGAL_BASIS_E_TRANSACTIONS,
+                advice="Nộp Tờ khai đăng ký sử dụng phương thức giao dịch điện tử (mẫu 04/ĐK-IVAN) qua tổ chức I-VAN, "
+                "ký bằng chứng thư số này, rồi gửi lại hồ sơ.",
+                advice_en="File the registration for electronic transactions (form 04/ĐK-IVAN) through your I-VAN, "
+                "signed with this certificate, then resend the dossier.",
+            )
+        )
+
+
+def _decide_policy(state: _State) -> None:
+    info = state.hoso.info
+    state.procedure = procedure_on(info.ma_thu_tuc.strip(), state.local_day)
+    if state.procedure is None:
+        raise Refusal(
+            _reason(
+                "INTAKE_PROCEDURE_UNKNOWN",
+                f"Mã thủ tục {info.ma_thu_tuc or '(trống)'} không có trong danh mục thủ tục ngày {state.local_day:%d/%m/%Y}.",
+                f"Procedure code {info.ma_thu_tuc or '(empty)'} is not in the catalogue on {state.local_day.isoformat()}.",
+                advice="Xem danh mục thủ tục tại cổng hoso (hoso procedures).",
+                advice_en="See the procedure catalogue of the gateway.",
+            )
+        )
+    kind = "commune" if state.commune is not None else "unit"
+    has_certificate = has_registered_certificate(
+        moment=state.received_at, unit=state.unit, commune=state.commune
+    )
+    state.facts = facts_for(
+        channel=state.channel,
+        procedure_code=state.procedure.code,
+        submitter_kind=kind,
+        has_certificate=has_certificate,
+        office_code=state.office.code,
+        received_at=state.received_at,
+        submitter_code=state.unit.code if state.unit is not None else state.commune.gso_code,
+    )
+    state.decision = decide(state.facts)
+    if not state.decision.accepted:
+        d = state.decision
+        raise Refusal(
+            _reason(
+                f"POLICY_{d.rule_id}".upper().replace("-", "_"),
+                d.message_vi,
+                d.message_en,
+                basis=d.legal_basis_vi,
+                advice=d.advice_vi,
+                advice_en=d.advice_en,
+            )
+        )
+
+
+def _check_forms(state: _State) -> None:
+    problems, content = checks.check_forms(state.hoso, state.procedure, state.received_at)
+    state.content = content
+    if problems:
+        raise Refusal(*problems)
+
+
+# --- the one transaction --------------------------------------------------------------------------
+
+
+def _store(state, reasons, transient, idempotency_key, repeat_key, content_type) -> Reception:
+    accepted = not reasons
+    public_id = uuid.uuid4()
+    with transaction.atomic():
+        dossier = None
+        if accepted:
+            dossier = open_dossier(
+                office=state.office,
+                procedure=state.procedure,
+                channel=state.channel,
+                received_at=state.received_at,
+                actor=state.officer,
+                actor_label=_actor_label(state),
+                unit=state.unit,
+                commune=state.commune,
+                ivan=state.ivan,
+                period=state.hoso.info.ky_ke_khai[:7],
+                data={"submission": str(public_id), "sha256": state.sha256},
+            )
+        policy = state.decision.to_dict() if state.decision is not None else {}
+        if state.decision is not None:
+            record_decision(state.facts, state.decision, reference=str(public_id))
+        content = ReceiptContent(
+            submission_id=str(public_id),
+            received_at=state.received_at,
+            outcome="accepted" if accepted else "refused",
+            sha256=state.sha256,
+            channel=state.channel,
+            dossier_number=dossier.number if dossier else "",
+            due_date=dossier.due_date if dossier else None,
+            reasons=reasons,
+            procedure=(state.procedure.code, state.procedure.name_vi) if state.procedure else ("", ""),
+            submitter=_submitter(state),
+            office=(state.office.code, state.office.name_vi) if state.hoso and state.office else ("", ""),
+            ivan=state.ivan.code if state.ivan else "",
+            policy={
+                "policy_id": policy.get("policy", ""),
+                "policy_version": policy.get("policy_version", ""),
+                "rule_id": policy.get("rule", ""),
+            },
+            signature=state.signature,
+        )
+        receipt = build_receipt(content)
+        submission = Submission.objects.create(
+            public_id=public_id,
+            channel=state.channel,
+            received_at=state.received_at,
+            sha256=state.sha256,
+            size=len(state.raw),
+            content_type=content_type[:100],
+            ivan=state.ivan,
+            officer=state.officer,
+            idempotency_key=idempotency_key or None,
+            repeat_key=repeat_key,
+            outcome=Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED,
+            transient=transient,
+            reasons=[r.as_dict() for r in reasons],
+            warnings=state.warnings,
+            unit=state.unit,
+            commune=state.commune,
+            office=state.office if state.hoso else None,
+            procedure=state.procedure,
+            procedure_code=(state.hoso.info.ma_thu_tuc if state.hoso else "")[:20],
+            period=(state.hoso.info.ky_ke_khai if state.hoso else "")[:7],
+            signature=state.signature,
+            policy=policy,
+            facts=state.content,
+            dossier=dossier,
+            receipt_xml=receipt,
+            receipt_sha256=hashlib.sha256(receipt).hexdigest(),
+        )
+    return Reception("accepted" if accepted else "refused", submission)
+
+
+def _actor_label(state: _State) -> str:
+    if state.ivan is not None:
+        return f"I-VAN {state.ivan.code} {state.ivan.name}"
+    if state.officer is not None:
+        return f"Cán bộ {state.officer.get_username()}"
+    return "hoso"
+
+
+def _submitter(state: _State) -> tuple[str, str, str]:
+    if state.unit is not None:
+        return state.unit.code, state.unit.name, state.unit.tax_code
+    if state.commune is not None:
+        return state.commune.gso_code, f"UBND {state.commune.name_vi}", ""
+    if state.hoso is not None:
+        info = state.hoso.unit
+        return info.ma_so_bhxh[:20], info.ten_doi_tuong[:200], info.ma_so_thue[:14]
+    return "", "", ""

@@ -1,0 +1,104 @@
+"""Receipts (ThongBaoTiepNhan): signed by the gateway in the I-VAN XMLDSig profile, at ``Cky``.
+
+A receipt is evidence: it is built once, signed, stored with its submission and served byte for byte
+the same on every later request. Element names follow the Vietnamese style of the I-VAN files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+from lxml import etree
+
+from hoso import xmlsafe
+from hoso.intake.gateway import gateway_signer
+from hoso.signature.sign import sign_xml
+
+RECEIPT_ROOT = "ThongBaoTiepNhan"
+VERDICT_TEXT = {"accepted": ("TIEP_NHAN", "Tiếp nhận"), "refused": ("TU_CHOI", "Từ chối tiếp nhận")}
+
+
+@dataclass
+class Reason:
+    code: str
+    message: str
+    message_en: str
+    legal_basis: str = ""
+    advice: str = ""
+    advice_en: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class ReceiptContent:
+    submission_id: str
+    received_at: datetime
+    outcome: str
+    sha256: str
+    channel: str
+    dossier_number: str = ""
+    due_date: date | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    procedure: tuple[str, str] = ("", "")
+    submitter: tuple[str, str, str] = ("", "", "")  # code, name, tax code
+    office: tuple[str, str] = ("", "")
+    ivan: str = ""
+    policy: dict = field(default_factory=dict)
+    signature: dict = field(default_factory=dict)
+
+
+def _sub(parent, tag: str, text: str | None = None):
+    element = etree.SubElement(parent, tag)
+    if text:
+        element.text = text
+    return element
+
+
+def build_receipt(content: ReceiptContent) -> bytes:
+    root = etree.Element(RECEIPT_ROOT)
+    body = _sub(root, "NoiDung")
+    _sub(body, "MaGiaoDich", content.submission_id)
+    _sub(body, "SoHoSo", content.dossier_number)
+    _sub(body, "ThoiGianTiepNhan", timezone.localtime(content.received_at).isoformat(timespec="seconds"))
+    code, text = VERDICT_TEXT[content.outcome]
+    verdict = _sub(body, "KetQua")
+    _sub(verdict, "Ma", code)
+    _sub(verdict, "MoTa", text)
+    _sub(body, "KenhNop", content.channel)
+    _sub(body, "NgayHenTra", content.due_date.isoformat() if content.due_date else "")
+    reasons = _sub(body, "LyDo")
+    for reason in content.reasons:
+        item = _sub(reasons, "LyDoItem")
+        _sub(item, "Ma", reason.code)
+        _sub(item, "NoiDung", reason.message)
+        _sub(item, "NoiDungTiengAnh", reason.message_en)
+        _sub(item, "CanCu", reason.legal_basis)
+        _sub(item, "HuongDan", reason.advice)
+    procedure = _sub(body, "ThuTuc")
+    _sub(procedure, "Ma", content.procedure[0])
+    _sub(procedure, "Ten", content.procedure[1])
+    submitter = _sub(body, "DoiTuong")
+    _sub(submitter, "Ma", content.submitter[0])
+    _sub(submitter, "Ten", content.submitter[1])
+    _sub(submitter, "MaSoThue", content.submitter[2])
+    office = _sub(body, "CoQuanTiepNhan")
+    _sub(office, "Ma", content.office[0])
+    _sub(office, "Ten", content.office[1])
+    _sub(body, "MaIVAN", content.ivan)
+    _sub(body, "SHA256HoSo", content.sha256)
+    policy = _sub(body, "ChinhSach")
+    _sub(policy, "Ma", str(content.policy.get("policy_id", "")))
+    _sub(policy, "PhienBan", str(content.policy.get("policy_version", "")))
+    _sub(policy, "QuyTac", str(content.policy.get("rule_id", "")))
+    signature = _sub(body, "ChuKySo")
+    _sub(signature, "KetLuan", str(content.signature.get("indication", "")))
+    _sub(signature, "ChiTiet", str(content.signature.get("sub_indication") or ""))
+    _sub(signature, "MoTa", str(content.signature.get("reason", "")))
+    signer = content.signature.get("signer") or {}
+    _sub(signature, "NguoiKy", str(signer.get("subject", "")))
+    _sub(signature, "SoSerial", str(signer.get("serial", "")))
+    return sign_xml(xmlsafe.serialize(root), gateway_signer())

@@ -1,0 +1,151 @@
+"""The audit trail as a hash chain, and its verification (`hoso audit verify`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from hoso.workflow.models import AuditHead, Dossier, DossierEvent
+
+GENESIS = "0" * 64
+
+
+def event_hash(
+    *,
+    previous_hash: str,
+    sequence: int,
+    dossier_number: str,
+    kind: str,
+    from_status: str,
+    to_status: str,
+    at: datetime,
+    actor_label: str,
+    note: str,
+    data: dict,
+) -> str:
+    body = json.dumps(
+        [
+            previous_hash,
+            sequence,
+            dossier_number,
+            kind,
+            from_status,
+            to_status,
+            at.astimezone(UTC).isoformat(),
+            actor_label,
+            note,
+            data,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append_event(
+    dossier: Dossier,
+    kind: str,
+    *,
+    at: datetime,
+    actor=None,
+    actor_label: str,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> DossierEvent:
+    """Add an event at the head of the chain. Call inside the caller's transaction: the head row stays
+    locked until it commits, so sequences follow commit order (the I-VAN feed relies on it)."""
+    AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+    head = AuditHead.objects.select_for_update().get(id=1)
+    sequence = head.last_sequence + 1
+    payload = data or {}
+    digest = event_hash(
+        previous_hash=head.last_hash,
+        sequence=sequence,
+        dossier_number=dossier.number,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        actor_label=actor_label,
+        note=note,
+        data=payload,
+    )
+    event = DossierEvent.objects.create(
+        sequence=sequence,
+        dossier=dossier,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+        data=payload,
+        previous_hash=head.last_hash,
+        hash=digest,
+    )
+    head.last_sequence, head.last_hash = sequence, digest
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    sequence: int
+    reason_vi: str
+    reason_en: str
+
+
+def _events() -> Iterator[DossierEvent]:
+    return DossierEvent.objects.select_related("dossier").order_by("sequence").iterator(chunk_size=2000)
+
+
+def verify_chain() -> tuple[int, ChainBreak | None]:
+    """Walk the chain from the start; return how many events are sound and the first broken link."""
+    previous, expected_sequence, count = GENESIS, 1, 0
+    for event in _events():
+        if event.sequence != expected_sequence:
+            return count, ChainBreak(
+                expected_sequence,
+                f"Thiếu sự kiện số {expected_sequence} (chuỗi nhảy tới {event.sequence}).",
+                f"Event {expected_sequence} is missing (the chain jumps to {event.sequence}).",
+            )
+        if event.previous_hash != previous:
+            return count, ChainBreak(
+                event.sequence,
+                f"Sự kiện số {event.sequence} không nối với sự kiện trước.",
+                f"Event {event.sequence} does not link to the previous one.",
+            )
+        digest = event_hash(
+            previous_hash=event.previous_hash,
+            sequence=event.sequence,
+            dossier_number=event.dossier.number,
+            kind=event.kind,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            at=event.at,
+            actor_label=event.actor_label,
+            note=event.note,
+            data=event.data,
+        )
+        if digest != event.hash:
+            return count, ChainBreak(
+                event.sequence,
+                f"Nội dung sự kiện số {event.sequence} đã bị thay đổi.",
+                f"The content of event {event.sequence} was changed.",
+            )
+        previous, expected_sequence, count = event.hash, expected_sequence + 1, count + 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head and (head.last_sequence != count or head.last_hash != previous):
+        return count, ChainBreak(
+            count + 1,
+            f"Các sự kiện sau số {count} đã bị xoá (đầu chuỗi ghi {head.last_sequence}).",
+            f"Events after {count} were removed (the chain head records {head.last_sequence}).",
+        )
+    return count, None

@@ -1,0 +1,147 @@
+"""Dossiers, their numbering and their audit trail (a hash chain over every event)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoso.workflow.states import Status
+
+
+class Channel(models.TextChoices):
+    ELECTRONIC = "electronic", _("Electronic (digital signature, via I-VAN)")
+    BARCODE = "barcode", _("Semi-electronic (barcode)")
+    PAPER = "paper", _("Paper")
+
+
+class DossierCounter(models.Model):
+    """The last dossier sequence given by an office in a year; rows are locked while numbering."""
+
+    office = models.ForeignKey("reference.Office", on_delete=models.PROTECT)
+    year = models.PositiveIntegerField()
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="dossier_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last_sequence}"
+
+
+class Dossier(models.Model):
+    number = models.CharField(_("dossier number"), max_length=20, unique=True)
+    office = models.ForeignKey(
+        "reference.Office",
+        verbose_name=_("receiving office"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    procedure = models.ForeignKey(
+        "reference.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        "reference.Department", verbose_name=_("department"), on_delete=models.PROTECT
+    )
+    unit = models.ForeignKey(
+        "reference.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    commune = models.ForeignKey(
+        "reference.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    ivan = models.ForeignKey(
+        "reference.IvanProvider",
+        verbose_name=_("I-VAN"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    period = models.CharField(_("declared period"), max_length=7, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    status_changed_at = models.DateTimeField(_("status changed at"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_dossiers",
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "sequence"], name="dossier_sequence_unique")
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "due_date"], name="dossier_queue_idx"),
+            models.Index(fields=["status", "due_date"], name="dossier_due_idx"),
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_idx"),
+            models.Index(fields=["ivan", "received_at"], name="dossier_ivan_idx"),
+        ]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AuditHead(models.Model):
+    """The head of the audit chain: a single row, locked by every writer of an event."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
+
+
+class DossierEvent(models.Model):
+    """One thing that happened to a dossier. Events form one hash chain: each stores the SHA-256 of
+    its own content and of the previous event, so a change, removal or insertion is detectable."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Dossier received")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+        SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
+        RESULT = "result", _("Result recorded")
+        NOTE = "note", _("Note")
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField(_("by"), max_length=150)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.dossier_id} {self.kind}"

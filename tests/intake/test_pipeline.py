@@ -1,0 +1,179 @@
+import subprocess
+from datetime import UTC, datetime
+from shutil import which
+
+import pytest
+from cryptography import x509
+
+from hoso.intake.blobstore import blob_store
+from hoso.intake.gateway import cert_path
+from hoso.intake.models import Submission
+from hoso.intake.pipeline import IntakeError, receive
+from hoso.signature import TrustStore, verify
+from hoso.testing.envelopes import envelope
+from hoso.workflow.audit import verify_chain
+from hoso.workflow.models import Dossier
+
+from .conftest import UNIT_CODE, UNIT_TAX
+
+pytestmark = pytest.mark.django_db
+JAN_5_2016 = datetime(2016, 1, 5, 2, 0, tzinfo=UTC)  # 09:00 in Hanoi, a Tuesday
+
+
+def test_a_signed_envelope_is_accepted_numbered_and_answered_with_a_signed_receipt(unit, signers):
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    reception = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    assert reception.outcome == "accepted", reception.submission.reasons
+    dossier = reception.submission.dossier
+    assert dossier.number == "00001/2016/00105"
+    assert dossier.due_date.isoformat() == "2016-01-12"  # 5 working days
+    assert dossier.department_id == "thu" and dossier.status == "received"
+    assert blob_store().get(reception.submission.sha256) == raw
+    receipt = reception.receipt_xml
+    assert b"00001/2016/00105" in receipt and b"2016-01-05T09:00:00+07:00" in receipt
+    gateway = x509.load_pem_x509_certificate(cert_path().read_bytes())
+    report = verify(receipt, trust=TrustStore([gateway]), at=JAN_5_2016)
+    assert report.passed, report.reason
+    assert verify_chain() == (1, None)
+    assert reception.submission.policy["rule"] and reception.submission.policy["policy"]
+
+
+@pytest.mark.skipif(
+    which("xmlsec1") is None, reason="Debian package xmlsec1 not installed (make test installs it)"
+)
+def test_receipts_verify_with_the_xmlsec1_command(unit, signers, tmp_path):
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    receipt = receive(raw, ivan_code="00030", received_at=JAN_5_2016).receipt_xml
+    (tmp_path / "receipt.xml").write_bytes(receipt)
+    result = subprocess.run(
+        ["xmlsec1", "--verify", "--pubkey-cert-pem", str(cert_path()), "--enabled-key-data", "rsa,x509",
+         str(tmp_path / "receipt.xml")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_repeat_gets_the_first_receipt_and_no_second_dossier(unit, signers):
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    first = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    again = receive(raw, ivan_code="00030")
+    assert again.outcome == "repeat" and again.receipt_xml == first.receipt_xml
+    other = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=4)
+    keyed = receive(other, ivan_code="00030", idempotency_key="k-1", received_at=JAN_5_2016)
+    assert receive(other + b" ", ivan_code="00030", idempotency_key="k-1").submission == keyed.submission
+    assert Dossier.objects.count() == 2
+
+
+def _refusal(raw, *, code, ivan="00030", at=JAN_5_2016, channel="electronic"):
+    reception = receive(raw, ivan_code=ivan, received_at=at, channel=channel)
+    assert reception.outcome == "refused"
+    codes = [r["code"] for r in reception.submission.reasons]
+    assert code in codes, codes
+    assert reception.submission.dossier is None
+    assert b"<SoHoSo/>" in reception.receipt_xml and b"TU_CHOI" in reception.receipt_xml
+    assert all(r["message"] and r["message_en"] for r in reception.submission.reasons)
+    assert blob_store().get(reception.submission.sha256) == raw  # kept as evidence
+    return reception.submission
+
+
+def test_refusal_malformed_xml(unit):
+    _refusal(b"<Hoso><NoiDung></Hoso>", code="XML_MALFORMED")
+
+
+def test_refusal_not_an_envelope(unit):
+    _refusal(b"<?xml version='1.0'?><D02-TS><NoiDung/></D02-TS>", code="INTAKE_NOT_ENVELOPE")
+
+
+def test_refusal_tampered_content(unit, signers):
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    tampered = raw.replace(b"<KyKeKhai>01/2016</KyKeKhai>", b"<KyKeKhai>02/2016</KyKeKhai>")
+    submission = _refusal(tampered, code="SIG_HASH_FAILURE")
+    assert "chữ ký" in submission.reasons[0]["message"].lower() or submission.reasons[0]["message"]
+
+
+def test_refusal_unregistered_certificate(unit, signers, pki):
+    from hoso.reference.models import Unit
+
+    Unit.objects.create(code="HB00002", tax_code="0107890123", name="Tây Hồ", office_id="00103")
+    raw = envelope(unit_code="HB00002", tax_code="0107890123", signer=signers["unit-ec"])
+    submission = _refusal(raw, code="INTAKE_CERTIFICATE_NOT_REGISTERED")
+    assert "04/ĐK-IVAN" in submission.reasons[0]["advice"]
+
+
+def test_refusal_signed_by_another_units_certificate(unit, signers):
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["commune"])
+    _refusal(raw, code="INTAKE_SIGNER_TAX_CODE")
+
+
+def test_refusal_unknown_unit_and_tax_code_mismatch(unit, signers):
+    _refusal(
+        envelope(unit_code="ZZ99999", tax_code=UNIT_TAX, signer=signers["unit-valid"]),
+        code="INTAKE_UNIT_UNKNOWN",
+    )
+    _refusal(
+        envelope(unit_code=UNIT_CODE, tax_code="0100109106", signer=signers["unit-valid"]),
+        code="INTAKE_TAX_CODE_MISMATCH",
+    )
+
+
+def test_refusal_ivan_mismatch(unit, signers):
+    _refusal(
+        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], ivan="00040"),
+        code="INTAKE_IVAN_MISMATCH",
+    )
+
+
+def test_refusal_unknown_procedure_and_missing_form(unit, signers):
+    _refusal(
+        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], procedure="999"),
+        code="INTAKE_PROCEDURE_UNKNOWN",
+    )
+    _refusal(
+        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], procedure="601"),
+        code="FORM_REQUIRED_MISSING",
+    )
+
+
+def test_refusal_period_out_of_range(unit, signers):
+    _refusal(
+        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], period="06/2016"),
+        code="FORM_PERIOD_RANGE",
+    )
+
+
+def test_refusal_electronic_before_the_dispatch(unit, signers):
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], period="09/2015")
+    reception = receive(raw, ivan_code="00030", received_at=datetime(2015, 9, 30, 2, tzinfo=UTC))
+    assert reception.outcome == "refused"
+    (reason,) = reception.submission.reasons
+    assert reason["code"].startswith("POLICY_") and "2671" in reason["legal_basis"]
+    assert reception.submission.policy["outcome"] == "refuse"
+
+
+@pytest.mark.parametrize(
+    ("certificate", "code"),
+    [("unit-expired", "SIG_EXPIRED"), ("unit-revoked", "SIG_REVOKED"), ("unit-wrong-ku", "SIG_KEY_USAGE")],
+)
+def test_refusal_bad_certificates(reference_data, trusted, pki, signers, certificate, code):
+    from hoso.reference.models import Unit
+
+    from .conftest import register_certificate
+
+    issued = pki.entities[certificate]
+    unit = Unit.objects.create(code="HB00009", tax_code=issued.tax_code, name="X", office_id="00101")
+    register_certificate(unit, issued.certificate)
+    raw = envelope(unit_code=unit.code, tax_code=unit.tax_code, signer=signers[certificate])
+    reception = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    assert reception.outcome == "refused"
+    assert reception.submission.reasons[0]["code"].startswith(code), reception.submission.reasons
+
+
+def test_too_large_and_not_xml_are_errors_not_submissions(unit, settings):
+    settings.HOSO_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(IntakeError) as caught:
+        receive(b"<Hoso>" + b" " * 200 + b"</Hoso>", ivan_code="00030")
+    assert caught.value.code == "INTAKE_TOO_LARGE"
+    with pytest.raises(IntakeError) as caught:
+        receive(b"%PDF-1.4 not xml", ivan_code="00030")
+    assert caught.value.code == "INTAKE_NOT_XML"
+    assert not Submission.objects.exists()
