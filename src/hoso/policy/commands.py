@@ -217,6 +217,18 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"Các quy tắc áp dụng ngày {day:%d/%m/%Y} (rules in force on {day.isoformat()}), theo thứ tự quyết định:"
     )
+    seen: list = []
+    for r in in_force:
+        if r.policy not in seen:
+            seen.append(r.policy)
+    for policy in seen:
+        scope = f"{len(policy.offices)} cơ quan (offices)" if policy.offices else "mọi cơ quan (all offices)"
+        print(
+            f"  {policy.id} v{policy.version} — ưu tiên (precedence) {policy.precedence} — phạm vi (scope): {scope}"
+        )
+        print(f"      {policy.title_vi}")
+        print(f"      căn cứ (basis): {policy.legal_basis_vi}")
+    print()
     header = ("chính sách", "ưu tiên", "quy tắc", "kết quả", "điều kiện", "hiệu lực")
     table = [
         (
