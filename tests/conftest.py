@@ -8,20 +8,25 @@ import pytest
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the shipped reference data, as `hoso init` leaves it."""
+    with django_db_blocker.unblock():
+        _load()
+
+
+def _load():
+    from hoso.policies.services import sync_builtin_policies
     from hoso.reference.loaders import load_reference_data
 
-    with django_db_blocker.unblock():
-        load_reference_data()
+    load_reference_data()
+    sync_builtin_policies(only_missing=True)
 
 
 @pytest.fixture
 def reference_data(db):
     """Reference data, reloaded when a transactional test flushed it."""
-    from hoso.reference.loaders import load_reference_data
     from hoso.reference.models import Office
 
     if not Office.objects.exists():
-        load_reference_data()
+        _load()
 
 
 @pytest.fixture

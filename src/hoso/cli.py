@@ -14,6 +14,8 @@ import sys
 COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
     "hoso.reference.commands",
+    "hoso.intake.commands",
+    "hoso.workflow.commands",
     "hoso.barcode.commands",
     "hoso.policy.commands",
     "hoso.signature.commands",

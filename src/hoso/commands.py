@@ -48,10 +48,17 @@ def initialise(verbose: bool = True) -> None:
     from hoso.reference.loaders import load_reference_data
 
     report = load_reference_data()
+    from hoso.intake.gateway import cert_path, ensure_gateway_identity
+    from hoso.policies.services import sync_builtin_policies
+
+    sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
+
+    created = ensure_gateway_identity()
     if verbose:
         print(f"Dữ liệu: {settings.DATA_DIR}")
         print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} — đã cập nhật.")
         print(f"Dữ liệu tham chiếu: {report}")
+        print(f"Chứng thư số ký biên nhận: {cert_path()}{' (vừa tạo)' if created else ''}")
 
 
 def _init(_args: argparse.Namespace) -> int:
@@ -64,12 +71,19 @@ def _demo(args: argparse.Namespace) -> int:
     from hoso.reference.demo import DEMO_PASSWORD, DEMO_USERS, ROLES, load_demo_data
 
     counts = load_demo_data()
+    from hoso.intake.demo import DEMO_UNIT, prepare_demo_signing
+
+    signing = prepare_demo_signing()
     print(
         f"Dữ liệu mẫu: {counts['units']} đơn vị, {counts['communes']} UBND xã/phường, {counts['users']} tài khoản."
     )
     print(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
     for username, role, office, _dept in DEMO_USERS:
         print(f"  {username:<18} {ROLES[role][0]} — {ROLES[role][1]} ({office})")
+    print(
+        f"Chữ ký số thử nghiệm: {signing.pki_dir} (mật khẩu {signing.password}); đơn vị {DEMO_UNIT[0]} ký bằng "
+        f"{signing.unit_p12.name}. Gửi thử hồ sơ: xem docs/ivan-guide.md."
+    )
     if args.no_serve:
         return 0
     return _serve(args)
