@@ -75,6 +75,7 @@ class Dossier(models.Model):
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
     status_changed_at = models.DateTimeField(_("status changed at"))
+    clock_stopped_at = models.DateTimeField(_("deadline clock stopped at"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.errors import CodedError
+from hoso.reference.calendar import working_calendar
 from hoso.workflow.audit import append_event
 from hoso.workflow.models import Dossier, DossierEvent
 from hoso.workflow.numbering import dossier_number, due_date, next_sequence
-from hoso.workflow.states import Status, allowed
+from hoso.workflow.states import CLOCK_STOPPED_STATES, Status, allowed
 
 
 class TransitionError(CodedError):
@@ -69,9 +70,19 @@ def open_dossier(
 
 @transaction.atomic
 def transition(
-    dossier: Dossier, target: str, *, actor=None, actor_label: str, note: str = "", data=None
+    dossier: Dossier,
+    target: str,
+    *,
+    actor=None,
+    actor_label: str,
+    note: str = "",
+    data=None,
+    kind: str = DossierEvent.Kind.STATUS,
 ) -> Dossier:
-    """Move a dossier to ``target`` when the table of transitions allows it; refuse otherwise."""
+    """Move a dossier to ``target`` when the table of transitions allows it; refuse otherwise.
+
+    Entering a state where the deadline clock stops records when; leaving it pushes the due date back
+    by the working days the clock stood still."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not allowed(locked.status, target):
         raise TransitionError(
@@ -83,10 +94,26 @@ def transition(
     now = timezone.now()
     previous = locked.status
     locked.status, locked.status_changed_at = target, now
-    locked.save(update_fields=["status", "status_changed_at"])
+    if target in CLOCK_STOPPED_STATES and locked.clock_stopped_at is None:
+        locked.clock_stopped_at = now
+    elif target not in CLOCK_STOPPED_STATES and locked.clock_stopped_at is not None:
+        calendar = working_calendar()
+        stopped = calendar.count_working_days(
+            timezone.localtime(locked.clock_stopped_at).date(), timezone.localtime(now).date()
+        )
+        locked.due_date = (
+            calendar.add_working_days(locked.due_date, stopped) if stopped > 0 else locked.due_date
+        )
+        data = {
+            **(data or {}),
+            "clock_stopped_working_days": stopped,
+            "due_date": locked.due_date.isoformat(),
+        }
+        locked.clock_stopped_at = None
+    locked.save(update_fields=["status", "status_changed_at", "clock_stopped_at", "due_date"])
     append_event(
         locked,
-        DossierEvent.Kind.STATUS,
+        kind,
         at=now,
         actor=actor,
         actor_label=actor_label,
@@ -96,3 +123,46 @@ def transition(
         data=data,
     )
     return locked
+
+
+def request_supplement(dossier: Dossier, *, actor=None, actor_label: str, note: str) -> Dossier:
+    """Ask the submitter for more papers; the deadline clock stops until they arrive."""
+    if not note.strip():
+        raise TransitionError(
+            "WORKFLOW_SUPPLEMENT_REASON",
+            "Yêu cầu bổ sung phải ghi rõ giấy tờ cần bổ sung.",
+            "A supplement request must say what is missing.",
+        )
+    return transition(
+        dossier,
+        Status.SUPPLEMENT_REQUESTED,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+        kind=DossierEvent.Kind.SUPPLEMENT_REQUESTED,
+    )
+
+
+def receive_supplement(
+    dossier: Dossier, *, raw: bytes, actor=None, actor_label: str, note: str = "", content_type: str = ""
+) -> Dossier:
+    """Record the papers that answer a supplement request (kept as evidence first), restart the clock."""
+    from hoso.intake.blobstore import blob_store
+
+    dossier.refresh_from_db(fields=["status"])
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        raise TransitionError(
+            "WORKFLOW_NO_SUPPLEMENT_REQUESTED",
+            f"Hồ sơ {dossier.number} không có yêu cầu bổ sung đang chờ.",
+            f"Dossier {dossier.number} has no pending supplement request.",
+        )
+    sha256 = blob_store().put(raw)
+    return transition(
+        dossier,
+        Status.SUPPLEMENT_RECEIVED,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+        data={"sha256": sha256, "size": len(raw), "content_type": content_type[:100]},
+        kind=DossierEvent.Kind.SUPPLEMENT_RECEIVED,
+    )
