@@ -1,0 +1,562 @@
+"""The I-VAN API, version 1 (mounted at ``/api/v1``).
+
+Receipts are answered as the signed XML the pipeline stored (``application/xml``, bit-identical on every
+fetch); everything else is JSON. Every error that is not a receipt has one shape:
+``{"code", "message" (Vietnamese), "message_en"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from uuid import UUID
+
+import ninja
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from hoso.api.auth import IvanAuth
+from hoso.api.errors import INTAKE_STATUS, ApiError, not_found
+from hoso.api.schemas import ErrorOut, FeedOut, RegistrationOut, SubmissionList, SubmissionOut
+from hoso.errors import CodedError
+
+XML_TYPES = ("application/xml", "text/xml")
+FEED_MAX = 1000
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+DESCRIPTION = """\
+Giao diện cho tổ chức I-VAN gửi hồ sơ điện tử đến cổng hoso của cơ quan BHXH, nhận thông báo tiếp nhận có
+chữ ký số, theo dõi trạng thái hồ sơ và đăng ký giao dịch điện tử (mẫu 04/ĐK-IVAN).
+
+The API through which an I-VAN provider files signed electronic dossiers with the social-insurance office,
+receives signed receipts (`ThongBaoTiepNhan`), follows its dossiers through an ordered event feed and files
+registrations for electronic transactions. Authenticate with `Authorization: Bearer <key>` (the office
+issues the key with `hoso ivan add <I-VAN code>`). Errors other than receipts are JSON
+`{"code", "message", "message_en"}`. See docs/ivan-guide.md.
+"""
+
+
+class Renderer(JSONRenderer):
+    """JSON with Vietnamese text as text, not escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="hoso — I-VAN API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api_v1",
+    renderer=Renderer(),
+    auth=IvanAuth(),
+    docs_url=None,  # served by hoso.api.urls from the package's own files (no CDN)
+)
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
+def error_response(request: HttpRequest, error: CodedError, status: int, headers=None) -> HttpResponse:
+    response = api.create_response(request, error.as_dict(), status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return error_response(request, exc, exc.status, exc.headers)
+
+
+@api.exception_handler(CodedError)
+def _coded_error(request, exc: CodedError):
+    return error_response(request, exc, INTAKE_STATUS.get(exc.code, 400))
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "?" for e in exc.errors)
+    return error_response(
+        request,
+        CodedError(
+            "API_INVALID_REQUEST",
+            f"Yêu cầu không hợp lệ (tham số: {fields}).",
+            f"The request is not valid (parameters: {fields}).",
+            errors=json.loads(json.dumps(exc.errors, default=str)),
+        ),
+        400,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request, exc):
+    return error_response(
+        request, CodedError("API_AUTH_MISSING", "Chưa xác thực.", "Not authenticated."), 401
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, not_found("Không tìm thấy.", "Not found."), 404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return error_response(
+        request, CodedError(f"API_HTTP_{exc.status_code}", str(exc), str(exc)), exc.status_code
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _xml(body: bytes, status: int, headers=None) -> HttpResponse:
+    response = HttpResponse(bytes(body), status=status, content_type="application/xml; charset=utf-8")
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _labels(status: str) -> tuple[str, str]:
+    from hoso.workflow.states import Status
+
+    try:
+        choice = Status(status)
+    except ValueError:
+        return status, status
+    with translation.override("vi"):
+        vi = str(choice.label)
+    with translation.override("en"):
+        en = str(choice.label)
+    return vi, en
+
+
+def _event(event, public_id) -> dict:
+    return {
+        "sequence": event.sequence,
+        "dossier_id": public_id,
+        "dossier_number": event.dossier.number,
+        "kind": event.kind,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "at": event.at,
+        "note": event.note,
+        "data": event.data,
+    }
+
+
+def _submission(request: HttpRequest, submission, *, with_events: bool = True) -> dict:
+    dossier = submission.dossier
+    info, events = None, []
+    if dossier is not None:
+        vi, en = _labels(dossier.status)
+        info = {
+            "number": dossier.number,
+            "status": dossier.status,
+            "status_label": vi,
+            "status_label_en": en,
+            "status_changed_at": dossier.status_changed_at,
+            "due_date": dossier.due_date,
+            "received_at": dossier.received_at,
+            "office": dossier.office_id,
+            "procedure": dossier.procedure.code,
+            "department": dossier.department_id,
+            "unit": dossier.unit_id,
+            "commune": dossier.commune_id,
+            "period": dossier.period,
+        }
+        if with_events:
+            events = [_event(e, submission.public_id) for e in dossier.events.order_by("sequence")]
+    return {
+        "id": submission.public_id,
+        "received_at": submission.received_at,
+        "channel": submission.channel,
+        "outcome": submission.outcome,
+        "sha256": submission.sha256,
+        "size": submission.size,
+        "reasons": submission.reasons,
+        "receipt_url": f"{_root()}dossiers/{submission.public_id}/receipt",
+        "dossier": info,
+        "events": events,
+    }
+
+
+def _root() -> str:
+    return "/api/v1/"
+
+
+def _own_submission(request: HttpRequest, submission_id: UUID):
+    """The submission with this public id, if this I-VAN carried it (404 otherwise: no hint that it
+    exists for someone else)."""
+    from hoso.intake.models import Submission
+
+    submission = (
+        Submission.objects.select_related("dossier", "dossier__procedure")
+        .filter(public_id=submission_id, ivan=request.auth)
+        .first()
+    )
+    if submission is None:
+        raise not_found(
+            f"Không tìm thấy hồ sơ {submission_id} do I-VAN {request.auth.code} gửi.",
+            f"No dossier {submission_id} sent by I-VAN {request.auth.code}.",
+        )
+    return submission
+
+
+def _read_xml_body(request: HttpRequest) -> bytes:
+    """The request body, refused (413) from its declared length before it is read, and refused (415)
+    unless declared as XML."""
+    from hoso.intake.pipeline import max_upload_bytes
+
+    length = request.META.get("CONTENT_LENGTH") or ""
+    if not length.strip():
+        if request.META.get("HTTP_TRANSFER_ENCODING"):
+            raise ApiError(
+                411,
+                "API_LENGTH_REQUIRED",
+                "Cần tiêu đề Content-Length (không nhận kiểu truyền chunked).",
+                "A Content-Length header is required (chunked transfer is not accepted).",
+            )
+        length = "0"
+    try:
+        size = int(length)
+    except ValueError as exc:
+        raise ApiError(
+            400, "API_BAD_LENGTH", "Content-Length không hợp lệ.", "Invalid Content-Length."
+        ) from exc
+    limit = max_upload_bytes()
+    if size > limit:
+        raise ApiError(
+            413,
+            "INTAKE_TOO_LARGE",
+            f"Hồ sơ ({size} byte) vượt quá dung lượng tối đa {limit // (1024 * 1024)} MB.",
+            f"The dossier ({size} bytes) exceeds the maximum size of {limit // (1024 * 1024)} MB.",
+            limit=limit,
+        )
+    media = (request.content_type or "").split(";")[0].strip().lower()
+    if media not in XML_TYPES and not media.endswith("+xml"):
+        raise ApiError(
+            415,
+            "API_UNSUPPORTED_MEDIA_TYPE",
+            f"Kiểu nội dung “{media or '(không có)'}” không được nhận; gửi tệp XML với Content-Type: application/xml.",
+            f"Content type “{media or '(none)'}” is not accepted; send the XML file with Content-Type: application/xml.",
+        )
+    return request.body
+
+
+XML_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _xml_responses(**codes: str) -> dict:
+    return {
+        "responses": {
+            str(code.removeprefix("r")): {
+                "description": text,
+                "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+            }
+            for code, text in codes.items()
+        }
+    }
+
+
+# --- dossiers -----------------------------------------------------------------------------------------
+
+
+@api.post(
+    "/dossiers",
+    response={
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        411: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        429: ErrorOut,
+        503: ErrorOut,
+    },  # fmt: skip
+    summary="Nộp hồ sơ điện tử (submit a signed dossier envelope)",
+    tags=["dossiers"],
+    openapi_extra={
+        **XML_BODY,
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": "A key of the I-VAN's choice: a second request with the same key gets the first receipt.",
+            }
+        ],
+        **_xml_responses(
+            r201="Accepted: the signed receipt (ThongBaoTiepNhan) with the dossier number",
+            r200="A repeat (same bytes from this I-VAN, or same Idempotency-Key): the original receipt",
+            r422="Refused: the signed refusal receipt with coded reasons",
+        ),
+    },
+)
+def submit_dossier(request: HttpRequest):
+    """Submit the signed envelope `BHXHDienTu.xml` as the request body (`Content-Type: application/xml`).
+
+    **201** accepted, **422** refused (both with the signed receipt), **200** a repeat with the original
+    receipt. Headers: `Location` (the dossier's status), `X-Submission-Id`, `X-Dossier-Number`."""
+    from hoso.intake.pipeline import IntakeError, receive
+
+    raw = _read_xml_body(request)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise ApiError(
+            400,
+            "API_BAD_IDEMPOTENCY_KEY",
+            "Idempotency-Key phải gồm 1–200 ký tự ASCII in được, không có khoảng trắng.",
+            "Idempotency-Key must be 1–200 printable ASCII characters without spaces.",
+        )
+    try:
+        reception = receive(
+            raw,
+            channel="electronic",
+            ivan_code=request.auth.code,
+            idempotency_key=key,
+            content_type=request.content_type or "application/xml",
+        )
+    except IntakeError as error:
+        raise ApiError(
+            INTAKE_STATUS.get(error.code, 400), error.code, error.message_vi, error.message_en
+        ) from error
+    submission = reception.submission
+    if (
+        reception.outcome == "repeat"
+        and key is not None
+        and submission.sha256 != hashlib.sha256(raw).hexdigest()
+    ):
+        raise ApiError(
+            409,
+            "API_IDEMPOTENCY_CONFLICT",
+            f"Idempotency-Key “{key}” đã được dùng cho một hồ sơ khác (mã giao dịch {submission.public_id}).",
+            f"Idempotency-Key “{key}” was already used for another dossier (submission {submission.public_id}).",
+        )
+    status = {"accepted": 201, "refused": 422, "repeat": 200}[reception.outcome]
+    headers = {
+        "Location": f"{_root()}dossiers/{submission.public_id}",
+        "X-Submission-Id": str(submission.public_id),
+        "X-Outcome": submission.outcome,
+    }
+    if submission.dossier_id:
+        headers["X-Dossier-Number"] = submission.dossier.number
+    return _xml(submission.receipt_xml, status, headers)
+
+
+@api.get(
+    "/dossiers",
+    response={200: SubmissionList, **ERRORS},
+    summary="Tìm hồ sơ theo số (find dossiers by number)",
+    tags=["dossiers"],
+)
+def list_dossiers(request: HttpRequest, number: str | None = None, limit: int = Query(50, ge=1, le=500)):
+    """This I-VAN's submissions, newest first; `number` finds the one with that dossier number
+    (e.g. `00001/2026/00105`)."""
+    from hoso.intake.models import Submission
+
+    rows = Submission.objects.select_related("dossier", "dossier__procedure").filter(ivan=request.auth)
+    if number:
+        rows = rows.filter(dossier__number=number.strip())
+    return {
+        "items": [
+            _submission(request, s, with_events=bool(number)) for s in rows.order_by("-received_at")[:limit]
+        ]
+    }
+
+
+@api.get(
+    "/dossiers/{submission_id}",
+    response={200: SubmissionOut, **ERRORS},
+    summary="Trạng thái và lịch sử hồ sơ (status and history)",
+    tags=["dossiers"],
+)
+def get_dossier(request: HttpRequest, submission_id: UUID):
+    """The submission (by the id of its receipt, `MaGiaoDich`), its dossier, status and every event."""
+    return _submission(request, _own_submission(request, submission_id))
+
+
+@api.get(
+    "/dossiers/{submission_id}/receipt",
+    response=ERRORS,
+    summary="Thông báo tiếp nhận (the signed receipt, again)",
+    tags=["dossiers"],
+    openapi_extra=_xml_responses(r200="The signed receipt, bit-identical to the one first answered"),
+)
+def get_receipt(request: HttpRequest, submission_id: UUID):
+    """The signed receipt, byte for byte the one first answered."""
+    submission = _own_submission(request, submission_id)
+    return _xml(submission.receipt_xml, 200, {"ETag": f'"{submission.receipt_sha256}"'})
+
+
+@api.post(
+    "/dossiers/{submission_id}/supplements",
+    response={400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, **ERRORS},
+    summary="Nộp hồ sơ bổ sung (answer a supplement request)",
+    tags=["dossiers"],
+    openapi_extra={
+        **XML_BODY,
+        **_xml_responses(
+            r201="Accepted: the signed receipt of the supplement",
+            r422="Refused: the signed refusal receipt with coded reasons",
+        ),
+    },
+)
+def submit_supplement(request: HttpRequest, submission_id: UUID):
+    """Answer a supplement request (event `supplement_requested` in the feed) with a signed envelope of
+    the same unit and procedure carrying the missing or corrected forms."""
+    from hoso.workflow import services
+
+    submission = _own_submission(request, submission_id)
+    if submission.dossier is None:
+        raise ApiError(
+            409,
+            "API_NO_DOSSIER",
+            "Hồ sơ này đã bị từ chối tiếp nhận nên không có hồ sơ để bổ sung; hãy nộp hồ sơ mới.",
+            "This submission was refused, so there is no dossier to supplement; file a new dossier.",
+        )
+    raw = _read_xml_body(request)
+    result = services.receive_supplement(
+        submission.dossier,
+        raw=raw,
+        actor_label=f"I-VAN {request.auth.code} {request.auth.name}",
+        ivan=request.auth,
+    )
+    return _supplement_response(submission, result)
+
+
+def _supplement_response(submission, result) -> HttpResponse:
+    receipt = getattr(result, "receipt_xml", None)
+    accepted = getattr(result, "accepted", True)
+    headers = {"Location": f"{_root()}dossiers/{submission.public_id}"}
+    if receipt is not None:
+        return _xml(receipt, 201 if accepted else 422, headers)
+    return HttpResponse(status=201, headers=headers)
+
+
+# --- the feed -----------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/feed",
+    response={200: FeedOut, 400: ErrorOut, **ERRORS},
+    summary="Dòng sự kiện của hồ sơ (ordered event feed)",
+    tags=["feed"],
+)
+def feed(request: HttpRequest, after: str = "0", limit: int = Query(100, ge=1, le=FEED_MAX)):
+    """The events of this I-VAN's dossiers (received, status changes, supplement requests, results) in
+    the order they happened, after the cursor `after`. Keep the `next` cursor of each answer and pass it
+    as `after` next time: nothing is missed and nothing repeats. Start with `after=0`."""
+    from hoso.workflow.models import DossierEvent
+
+    if not after.isdigit() or len(after) > 18:
+        raise ApiError(
+            400,
+            "API_BAD_CURSOR",
+            "Con trỏ “after” phải là số nguyên không âm, lấy từ trường “next” của lần đọc trước.",
+            "The cursor “after” must be a non-negative integer, taken from “next” of the previous answer.",
+        )
+    rows = list(
+        DossierEvent.objects.select_related("dossier", "dossier__submission")
+        .filter(dossier__ivan=request.auth, sequence__gt=int(after))
+        .order_by("sequence")[: limit + 1]
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    events = [_event(e, getattr(getattr(e.dossier, "submission", None), "public_id", None)) for e in rows]
+    return {"events": events, "next": str(rows[-1].sequence) if rows else after, "has_more": has_more}
+
+
+# --- registrations ------------------------------------------------------------------------------------
+
+
+@api.post(
+    "/registrations",
+    response={
+        200: RegistrationOut,
+        201: RegistrationOut,
+        400: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+        **ERRORS,
+    },  # fmt: skip
+    summary="Đăng ký giao dịch điện tử (registration, form 04/ĐK-IVAN)",
+    tags=["registrations"],
+    openapi_extra=XML_BODY,
+)
+def register(request: HttpRequest):
+    """File a registration for electronic transactions: the XML `DangKyGiaoDichDienTu` (see
+    docs/ivan-guide.md) signed by the unit with the certificate it registers. **201** recorded, **200**
+    already recorded, **422** refused with a coded reason."""
+    from hoso.intake.registration import RegistrationError, receive_registration
+
+    raw = _read_xml_body(request)
+    try:
+        outcome = receive_registration(raw, ivan=request.auth)
+    except RegistrationError as error:
+        raise ApiError(422, error.code, error.message_vi, error.message_en, **error.details) from error
+    return (201 if outcome.created else 200), outcome.as_dict()
+
+
+# --- the docs page (Swagger UI from the package's own files: no CDN) -----------------------------------
+
+DOCS_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "application/javascript",
+    "favicon.png": "image/png",
+}
+DOCS_HTML = """<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>hoso — I-VAN API</title>
+<link rel="stylesheet" href="docs/swagger-ui.css"><link rel="icon" href="docs/favicon.png"></head>
+<body><div id="swagger-ui"></div><script src="docs/swagger-ui-bundle.js"></script>
+<script src="docs/init.js"></script></body></html>"""
+DOCS_INIT = (
+    """window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui", deepLinking: true});"""
+)
+
+
+def docs_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(DOCS_HTML, content_type="text/html; charset=utf-8")
+
+
+def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
+    if name == "init.js":
+        return HttpResponse(DOCS_INIT, content_type="application/javascript")
+    if name not in DOCS_ASSETS:
+        raise Http404(name)
+    path = Path(ninja.__file__).parent / "static" / "ninja" / name
+    response = FileResponse(path.open("rb"), content_type=DOCS_ASSETS[name])
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error_response(
+        request,
+        CodedError(
+            "API_NOT_FOUND",
+            f"Không có đường dẫn /api/v1/{rest} trong API.",
+            f"There is no path /api/v1/{rest} in the API.",
+        ),
+        404,
+    )
+
+
+def openapi_document() -> dict:
+    """The OpenAPI document as served (also committed as docs/openapi.json)."""
+    return api.get_openapi_schema(path_prefix=_root())
