@@ -83,6 +83,9 @@ def _signer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cert", metavar="PEM", help="chứng thư nếu token không lưu (certificate if not on token)"
     )
+    parser.add_argument(
+        "--chain", metavar="PEM", help="chứng thư CA trung gian đưa kèm chữ ký (intermediate CA certificates)"
+    )
     parser.add_argument("--hash", default="sha256", choices=["sha256", "sha384", "sha512"])
     parser.add_argument("--lang", default="vi", choices=["vi", "en"])
 
@@ -235,13 +238,19 @@ def _make_signer(args):
             "Exactly one key source is needed: --p12 FILE or --pkcs11 LIB --token LABEL.",
         )
     if args.p12:
-        return Pkcs12Signer.from_file(args.p12, args.password)
+        signer = Pkcs12Signer.from_file(args.p12, args.password)
+        if args.chain:
+            signer.chain = x509.load_pem_x509_certificates(Path(args.chain).read_bytes())
+        return signer
     if not args.token:
         raise SignError("SIGN_TOKEN_LABEL", "Thiếu --token LABEL.", "--token LABEL is missing.")
     cert = None
     if args.cert:
         cert = x509.load_pem_x509_certificate(Path(args.cert).read_bytes())
-    return Pkcs11Signer(args.pkcs11, args.token, args.pin or "", key_label=args.key_label, certificate=cert)
+    chain = x509.load_pem_x509_certificates(Path(args.chain).read_bytes()) if args.chain else None
+    return Pkcs11Signer(
+        args.pkcs11, args.token, args.pin or "", key_label=args.key_label, certificate=cert, chain=chain
+    )
 
 
 def _write_output(path: str, data: bytes, lang: str) -> int:
