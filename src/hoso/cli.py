@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.barcode.commands",
     "hoso.policy.commands",
     "hoso.signature.commands",
+    "hoso.api.commands",
 )
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hoso.intake",
     "hoso.desk",
     "hoso.policies",
+    "hoso.api",
 ]
 
 MIDDLEWARE = [
