@@ -36,7 +36,7 @@ def test_the_catalogue_knows_every_tag_the_committed_policies_use(reference_data
 
 
 def test_committed_policies_are_stored_when_first_needed(reference_data):
-    assert not PolicyVersion.objects.exists()
+    PolicyVersion.objects.all().delete()  # as on a database that never decided anything
     policy_set = services.active_policy_set()
     assert policy_set.identity == (("2671-bhxh-cntt", 1), ("baseline", 1))
     rows = {v.policy: v for v in PolicyVersion.objects.all()}
@@ -130,8 +130,9 @@ def test_a_new_version_takes_over_and_old_decisions_keep_theirs(reference_data):
 
 def test_storing_the_same_file_twice_is_a_no_op(reference_data):
     first = services.store_policy(draft_text())
+    count = PolicyVersion.objects.count()
     again = services.store_policy(draft_text())
-    assert first.pk == again.pk and PolicyVersion.objects.filter(policy="2671-bhxh-cntt").count() == 1
+    assert first.pk == again.pk and PolicyVersion.objects.count() == count
 
 
 def test_a_draft_is_not_used_until_activated(reference_data):

@@ -255,3 +255,10 @@ def test_line_map_handles_multiline_values():
     assert lines.line_of("rules", 0) == 7 and lines.line_of("rules", 1, "id") == 10
     assert lines.line_of("rules", 1, "c", "d") == 11
     assert lines.line_of("nothing") == 1
+
+
+def test_the_last_representable_day_is_an_open_end():
+    policy = load_policy(
+        HEAD + rule("a", "valid_until = 9999-12-31", "valid_from = 0001-01-01"), known_tags=KNOWN_TAGS
+    )
+    assert policy.rules[0].end is None and policy.rules[0].in_force_on(date(9999, 12, 31))

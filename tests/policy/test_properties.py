@@ -48,7 +48,7 @@ def deciding_candidates(policy_set: PolicySet, facts: Facts):
 
 
 @given(fact_sets)
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 def test_every_fact_set_gets_exactly_one_deciding_rule(facts):
     candidates = deciding_candidates(BUILTIN, facts)
     assert len(candidates) == 1
@@ -57,7 +57,7 @@ def test_every_fact_set_gets_exactly_one_deciding_rule(facts):
 
 
 @given(fact_sets)
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 def test_every_refusal_carries_a_message_a_legal_basis_and_advice(facts):
     decision = BUILTIN.evaluate(facts)
     assert decision.message_vi.strip() and decision.message_en.strip()
@@ -68,6 +68,7 @@ def test_every_refusal_carries_a_message_a_legal_basis_and_advice(facts):
 
 
 @given(fact_sets)
+@settings(deadline=None)
 def test_paper_is_always_accepted_and_outside_hanoi_only_paper(facts):
     decision = BUILTIN.evaluate(facts)
     if facts.channel == "paper":
@@ -79,6 +80,7 @@ def test_paper_is_always_accepted_and_outside_hanoi_only_paper(facts):
 
 
 @given(fact_sets)
+@settings(deadline=None)
 def test_facts_survive_json(facts):
     again = Facts.from_json(facts.to_json())
     assert again == facts and BUILTIN.evaluate(again) == BUILTIN.evaluate(facts)
@@ -163,23 +165,25 @@ def loads_or_coded_error(content) -> None:
 
 
 @given(random_documents())
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_loader_never_crashes_on_random_toml(text):
     loads_or_coded_error(text)
 
 
 @given(st.text(max_size=300))
+@settings(deadline=None)
 def test_loader_never_crashes_on_random_text(text):
     loads_or_coded_error(text)
 
 
 @given(st.binary(max_size=300))
+@settings(deadline=None)
 def test_loader_never_crashes_on_random_bytes(data):
     loads_or_coded_error(data)
 
 
 @given(st.sampled_from([DISPATCH_TEXT, BASELINE_TEXT]), st.data())
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_loader_never_crashes_on_mutated_policies(text, data):
     lines = text.splitlines()
     for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
@@ -240,7 +244,7 @@ def random_policies(draw) -> str:
 
 
 @given(random_policies(), st.lists(fact_sets, min_size=20, max_size=20))
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_loaded_policy_never_has_two_rules_tied_for_a_decision(text, samples):
     try:
         policy = load_policy(text, known_tags=KNOWN_TAGS)

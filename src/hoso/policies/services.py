@@ -19,7 +19,7 @@ import threading
 from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hoso.policies.errors import PolicyStorageError, PolicyVersionImmutable, UnknownProcedure
@@ -198,7 +198,10 @@ def active_policy_set() -> PolicySet:
         PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list("pk", "sha256", "policy")
     )
     if not {p for _, _, p in rows} >= _builtin_ids() and _builtins_missing():
-        sync_builtin_policies(only_missing=True)
+        try:
+            sync_builtin_policies(only_missing=True)
+        except IntegrityError:  # another process stored them at the same moment
+            pass
         rows = list(
             PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list(
                 "pk", "sha256", "policy"

@@ -22,9 +22,12 @@ def end_bound(value: date | datetime | None) -> Bound:
     """``valid_until`` (inclusive) as an exclusive end: a date covers its whole day."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value + timedelta(microseconds=1)
-    return datetime(value.year, value.month, value.day) + timedelta(days=1)
+    try:
+        if isinstance(value, datetime):
+            return value + timedelta(microseconds=1)
+        return datetime(value.year, value.month, value.day) + timedelta(days=1)
+    except OverflowError:  # the last representable day: no end
+        return None
 
 
 def _intervals_meet(a_start: Bound, a_end: Bound, b_start: Bound, b_end: Bound) -> bool:
