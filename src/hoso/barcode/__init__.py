@@ -6,7 +6,8 @@ Public API::
     parse_chunk(text) -> Chunk                                   raises ChunkFormatError
     Collector / collect(texts) -> list[DossierStatus]            reassembly from symbol texts
     read_files(paths) / read_sources([(name, bytes)]) / read_texts(lines) -> ReadResult
-    print_envelope(envelope: bytes, heading=()) -> bytes          the printable A4 PDF
+    read_images([(name, PIL image, dpi)]) -> ReadResult           pages already in memory
+    print_envelope(envelope: bytes) -> bytes                     the printable A4 PDF: forms, boxes, symbols
     build_pdf(chunks, heading=()) -> bytes
 
 Heavy libraries (zxing-cpp, Pillow, pypdfium2, fpdf2) are imported where they are used.
@@ -35,12 +36,21 @@ from hoso.barcode.errors import (
     PayloadTooLargeError,
     UnreadableFileError,
 )
-from hoso.barcode.reader import PageReport, ReadResult, Rejected, read_files, read_sources, read_texts
+from hoso.barcode.reader import (
+    PageReport,
+    ReadResult,
+    Rejected,
+    read_files,
+    read_images,
+    read_sources,
+    read_texts,
+)
 from hoso.barcode.symbols import Diagnosis
 
 
-def print_envelope(envelope: bytes, heading=(), settings=None) -> bytes:  # noqa: ANN001
-    """The printable A4 PDF of an unsigned envelope (imports fpdf2 on use)."""
+def print_envelope(envelope: bytes, heading=None, settings=None) -> bytes:  # noqa: ANN001
+    """The printable A4 PDF of an unsigned envelope (imports fpdf2 on use); ``heading=None`` renders
+    the envelope's forms readably."""
     from hoso.barcode.printing import print_envelope as _print
 
     return _print(envelope, heading, settings)
@@ -79,6 +89,7 @@ __all__ = [
     "parse_chunk",
     "print_envelope",
     "read_files",
+    "read_images",
     "read_sources",
     "read_texts",
 ]

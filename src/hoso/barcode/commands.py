@@ -119,33 +119,6 @@ def _read(args: argparse.Namespace) -> int:
     return 0 if result.complete else 1
 
 
-def _heading(envelope: bytes) -> list[str]:
-    """Unit, procedure and period of the envelope for the page heading, when the dossier parser reads it."""
-    try:
-        from hoso.dossier import parse_envelope
-        from hoso.errors import CodedError
-
-        try:
-            hoso = parse_envelope(envelope)
-        except (CodedError, ValueError):
-            return []
-    except ImportError:  # pragma: no cover - the dossier package is part of the project
-        return []
-    lines = []
-    unit = hoso.unit
-    if unit.ten_doi_tuong or unit.ma_so_bhxh:
-        lines.append(f"Đơn vị / xã: {unit.ten_doi_tuong} — mã {unit.ma_so_bhxh}".strip())
-    info = hoso.info
-    if info.ma_thu_tuc or info.ten_thu_tuc:
-        lines.append(f"Thủ tục: {info.ma_thu_tuc} {info.ten_thu_tuc}".strip())
-    if info.ky_ke_khai or info.ngay_lap:
-        lines.append(f"Kỳ kê khai: {info.ky_ke_khai} · Ngày lập: {info.ngay_lap}")
-    forms = [f.ma_to_khai for f in info.files if f.ma_to_khai]
-    if forms:
-        lines.append("Tờ khai: " + ", ".join(forms))
-    return lines
-
-
 def _print(args: argparse.Namespace) -> int:
     from hoso.barcode.chunks import DEFAULT_MAX_SLICE
     from hoso.barcode.errors import BarcodeError
@@ -165,7 +138,7 @@ def _print(args: argparse.Namespace) -> int:
         return 1
     settings = PrintSettings(max_slice=args.max_slice or DEFAULT_MAX_SLICE)
     try:
-        pdf = print_envelope(envelope, _heading(envelope), settings)
+        pdf = print_envelope(envelope, None, settings)
     except BarcodeError as exc:
         _say(exc.message_vi)
         return 1

@@ -35,10 +35,17 @@ def font_path(bold: bool = False) -> str:
     return str(resources.files("hoso.assets.fonts") / name)
 
 
-def _new_pdf():  # noqa: ANN202
+def _new_pdf(check: str):  # noqa: ANN202
     from fpdf import FPDF
 
     class _Pdf(FPDF):
+        def header(self) -> None:
+            if check:
+                self.set_font(FONT, "", 8)
+                self.set_xy(MARGIN, MARGIN - 8)
+                self.cell(PAGE_W - 2 * MARGIN, 4, check, align="R")
+                self.set_xy(MARGIN, MARGIN)
+
         def footer(self) -> None:
             self.set_font(FONT, "", 8)
             self.set_xy(MARGIN, PAGE_H - MARGIN + 4)
@@ -75,73 +82,132 @@ def symbol_size(matrix: SymbolMatrix, settings: PrintSettings) -> tuple[float, f
     )
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    bold: bool = False
+    size: float = 10
+    align: str = "L"
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled values, two columns of label and value."""
+
+    title: str
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of people; ``widths`` are relative column widths."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()
+    font_size: float = 6.5
+
+
+Section = Paragraph | Fields | Table
+
+
 def build_pdf(
     chunks: Sequence[str],
-    heading: Sequence[str] = (),
+    heading: Sequence[str | Section] = (),
     settings: PrintSettings | None = None,
 ) -> bytes:
-    """An A4 PDF carrying ``chunks`` (HOSO1 texts) as labelled PDF417 symbols.
+    """An A4 PDF: the readable ``heading`` sections (the forms), the signature and stamp boxes, then
+    ``chunks`` (HOSO1 texts) as PDF417 symbols labelled "Mã vạch i/n", several per page.
 
-    ``heading`` lines (Vietnamese) are printed at the top of the first page, e.g. the unit, the
-    procedure and the period.
+    Plain strings in ``heading`` are paragraphs.
     """
     settings = settings or PrintSettings()
     parsed = [parse_chunk(text) for text in chunks]
     matrices = [make_symbol(text, settings.ec_level, settings.columns) for text in chunks]
-    pdf = _new_pdf()
+    check = f"Mã kiểm tra hồ sơ: {parsed[0].h} · {parsed[0].n} mã vạch" if parsed else ""
+    pdf = _new_pdf(check)
+    width = PAGE_W - 2 * MARGIN
     label_h = 6.0
     gap = 5.0
-    footer_y = PAGE_H - MARGIN + 4
+    bottom = PAGE_H - MARGIN - 2
     signature_h = 42.0
 
-    def start_page(first: bool) -> float:
-        pdf.add_page()
-        pdf.set_font(FONT, "B", 13)
-        pdf.set_xy(MARGIN, MARGIN)
-        pdf.cell(PAGE_W - 2 * MARGIN, 7, "HỒ SƠ BẢO HIỂM XÃ HỘI — BẢN IN MÃ VẠCH", align="C")
-        y = MARGIN + 8
-        pdf.set_font(FONT, "", 9)
-        if parsed:
-            pdf.set_xy(MARGIN, y)
-            pdf.cell(
-                PAGE_W - 2 * MARGIN,
-                5,
-                f"Mã kiểm tra hồ sơ: {parsed[0].h} · Tổng số mã vạch: {parsed[0].n}",
-                align="C",
-            )
-            y += 6
-        if first:
-            pdf.set_font(FONT, "", 10)
-            for line in heading:
-                pdf.set_xy(MARGIN, y)
-                pdf.multi_cell(PAGE_W - 2 * MARGIN, 5, line)
-                y = pdf.get_y()
-            pdf.set_font(FONT, "", 8)
-            pdf.set_xy(MARGIN, y + 1)
-            pdf.multi_cell(
-                PAGE_W - 2 * MARGIN,
-                4,
-                "Nộp bản in này tại bộ phận một cửa. Không gấp, không ghi đè lên mã vạch; "
-                "in bằng máy in laser, mực đen, khổ A4, tỉ lệ 100%.",
-            )
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 13)
+    pdf.cell(width, 7, "HỒ SƠ BẢO HIỂM XÃ HỘI — BẢN IN CÓ MÃ VẠCH", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_auto_page_break(True, margin=MARGIN + 4)
+    for section in heading:
+        _render_section(pdf, Paragraph(section) if isinstance(section, str) else section)
+    pdf.set_auto_page_break(False)
+    y = pdf.get_y() + 3
+    if settings.signature_boxes:
+        if y + signature_h > bottom:
+            pdf.add_page()
             y = pdf.get_y()
-        return y + 3
-
-    y = start_page(True)
+        _signature_boxes(pdf, y, signature_h)
+        y += signature_h + 4
+    pdf.set_font(FONT, "", 8)
+    pdf.set_xy(MARGIN, y)
+    pdf.multi_cell(
+        width,
+        4,
+        "Các mã vạch dưới đây chứa toàn bộ dữ liệu hồ sơ. Nộp bản in tại bộ phận một cửa; không gấp, không "
+        "ghi đè lên mã vạch; in bằng máy in laser, mực đen, khổ A4, tỉ lệ 100%.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    y = pdf.get_y() + 2
     for chunk, matrix in zip(parsed, matrices, strict=True):
-        width, height = symbol_size(matrix, settings)
-        if y + label_h + height > footer_y - 6:
-            y = start_page(False)
+        sym_w, sym_h = symbol_size(matrix, settings)
+        if y + label_h + sym_h > bottom:
+            pdf.add_page()
+            y = pdf.get_y()
         pdf.set_font(FONT, "B", 10)
         pdf.set_xy(MARGIN, y)
-        pdf.cell(PAGE_W - 2 * MARGIN, label_h, f"Mã vạch {chunk.i}/{chunk.n}", align="C")
-        _draw_symbol(pdf, matrix, (PAGE_W - width) / 2, y + label_h, settings)
-        y += label_h + height + gap
-    if settings.signature_boxes:
-        if y + signature_h > footer_y - 6:
-            y = start_page(False)
-        _signature_boxes(pdf, y + 2, signature_h)
+        pdf.cell(width, label_h, f"Mã vạch {chunk.i}/{chunk.n}", align="C")
+        _draw_symbol(pdf, matrix, (PAGE_W - sym_w) / 2, y + label_h, settings)
+        y += label_h + sym_h + gap
     return bytes(pdf.output())
+
+
+def _render_section(pdf, section: Section) -> None:  # noqa: ANN001
+    width = PAGE_W - 2 * MARGIN
+    if isinstance(section, Paragraph):
+        pdf.set_font(FONT, "B" if section.bold else "", section.size)
+        pdf.multi_cell(
+            width, section.size * 0.5, section.text, align=section.align, new_x="LMARGIN", new_y="NEXT"
+        )
+        return
+    if isinstance(section, Fields):
+        if section.title:
+            pdf.ln(1)
+            pdf.set_font(FONT, "B", 10)
+            pdf.multi_cell(width, 5.5, section.title, new_x="LMARGIN", new_y="NEXT")
+        for label, value in section.pairs:
+            pdf.set_font(FONT, "", 9)
+            pdf.cell(50, 5, label + ":")
+            pdf.set_font(FONT, "B", 9)
+            pdf.multi_cell(width - 50, 5, value or "—", new_x="LMARGIN", new_y="NEXT")
+        return
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(width, 5.5, section.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", section.font_size)
+    widths = section.widths or tuple(1.0 for _ in section.headers)
+    with pdf.table(
+        col_widths=widths,
+        width=width,
+        text_align="LEFT",
+        line_height=section.font_size * 0.5,
+        padding=0.8,
+        repeat_headings=1,
+    ) as table:
+        table.row(section.headers)
+        for row in section.rows:
+            table.row(row)
+    pdf.ln(1)
 
 
 def _signature_boxes(pdf, y: float, height: float) -> None:  # noqa: ANN001
@@ -164,8 +230,15 @@ def _signature_boxes(pdf, y: float, height: float) -> None:  # noqa: ANN001
 
 
 def print_envelope(
-    envelope: bytes, heading: Sequence[str] = (), settings: PrintSettings | None = None
+    envelope: bytes, heading: Sequence[str | Section] | None = None, settings: PrintSettings | None = None
 ) -> bytes:
-    """The printable PDF of an unsigned envelope (UTF-8 XML bytes)."""
+    """The printable PDF of an unsigned envelope (UTF-8 XML bytes).
+
+    Without ``heading``, the envelope's forms are rendered readably when the dossier parser reads them.
+    """
     settings = settings or PrintSettings()
+    if heading is None:
+        from hoso.barcode.forms import envelope_sections
+
+        heading = envelope_sections(envelope)
     return build_pdf(make_chunks(envelope, settings.max_slice), heading, settings)

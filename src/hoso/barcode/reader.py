@@ -4,6 +4,7 @@ Public API::
 
     read_files(paths, inflate_cap=...) -> ReadResult
     read_sources([(name, bytes), ...], inflate_cap=...) -> ReadResult
+    read_images([(name, PIL image, dpi or None), ...], inflate_cap=...) -> ReadResult
     read_texts(lines, inflate_cap=...) -> ReadResult        (keyboard-wedge scanner lines)
 
 A :class:`ReadResult` holds one :class:`~hoso.barcode.chunks.DossierStatus` per dossier found (its
@@ -29,7 +30,7 @@ from hoso.barcode.chunks import (
     parse_chunk,
 )
 from hoso.barcode.errors import BarcodeError, ChunkFormatError, NoDossierError, UnreadableFileError
-from hoso.barcode.symbols import Diagnosis, ImageScan, diagnose, scan_image
+from hoso.barcode.symbols import Diagnosis, ImageScan, diagnose, scan_image, thorough_reads
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
@@ -182,7 +183,7 @@ def _image_pages(name: str, data: bytes) -> Iterator[_Page]:
         raise UnreadableFileError(name, f"ảnh hỏng hoặc không hỗ trợ ({exc})") from exc
 
 
-def _pdf_pages(name: str, data: bytes) -> Iterator[_Page]:
+def _pdf_pages(name: str, data: bytes, dpi: int = PDF_DPI) -> Iterator[_Page]:
     import pypdfium2
 
     try:
@@ -196,13 +197,18 @@ def _pdf_pages(name: str, data: bytes) -> Iterator[_Page]:
         for index in range(count):
             page = pdf[index]
             width, height = page.get_size()
-            if width * height * (PDF_DPI / 72) ** 2 > MAX_PAGE_PIXELS:
+            if width * height * (dpi / 72) ** 2 > MAX_PAGE_PIXELS:
                 raise UnreadableFileError(name, f"trang {index + 1} quá lớn")
-            bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
-            image = bitmap.to_pil()
-            yield _Page(PageReport(name, index + 1, "pdf"), image, PDF_DPI)
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+            image.info["dpi"] = (dpi, dpi)
+            yield _Page(PageReport(name, index + 1, "pdf"), image, dpi)
     finally:
         pdf.close()
+
+
+def pdf_page_images(data: bytes, dpi: int = PDF_DPI) -> list[Image.Image]:
+    """The pages of a PDF rasterised in grayscale (what the reader reads; also for tests and benches)."""
+    return [page.image for page in _pdf_pages("pdf", data, dpi)]
 
 
 def _text_lines(name: str, data: bytes) -> list[str]:
@@ -234,27 +240,59 @@ def read_sources(
                     )
                 reading.result.pages.append(report)
                 continue
-            iterator = _pdf_pages(name, data) if kind == "pdf" else _image_pages(name, data)
-            for page in iterator:
-                page.scan = scan_image(page.image, page.dpi)
-                page.texts = set(page.scan.texts)
-                page.report.damaged = page.scan.damaged
-                reading.take(page.report, page.scan.texts)
-                reading.result.pages.append(page.report)
-                pages.append(page)
+            for page in _pdf_pages(name, data) if kind == "pdf" else _image_pages(name, data):
+                _first_read(reading, pages, page)
         except BarcodeError as exc:
             reading.result.errors.append(exc)
+    return _second_read(reading, pages, diagnose_pages)
+
+
+def read_images(
+    images: Iterable[tuple[str, Image.Image, float | None]],
+    inflate_cap: int = DEFAULT_INFLATE_CAP,
+    diagnose_pages: bool = True,
+) -> ReadResult:
+    """Read dossiers from page images already in memory: ``(name, image, dpi or None)``, one per page."""
+    reading = _Reading(inflate_cap)
+    pages: list[_Page] = []
+    for number, (name, image, dpi) in enumerate(images, start=1):
+        _first_read(reading, pages, _Page(PageReport(name, number, "image"), image, dpi))
+    return _second_read(reading, pages, diagnose_pages)
+
+
+def _first_read(reading: _Reading, pages: list[_Page], page: _Page) -> None:
+    page.scan = scan_image(page.image, page.dpi)
+    page.texts = set(page.scan.texts)
+    page.report.damaged = page.scan.damaged
+    reading.take(page.report, page.scan.texts)
+    reading.result.pages.append(page.report)
+    pages.append(page)
+
+
+def _all_complete(reading: _Reading) -> bool:
     statuses = reading.collector.results()
-    if not statuses or not all(s.complete for s in statuses):
-        # Something is missing and it may be on any page: read every page again, thoroughly.
-        for page in pages:
-            page.scan = scan_image(page.image, page.dpi, thorough=True)
+    return bool(statuses) and all(s.complete for s in statuses)
+
+
+def _second_read(reading: _Reading, pages: list[_Page], diagnose_pages: bool) -> ReadResult:
+    if not _all_complete(reading):
+        # Something is missing and it may be on any page: read the pages again, thoroughly, those that
+        # gave nothing or a damaged symbol first, and stop as soon as every dossier is complete.
+        for page in sorted(pages, key=lambda p: p.report.symbols > 0 and not p.report.damaged):
             page.report.thorough = True
-            page.report.damaged = page.scan.damaged
-            reading.take(page.report, [t for t in page.scan.texts if t not in page.texts])
+            for texts, damaged in thorough_reads(page.image, page.dpi):
+                page.report.damaged = min(page.report.damaged, damaged)
+                fresh = [t for t in texts if t not in page.texts]
+                page.texts.update(fresh)
+                reading.take(page.report, fresh)
+                if fresh and _all_complete(reading):
+                    break
+            if _all_complete(reading):
+                break
     if diagnose_pages:
         for page in pages:
-            if page.report.symbols == 0:
+            if page.report.symbols == 0 and page.scan is not None:
+                page.scan.damaged = page.report.damaged
                 page.report.diagnosis = diagnose(page.image, page.scan)
     return reading.finish()
 
