@@ -31,6 +31,25 @@ def d02_rows(count: int, *, seed: int = 0) -> list[D02Row]:
     ]
 
 
+def children_list(commune_code: str, children: Sequence[tuple[str, str, str]]) -> bytes:
+    """An unsigned D03-TS list of children (name, date of birth dd/mm/yyyy, sex 1/0) of a commune."""
+    from lxml import etree
+
+    from hoso import xmlsafe
+
+    root = etree.Element("D03-TS")
+    info = etree.SubElement(root, "ThongTinDonVi")
+    etree.SubElement(info, "MaXa").text = commune_code
+    body = etree.SubElement(root, "NoiDung")
+    for index, (name, born, sex) in enumerate(children, start=1):
+        row = etree.SubElement(body, "NguoiThamGia")
+        for tag, value in (("STT", str(index)), ("HoTen", name), ("NgaySinh", born), ("GioiTinh", sex),
+                           ("MaTinhBenhVien", "01"), ("PA", "TM")):  # fmt: skip
+            etree.SubElement(row, tag).text = value
+    etree.SubElement(root, "Cky")
+    return xmlsafe.serialize(root)
+
+
 def signed_form(xml: bytes, signer) -> bytes:
     return sign_xml(xml, signer)
 

@@ -1,0 +1,98 @@
+"""The desk reads barcoded dossiers and the dispatch decides: before 01/01/2016 any submitter, from
+then on only communes without a registered certificate filing the under-6 health-card list."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from hoso.barcode import make_chunks, print_envelope
+from hoso.dossier import EnvelopeFile
+from hoso.intake.blobstore import blob_store
+from hoso.intake.desk import receive_scanner_text, receive_scans
+from hoso.reference.models import Commune, Officer
+from hoso.testing.envelopes import children_list, envelope
+
+from .conftest import UNIT_CODE, UNIT_TAX, register_certificate
+
+pytestmark = pytest.mark.django_db
+NOV_2015 = datetime(2015, 11, 10, 2, tzinfo=UTC)
+JAN_2016 = datetime(2016, 1, 5, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+def officer(demo_data):
+    user = get_user_model().objects.create_user("motcua.test")
+    Officer.objects.create(user=user, office_id="00110", department_id="mot_cua")
+    return user
+
+
+def _unit_dossier(period="11/2015") -> str:
+    return "\n".join(make_chunks(envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, period=period)))
+
+
+def _children(commune_code="00379") -> bytes:
+    d03 = children_list(
+        commune_code, [("Nguyễn Văn Bé", "12/03/2015", "1"), ("Trần Thị Na", "01/10/2014", "0")]
+    )
+    return envelope(
+        unit_code=commune_code, tax_code="", kind="2", procedure="602", period="01/2016",
+        forms=[EnvelopeFile(name="D03-TS.xml", content=d03, form_code="D03-TS", description="Danh sách trẻ em")],
+    )  # fmt: skip
+
+
+def test_a_units_barcoded_dossier_is_accepted_before_2016(unit, officer):
+    desk = receive_scanner_text(_unit_dossier(), officer=officer, received_at=NOV_2015)
+    (reception,) = desk.receptions
+    assert reception.outcome == "accepted", reception.submission.reasons
+    assert reception.submission.channel == "barcode" and reception.submission.dossier.number.endswith(
+        "/2015/00105"
+    )
+    assert blob_store().exists(desk.evidence[0])
+
+
+def test_a_units_barcoded_dossier_is_refused_from_2016_with_advice(unit, officer):
+    desk = receive_scanner_text(_unit_dossier("12/2015"), officer=officer, received_at=JAN_2016)
+    (reception,) = desk.receptions
+    assert reception.outcome == "refused"
+    (reason,) = reception.submission.reasons
+    assert "2671" in reason["legal_basis"] and reason["advice"]
+    assert "điện tử" in reason["advice"]
+
+
+def test_the_under_6_list_of_a_commune_without_certificate_is_accepted_in_2016(unit, officer):
+    desk = receive_scanner_text("\n".join(make_chunks(_children())), officer=officer, received_at=JAN_2016)
+    (reception,) = desk.receptions
+    assert reception.outcome == "accepted", reception.submission.reasons
+    dossier = reception.submission.dossier
+    assert (
+        dossier.commune_id == "00379" and dossier.office_id == "00110" and dossier.department_id == "so_the"
+    )
+    rows = reception.submission.facts["forms"][0]["rows"]
+    assert [r["ho_ten"] for r in rows] == ["Nguyễn Văn Bé", "Trần Thị Na"]
+
+
+def test_the_under_6_list_of_a_commune_with_a_certificate_is_refused(unit, officer, pki):
+    register_certificate(Commune.objects.get(gso_code="00379"), pki.entities["commune"].certificate)
+    desk = receive_scanner_text("\n".join(make_chunks(_children())), officer=officer, received_at=JAN_2016)
+    (reception,) = desk.receptions
+    assert reception.outcome == "refused"
+    assert "điện tử" in reception.submission.reasons[0]["message"] + reception.submission.reasons[0]["advice"]
+
+
+def test_a_scan_missing_a_symbol_names_it_and_receives_nothing(unit, officer):
+    lines = make_chunks(envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, employees=60), max_slice=300)
+    assert len(lines) > 2
+    desk = receive_scanner_text("\n".join(lines[:1] + lines[2:]), officer=officer, received_at=NOV_2015)
+    assert not desk.complete and not desk.receptions
+    assert desk.read.dossiers[0].missing == [2]
+
+
+def test_a_printed_pdf_is_read_and_received(unit, officer):
+    pdf = print_envelope(envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, period="11/2015"))
+    desk = receive_scans([("ho-so.pdf", pdf)], officer=officer, received_at=NOV_2015)
+    assert desk.complete, desk.problems()
+    assert desk.receptions[0].outcome == "accepted"
+    # The same paper scanned again is a repeat, not a second dossier.
+    again = receive_scans([("ho-so.pdf", pdf)], officer=officer, received_at=NOV_2015)
+    assert again.receptions[0].outcome == "repeat"
