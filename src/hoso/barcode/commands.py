@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="đọc hồ sơ từ ảnh PNG/JPEG/TIFF, PDF hoặc tệp dòng máy quét (read a dossier from scans)",
         description="Exit 0: every dossier found is complete and verified; 1: incomplete, corrupt or nothing read.",
     )
-    read.add_argument("files", nargs="+", metavar="FILE")
+    read.add_argument(
+        "files", nargs="+", metavar="FILE", help="PNG, JPEG, TIFF, PDF, or scanner text; - reads stdin"
+    )
     read.add_argument(
         "-o", "--output", metavar="ENVELOPE.xml", help="write the envelope here (default: stdout)"
     )
@@ -57,6 +59,9 @@ def _read(args: argparse.Namespace) -> int:
     en = args.lang == "en"
     sources = []
     for name in args.files:
+        if name == "-":
+            sources.append(("stdin", sys.stdin.buffer.read()))
+            continue
         try:
             sources.append((name, Path(name).read_bytes()))
         except OSError as exc:

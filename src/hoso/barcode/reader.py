@@ -289,7 +289,9 @@ def _second_read(reading: _Reading, pages: list[_Page], diagnose_pages: bool) ->
                     break
             if _all_complete(reading):
                 break
-    if diagnose_pages:
+    if diagnose_pages and not _all_complete(reading):
+        # A page without symbols is expected (a form page) when the dossiers are complete; otherwise
+        # the officer must know why it gave nothing.
         for page in pages:
             if page.report.symbols == 0 and page.scan is not None:
                 page.scan.damaged = page.report.damaged
