@@ -176,3 +176,13 @@ def test_received_at_utc_is_decided_on_the_vietnam_date(reference_data):
         received_at=datetime(2015, 12, 31, 17, 30, tzinfo=UTC),
     )
     assert services.decide(facts).rule_id == "barcode-suspended-from-2016-01-01"
+
+
+def test_an_overlong_code_is_a_coded_error_not_a_database_error(reference_data):
+    from dataclasses import replace
+
+    facts = replace(child_card_facts(), office_code="0" * 30)
+    decision = services.decide(facts)
+    with pytest.raises(services.PolicyStorageError) as caught:
+        services.record_decision(facts, decision)
+    assert caught.value.code == "POLICY_FACT_TOO_LONG"

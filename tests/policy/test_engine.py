@@ -15,6 +15,7 @@ from hoso.policy import (
     builtin_policies,
     load_policy,
 )
+from hoso.policy.facts import FactsError
 
 from .helpers import BASELINE_TEXT, BUILTIN, DISPATCH_TEXT, KNOWN_TAGS, draft_text, facts
 
@@ -161,6 +162,7 @@ def test_decision_as_dict():
 
 
 def test_facts_accept_enum_values_and_reject_unknown_ones():
-    with pytest.raises(ValueError):
+    with pytest.raises(FactsError) as caught:
         facts(channel="fax")
+    assert caught.value.code == "POLICY_BAD_FACTS" and isinstance(caught.value, ValueError)
     assert facts(channel="paper").received_at.tzinfo is VN_TZ

@@ -254,6 +254,17 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
             f"Policy {decision.policy_id} v{decision.policy_version} (as evaluated) is not stored: the decision "
             "cannot be recorded.",
         )
+    for name, value in (
+        ("office_code", facts.office_code),
+        ("procedure_code", facts.procedure_code),
+        ("submitter_code", facts.submitter_code),
+    ):
+        if len(value) > DecisionRecord._meta.get_field(name).max_length:
+            raise PolicyStorageError(
+                "POLICY_FACT_TOO_LONG",
+                f"Giá trị “{name}” quá dài để ghi: {value[:40]}",
+                f"Value of “{name}” too long to record: {value[:40]}",
+            )
     moment = facts.received_at if facts.received_at.tzinfo else facts.received_at.replace(tzinfo=VN_TZ)
     return DecisionRecord.objects.create(
         received_at=moment,

@@ -6,7 +6,7 @@ Pure: no Django. Storage of policy versions and of every decision is the ``hoso.
 from hoso.policy.builtin import BUILTIN_FILES, builtin_policies, builtin_policy_set, builtin_text
 from hoso.policy.engine import Match, PolicySet, evaluate
 from hoso.policy.errors import LoadIssue, NoDecisionError, PolicyCompositionError, PolicyLoadError
-from hoso.policy.facts import VN_TZ, Channel, Decision, Facts, Outcome, SubmitterKind
+from hoso.policy.facts import VN_TZ, Channel, Decision, Facts, FactsError, Outcome, SubmitterKind
 from hoso.policy.loader import load_policy
 from hoso.policy.model import Policy, Rule
 
@@ -16,6 +16,7 @@ __all__ = [
     "Channel",
     "Decision",
     "Facts",
+    "FactsError",
     "LoadIssue",
     "Match",
     "NoDecisionError",

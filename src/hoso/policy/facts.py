@@ -12,6 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from hoso.errors import CodedError
+
+
+class FactsError(CodedError):
+    """Facts that cannot be evaluated (unknown channel or submitter kind, no reception time)."""
+
+
 #: Vietnam has used UTC+7 without daylight saving since 1975; rules are dated in local time.
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 
@@ -73,8 +80,21 @@ class Facts:
     _local: datetime = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "channel", Channel(self.channel))
-        object.__setattr__(self, "submitter_kind", SubmitterKind(self.submitter_kind))
+        try:
+            object.__setattr__(self, "channel", Channel(self.channel))
+            object.__setattr__(self, "submitter_kind", SubmitterKind(self.submitter_kind))
+        except ValueError:
+            raise FactsError(
+                "POLICY_BAD_FACTS",
+                f"Dữ kiện không hợp lệ: kênh “{self.channel}”, đối tượng “{self.submitter_kind}”.",
+                f"Invalid facts: channel “{self.channel}”, submitter kind “{self.submitter_kind}”.",
+            ) from None
+        if not isinstance(self.received_at, datetime):
+            raise FactsError(
+                "POLICY_BAD_FACTS",
+                "Dữ kiện không hợp lệ: thiếu thời điểm nhận hồ sơ.",
+                "Invalid facts: the time of reception is missing.",
+            )
         object.__setattr__(self, "procedure_tags", frozenset(self.procedure_tags))
         object.__setattr__(self, "has_certificate", bool(self.has_certificate))
         object.__setattr__(self, "_local", local_datetime(self.received_at))
