@@ -10,6 +10,7 @@ import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import etree
 
@@ -81,9 +82,16 @@ class FileToKhai:
 
     def content(self) -> bytes:
         """The decoded file. Raises :class:`DossierError` ``DOSSIER_BASE64`` if it is not base64."""
-        text = re.sub(r"\s+", "", self.noi_dung_file)
+        return self._decoded
+
+    @cached_property
+    def _decoded(self) -> bytes:
         try:
-            return base64.b64decode(text, validate=True)
+            return base64.b64decode(self.noi_dung_file, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+        try:  # line-wrapped base64 (whitespace is allowed, nothing else)
+            return base64.b64decode("".join(self.noi_dung_file.split()), validate=True)
         except (binascii.Error, ValueError):
             raise DossierError(
                 "DOSSIER_BASE64",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import hashlib
 import threading
 import urllib.request
@@ -128,6 +129,7 @@ def _files(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> list[Path]
 _SHA256 = hashes.SHA256()
 
 
+@functools.lru_cache(maxsize=4096)
 def _fp(cert: x509.Certificate) -> bytes:
     return cert.fingerprint(_SHA256)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -40,6 +41,7 @@ class VerifyPolicy:
 DEFAULT_POLICY = VerifyPolicy()
 
 
+@functools.lru_cache(maxsize=4096)
 def signer_info(cert: x509.Certificate) -> SignerInfo:
     return SignerInfo(
         subject=cert.subject.rfc4514_string(),

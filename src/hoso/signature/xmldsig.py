@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -315,16 +316,32 @@ def _signing_time(obj: etree._Element) -> str | None:
 
 
 def _load_cert(text: str) -> x509.Certificate:
+    return _load_cert_cached("".join(text.split()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _load_cert_cached(b64: str) -> x509.Certificate:
+    """Certificates repeat across a unit's dossiers: parse each once (keyed by its exact base64)."""
     try:
-        return x509.load_der_x509_certificate(base64.b64decode("".join(text.split()), validate=True))
+        return x509.load_der_x509_certificate(base64.b64decode(b64, validate=True))
     except (ValueError, binascii.Error) as exc:
         raise ProfileViolation("CERTIFICATE_UNREADABLE", detail=str(exc)) from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _xmlsec_key(cert: x509.Certificate) -> xmlsec.Key:
+    """The verification key, from the certificate only (python-xmlsec duplicates it into each context)."""
+    return xmlsec.Key.from_memory(
+        cert.public_bytes(Encoding.DER), xmlsec.constants.KeyDataFormatCertDer, None
+    )
+
+
 def _pick_signer(certs: list[x509.Certificate]) -> x509.Certificate:
     """The end-entity among the certificates: the one that issued none of the others."""
-    issuers = {c.issuer.public_bytes() for c in certs}
-    leaves = [c for c in certs if c.subject.public_bytes() not in issuers or len(certs) == 1]
+    if len(certs) == 1:
+        return certs[0]
+    issuers = {c.issuer for c in certs}
+    leaves = [c for c in certs if c.subject not in issuers]
     return leaves[0] if leaves else certs[0]
 
 
@@ -382,8 +399,7 @@ def crypto_verify(root: etree._Element, facts: SignatureFacts) -> str | None:
         for child in sig.iterchildren(_q("Object")):
             if child.get("Id") in facts.object_refs:
                 ctx.register_id(child, "Id")
-    der = facts.certificate.public_bytes(Encoding.DER)
-    ctx.key = xmlsec.Key.from_memory(der, xmlsec.constants.KeyDataFormatCertDer, None)
+    ctx.key = _xmlsec_key(facts.certificate)
     try:
         ctx.verify(sig)
         return None
