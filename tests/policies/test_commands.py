@@ -128,19 +128,8 @@ def test_replay_csv(reference_data, capsys, tmp_path):
         services.decide_and_record(facts)
     draft = tmp_path / "draft.toml"
     draft.write_text(draft_text(), encoding="utf-8")
-    code, out, _ = run(
-        capsys,
-        "policy",
-        "replay",
-        "--policy",
-        str(draft),
-        "--from",
-        "2016-01-01",
-        "--to",
-        "2016-06-30",
-        "--format",
-        "csv",
-    )
+    replay = ["policy", "replay", "--policy", str(draft), "--from", "2016-01-01", "--to", "2016-06-30"]
+    code, out, _ = run(capsys, *replay, "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0] == {
@@ -157,27 +146,10 @@ def test_replay_csv(reference_data, capsys, tmp_path):
         ("submitter", "TA0100A"),
         ("submitter", "TB0200B"),
     }
-    code, out, _ = run(
-        capsys, "policy", "replay", "--policy", str(draft), "--from", "2016-01-01", "--to", "2016-06-30"
-    )
+    code, out, _ = run(capsys, *replay)
     assert code == 0 and "Thay đổi kết quả (outcome changes): 2" in out
     target = tmp_path / "details.csv"
-    code, _, _ = run(
-        capsys,
-        "policy",
-        "replay",
-        "--policy",
-        str(draft),
-        "--from",
-        "2016-01-01",
-        "--to",
-        "2016-06-30",
-        "--format",
-        "csv",
-        "--details",
-        "--output",
-        str(target),
-    )
+    code, _, _ = run(capsys, *replay, "--format", "csv", "--details", "--output", str(target))
     assert code == 0 and len(target.read_text(encoding="utf-8").splitlines()) == 3
 
 

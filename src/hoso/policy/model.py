@@ -101,6 +101,20 @@ class Rule:
             return False
         return self.in_force(facts.local_received_at)
 
+    @property
+    def unconditional(self) -> bool:
+        """Whether the rule matches every fact set (no condition and no period)."""
+        return (
+            self.channels is None
+            and self.submitters is None
+            and self.certificate is None
+            and self.offices is None
+            and self.procedures is None
+            and not (self.tags_all or self.tags_any or self.tags_none)
+            and self.valid_from is None
+            and self.valid_until is None
+        )
+
     def could_overlap(self, other: Rule) -> bool:
         """Whether some facts could be matched by both rules (conservative: true unless provably not)."""
         if not (_sets_meet(self.channels, other.channels) and _sets_meet(self.submitters, other.submitters)):
@@ -189,7 +203,4 @@ class Policy:
         """Whether the policy decides every fact set: unscoped, with a rule that has no condition."""
         if self.offices is not None or self.valid_from is not None or self.valid_until is not None:
             return False
-        return any(
-            rule.conditions_text() == "(always)" and rule.start is None and rule.end is None
-            for rule in self.rules
-        )
+        return any(rule.unconditional for rule in self.rules)
