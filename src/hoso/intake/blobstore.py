@@ -76,14 +76,78 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-_store: FileBlobStore | None = None
+class S3BlobStore:
+    """Blobs in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW...): ``s3://bucket/prefix``.
+
+    Each object is written with its SHA-256 checksum, which the server verifies before it answers; a
+    successful PUT is durable by the service's contract. Credentials come from the usual AWS variables
+    or files; ``HOSO_S3_ENDPOINT_URL`` points at a non-AWS service. Needs ``pip install hoso[s3]``.
+    """
+
+    def __init__(self, url: str, *, endpoint_url: str | None = None) -> None:
+        import boto3
+
+        bucket, _, prefix = url.removeprefix("s3://").partition("/")
+        self.url, self.bucket, self.prefix = url, bucket, prefix.strip("/")
+        self.client = boto3.client("s3", endpoint_url=endpoint_url)
+
+    def _key(self, sha256: str) -> str:
+        FileBlobStore("/").path(sha256)  # validates the key
+        return f"{self.prefix}/{sha256}" if self.prefix else sha256
+
+    def put(self, data: bytes) -> str:
+        import base64
+
+        digest = hashlib.sha256(data).hexdigest()
+        if self.exists(digest):
+            return digest
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(digest),
+                Body=data,
+                ChecksumSHA256=base64.b64encode(bytes.fromhex(digest)).decode("ascii"),
+            )
+        except Exception as exc:
+            raise BlobStoreError(
+                "BLOB_WRITE_FAILED",
+                "Không lưu được dữ liệu nhận được (lỗi lưu trữ); hồ sơ chưa được tiếp nhận, vui lòng gửi lại sau.",
+                "The received data could not be stored (storage error); nothing was acknowledged, send again later.",
+            ) from exc
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
+        except self.client.exceptions.NoSuchKey as exc:
+            raise BlobStoreError("BLOB_NOT_FOUND", "Không tìm thấy dữ liệu.", "Blob not found.") from exc
+
+    def exists(self, sha256: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
+        except Exception as exc:
+            if getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
 
 
-def blob_store() -> FileBlobStore:
-    global _store
+_store: FileBlobStore | S3BlobStore | None = None
+_store_config: tuple | None = None
+
+
+def blob_store() -> FileBlobStore | S3BlobStore:
+    """The configured store: ``HOSO_BLOB_STORE`` is a folder (default DATA_DIR/blobs) or s3://bucket/prefix."""
+    global _store, _store_config
     from django.conf import settings
 
-    root = Path(getattr(settings, "HOSO_BLOB_STORE", settings.DATA_DIR / "blobs"))
-    if _store is None or _store.root != root:
-        _store = FileBlobStore(root)
+    location = str(getattr(settings, "HOSO_BLOB_STORE", None) or settings.DATA_DIR / "blobs")
+    config = (location, getattr(settings, "HOSO_S3_ENDPOINT_URL", None))
+    if _store is None or _store_config != config:
+        _store = (
+            S3BlobStore(location, endpoint_url=config[1])
+            if location.startswith("s3://")
+            else FileBlobStore(location)
+        )
+        _store_config = config
     return _store
