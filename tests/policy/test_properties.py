@@ -254,3 +254,24 @@ def test_a_loaded_policy_never_has_two_rules_tied_for_a_decision(text, samples):
         matched = policy.matching_rules(facts)
         precedences = [rule.precedence for rule in matched]
         assert len(precedences) == len(set(precedences))
+
+
+@given(random_policies(), st.lists(fact_sets, min_size=10, max_size=10))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_loadable_policy_over_the_baseline_decides_everything_with_reasons(text, samples):
+    try:
+        policy = load_policy(text, known_tags=KNOWN_TAGS)
+    except PolicyLoadError:
+        return
+    composed = PolicySet([policy, BUILTIN.policies[-1]])
+    for facts in samples:
+        assert len(deciding_candidates(composed, facts)) == 1
+        decision = composed.evaluate(facts)
+        assert decision.message_vi and decision.message_en
+        if decision.outcome is Outcome.REFUSE:
+            assert (
+                decision.legal_basis_vi
+                and decision.legal_basis_en
+                and decision.advice_vi
+                and decision.advice_en
+            )
