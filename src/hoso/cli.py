@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.reference.commands",
     "hoso.intake.commands",
     "hoso.workflow.commands",
+    "hoso.operations.commands",
     "hoso.barcode.commands",
     "hoso.policy.commands",
     "hoso.signature.commands",

@@ -1,0 +1,1 @@
+"""Running the gateway: backups and restores, and the production-settings check."""

@@ -1,0 +1,81 @@
+"""`hoso check`: what in this configuration is unsafe for production."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message_vi: str
+    message_en: str
+    severity: str = "error"  # "error" | "warning"
+
+
+def production_findings() -> list[Finding]:
+    from hoso.intake import gateway
+
+    findings: list[Finding] = []
+    if settings.DEBUG:
+        findings.append(
+            Finding(
+                "CHECK_DEBUG", "Đang bật chế độ gỡ lỗi (HOSO_DEBUG=1).", "Debug mode is on (HOSO_DEBUG=1)."
+            )
+        )
+    if not getattr(settings, "SESSION_COOKIE_SECURE", False):
+        findings.append(
+            Finding(
+                "CHECK_HTTPS",
+                "Cookie phiên không ở chế độ bảo mật: chạy sau TLS và đặt HOSO_HTTPS=1.",
+                "Session cookies are not secure: serve behind TLS and set HOSO_HTTPS=1.",
+            )
+        )
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        findings.append(
+            Finding(
+                "CHECK_SQLITE",
+                "Đang dùng SQLite nhúng; cơ quan nhiều máy chủ cần PostgreSQL (DATABASE_URL).",
+                "The embedded SQLite is in use; several servers need PostgreSQL (DATABASE_URL).",
+                "warning",
+            )
+        )
+    key = gateway.key_path()
+    if key.exists() and key.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        findings.append(
+            Finding(
+                "CHECK_KEY_PERMISSIONS",
+                f"Khoá ký biên nhận {key} đọc được bởi người khác (cần quyền 0600).",
+                f"The receipt-signing key {key} is readable by others (needs mode 0600).",
+            )
+        )
+    if not getattr(settings, "HOSO_GATEWAY_CERT", None):
+        findings.append(
+            Finding(
+                "CHECK_SELF_SIGNED",
+                "Biên nhận được ký bằng chứng thư tự cấp; hãy dùng chứng thư do CA được cấp phép cấp (HOSO_GATEWAY_CERT).",
+                "Receipts are signed with a self-signed certificate; use one issued by a licensed CA (HOSO_GATEWAY_CERT).",
+                "warning",
+            )
+        )
+    anchors = gateway.anchors_dir()
+    if any(p.name.startswith("hoso-demo-") for p in (anchors.iterdir() if anchors.is_dir() else [])):
+        findings.append(
+            Finding(
+                "CHECK_DEMO_TRUST",
+                "Gốc tin cậy có CA thử nghiệm của bản demo: xoá khỏi thư mục trust/anchors.",
+                "The trust anchors include the demo test CA: remove it from trust/anchors.",
+            )
+        )
+    if "*" in settings.ALLOWED_HOSTS:
+        findings.append(
+            Finding(
+                "CHECK_HOSTS",
+                "HOSO_ALLOWED_HOSTS cho phép mọi tên miền.",
+                "HOSO_ALLOWED_HOSTS allows any host.",
+            )
+        )
+    return findings
