@@ -163,3 +163,13 @@ def test_status_as_dict(envelope):
     (status,) = collect(chunks[1:])
     d = status.as_dict()
     assert d["missing"] == [1] and d["complete"] is False and d["error"]["code"] == "BARCODE_INCOMPLETE"
+
+
+def test_missing_indexes_are_named_as_ranges():
+    from hoso.barcode.errors import format_ranges
+
+    assert format_ranges([2, 3, 4, 7, 9, 10]) == "2-4, 7, 9-10"
+    chunk = make_chunks(random_envelope(200), 100)[0].replace("|1|", "|1|", 1)
+    h = parse_chunk(chunk).h
+    (status,) = collect([format_chunk(h, 1, 9999, b"x")])
+    assert status.error.message_vi.count(",") == 0 and "2-9999" in status.error.message_vi

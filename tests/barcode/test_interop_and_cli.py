@@ -80,7 +80,7 @@ def test_read_incomplete_names_what_is_missing(tmp_path, capsys):
     assert main(["barcode", "read", str(lines), "-o", str(out)]) == 1
     assert not out.exists()
     err = capsys.readouterr().err
-    assert "thiếu 2/" in err and "số 2, 3" in err
+    assert "thiếu 2/" in err and "số 2-3" in err
     assert main(["barcode", "read", str(lines), "--lang", "en"]) == 1
     assert "missing 2 of" in capsys.readouterr().err
 

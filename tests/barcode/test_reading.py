@@ -138,18 +138,18 @@ def test_diagnosis_low_resolution(printed):
 
 
 def test_diagnosis_blur(printed):
-    page = rasterise(printed, 300)[0].filter(ImageFilter.GaussianBlur(6))
-    result = read_sources([("blur.png", encode(page, "PNG", 300))])
+    page = rasterise(printed, 200)[0].filter(ImageFilter.GaussianBlur(4))
+    result = read_sources([("blur.png", encode(page, "PNG", 200))])
     assert result.pages[0].diagnosis.code == "BLUR"
     assert "nhòe" in result.pages[0].diagnosis.message_vi
 
 
 def test_diagnosis_low_contrast(printed):
-    page = rasterise(printed, 300)[0].point(lambda v: 128 + v * 30 // 255)
-    result = read_sources([("faint.png", encode(page, "PNG", 300))])
-    diagnosis = result.pages[0].diagnosis
-    # zxing-cpp's local binariser copes with quite faint pages: either it read the page, or it says why.
-    assert diagnosis is None or diagnosis.code == "LOW_CONTRAST"
+    page = rasterise(printed, 200)[0].point(lambda v: 128 + v * 20 // 255)
+    result = read_sources([("faint.png", encode(page, "PNG", 200))])
+    # zxing-cpp's local binariser still reads a contrast of 40 levels out of 255; 20 is too faint.
+    assert result.pages[0].diagnosis.code == "LOW_CONTRAST"
+    assert "độ tương phản thấp" in result.pages[0].diagnosis.message_vi
 
 
 @pytest.mark.parametrize("angle", [-4.6, 3.2])

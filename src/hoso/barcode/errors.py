@@ -5,6 +5,20 @@ from __future__ import annotations
 from hoso.errors import CodedError
 
 
+def format_ranges(numbers: list[int]) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2-4, 7"`` (sorted input)."""
+    parts: list[str] = []
+    start = previous = None
+    for number in [*numbers, None]:
+        if start is not None and (number is None or number != previous + 1):
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            start = None
+        if number is not None and start is None:
+            start = number
+        previous = number
+    return ", ".join(parts)
+
+
 class BarcodeError(CodedError):
     """Any refusal of the barcode package."""
 
@@ -25,7 +39,7 @@ class IncompleteError(BarcodeError):
     """Some symbols of a dossier were not read."""
 
     def __init__(self, h: str, n: int, missing: list[int]) -> None:
-        listed = ", ".join(str(i) for i in missing)
+        listed = format_ranges(missing)
         super().__init__(
             "BARCODE_INCOMPLETE",
             f"Hồ sơ {h} thiếu {len(missing)}/{n} mã vạch: số {listed}. "

@@ -276,19 +276,27 @@ def _all_complete(reading: _Reading) -> bool:
 
 def _second_read(reading: _Reading, pages: list[_Page], diagnose_pages: bool) -> ReadResult:
     if not _all_complete(reading):
-        # Something is missing and it may be on any page: read the pages again, thoroughly, those that
-        # gave nothing or a damaged symbol first, and stop as soon as every dossier is complete.
-        for page in sorted(pages, key=lambda p: p.report.symbols > 0 and not p.report.damaged):
-            page.report.thorough = True
-            for texts, damaged in thorough_reads(page.image, page.dpi):
+        # Something is missing and it may be on any page: read the pages again, thoroughly, one kind of
+        # read at a time over all pages (straightening first: skew is the most common cause), those
+        # that gave nothing or a damaged symbol first, and stop as soon as every dossier is complete.
+        ordered = sorted(pages, key=lambda p: p.report.symbols > 0 and not p.report.damaged)
+        readers = [(page, thorough_reads(page.image, page.dpi)) for page in ordered]
+        while readers and not _all_complete(reading):
+            still = []
+            for page, reads in readers:
+                page.report.thorough = True
+                attempt = next(reads, None)
+                if attempt is None:
+                    continue
+                still.append((page, reads))
+                texts, damaged = attempt
                 page.report.damaged = min(page.report.damaged, damaged)
                 fresh = [t for t in texts if t not in page.texts]
                 page.texts.update(fresh)
                 reading.take(page.report, fresh)
                 if fresh and _all_complete(reading):
                     break
-            if _all_complete(reading):
-                break
+            readers = still
     if diagnose_pages and not _all_complete(reading):
         # A page without symbols is expected (a form page) when the dossiers are complete; otherwise
         # the officer must know why it gave nothing.
