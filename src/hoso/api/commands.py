@@ -24,6 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lst.add_argument("--all", action="store_true", help="include revoked keys")
     lst.set_defaults(handler=_list)
 
+    schema = subparsers.add_parser(
+        "openapi", help="print the I-VAN API's OpenAPI document (docs/openapi.json)"
+    )
+    schema.add_argument("-o", "--output", help="write to this file instead of standard output")
+    schema.set_defaults(handler=_openapi)
+
 
 def _provider(code: str):
     from hoso.reference.models import IvanProvider
@@ -101,4 +107,19 @@ def _list(args: argparse.Namespace) -> int:
             f"{key.ivan_id:<6} {key.prefix + '…':<24} {timezone.localtime(key.created_at).isoformat(timespec='seconds'):<26} "
             f"{revoked:<26} {key.label}"
         )
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from hoso import django_setup
+
+    django_setup()
+    from hoso.api.views import openapi_text
+
+    text = openapi_text()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
     return 0

@@ -15,8 +15,9 @@ from uuid import UUID
 
 import ninja
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import NinjaAPI, Query
+from ninja import Status as Answer
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -138,6 +139,11 @@ def _labels(status: str) -> tuple[str, str]:
     return vi, en
 
 
+def _local(moment):
+    """Times are answered in Hanoi time with their offset (ISO 8601, +07:00)."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
 def _event(event, public_id) -> dict:
     return {
         "sequence": event.sequence,
@@ -146,7 +152,7 @@ def _event(event, public_id) -> dict:
         "kind": event.kind,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "at": event.at,
+        "at": _local(event.at),
         "note": event.note,
         "data": event.data,
     }
@@ -162,9 +168,9 @@ def _submission(request: HttpRequest, submission, *, with_events: bool = True) -
             "status": dossier.status,
             "status_label": vi,
             "status_label_en": en,
-            "status_changed_at": dossier.status_changed_at,
+            "status_changed_at": _local(dossier.status_changed_at),
             "due_date": dossier.due_date,
-            "received_at": dossier.received_at,
+            "received_at": _local(dossier.received_at),
             "office": dossier.office_id,
             "procedure": dossier.procedure.code,
             "department": dossier.department_id,
@@ -176,7 +182,7 @@ def _submission(request: HttpRequest, submission, *, with_events: bool = True) -
             events = [_event(e, submission.public_id) for e in dossier.events.order_by("sequence")]
     return {
         "id": submission.public_id,
-        "received_at": submission.received_at,
+        "received_at": _local(submission.received_at),
         "channel": submission.channel,
         "outcome": submission.outcome,
         "sha256": submission.sha256,
@@ -249,6 +255,18 @@ def _read_xml_body(request: HttpRequest) -> bytes:
             f"Content type “{media or '(none)'}” is not accepted; send the XML file with Content-Type: application/xml.",
         )
     return request.body
+
+
+def _require_xml(raw: bytes) -> None:
+    from hoso.intake.checks import looks_like_xml
+
+    if not looks_like_xml(raw):
+        raise ApiError(
+            415,
+            "INTAKE_NOT_XML",
+            "Nội dung gửi không phải tệp XML có chữ ký số.",
+            "The content is not a signed XML file.",
+        )
 
 
 XML_BODY = {
@@ -405,24 +423,29 @@ def get_receipt(request: HttpRequest, submission_id: UUID):
 
 @api.post(
     "/dossiers/{submission_id}/supplements",
-    response={400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, **ERRORS},
+    response={
+        201: SubmissionOut,
+        400: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+        **ERRORS,
+    },
     summary="Nộp hồ sơ bổ sung (answer a supplement request)",
     tags=["dossiers"],
-    openapi_extra={
-        **XML_BODY,
-        **_xml_responses(
-            r201="Accepted: the signed receipt of the supplement",
-            r422="Refused: the signed refusal receipt with coded reasons",
-        ),
-    },
+    openapi_extra=XML_BODY,
 )
 def submit_supplement(request: HttpRequest, submission_id: UUID):
-    """Answer a supplement request (event `supplement_requested` in the feed) with a signed envelope of
-    the same unit and procedure carrying the missing or corrected forms."""
+    """Answer a supplement request (event `supplement_requested` in the feed) with an XML file signed by
+    the dossier's submitter with its registered certificate (an envelope or a single signed form).
+    **201** and the dossier's new status; **409** when no supplement is awaited; **422** when the
+    signature or the certificate is not acceptable."""
     from hoso.workflow import services
 
     submission = _own_submission(request, submission_id)
-    if submission.dossier is None:
+    dossier = submission.dossier
+    if dossier is None:
         raise ApiError(
             409,
             "API_NO_DOSSIER",
@@ -430,22 +453,47 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             "This submission was refused, so there is no dossier to supplement; file a new dossier.",
         )
     raw = _read_xml_body(request)
-    result = services.receive_supplement(
-        submission.dossier,
-        raw=raw,
-        actor_label=f"I-VAN {request.auth.code} {request.auth.name}",
-        ivan=request.auth,
+    _require_xml(raw)
+    _check_supplement_signature(raw, dossier)
+    try:
+        services.receive_supplement(
+            dossier,
+            raw=raw,
+            actor_label=f"I-VAN {request.auth.code} {request.auth.name}",
+            content_type=request.content_type or "application/xml",
+        )
+    except services.TransitionError as error:
+        raise ApiError(409, error.code, error.message_vi, error.message_en) from error
+    submission.dossier.refresh_from_db()
+    return Answer(201, _submission(request, submission))
+
+
+def _check_supplement_signature(raw: bytes, dossier) -> None:
+    """The supplement must be signed, validly, with a certificate the dossier's submitter registered."""
+    from django.utils import timezone
+
+    from hoso.intake.gateway import trust_store
+    from hoso.reference.registrations import registration_for
+    from hoso.signature import verify
+
+    now = timezone.now()
+    report = verify(raw, trust=trust_store(), at=now)
+    if not report.passed:
+        code = report.code if report.code.startswith("SIG") else f"SIG_{report.code}"
+        raise ApiError(422, code, report.reason, report.reason_en)
+    registered = registration_for(
+        fingerprint_sha256=report.signer.fingerprint_sha256,
+        moment=now,
+        unit=dossier.unit if dossier.unit_id else None,
+        commune=dossier.commune if dossier.commune_id else None,
     )
-    return _supplement_response(submission, result)
-
-
-def _supplement_response(submission, result) -> HttpResponse:
-    receipt = getattr(result, "receipt_xml", None)
-    accepted = getattr(result, "accepted", True)
-    headers = {"Location": f"{_root()}dossiers/{submission.public_id}"}
-    if receipt is not None:
-        return _xml(receipt, 201 if accepted else 422, headers)
-    return HttpResponse(status=201, headers=headers)
+    if registered is None:
+        raise ApiError(
+            422,
+            "INTAKE_CERTIFICATE_NOT_REGISTERED",
+            "Hồ sơ bổ sung phải được ký bằng chứng thư số mà đơn vị nộp hồ sơ đã đăng ký giao dịch điện tử.",
+            "The supplement must be signed with a certificate the submitter registered for electronic transactions.",
+        )
 
 
 # --- the feed -----------------------------------------------------------------------------------------
@@ -506,11 +554,12 @@ def register(request: HttpRequest):
     from hoso.intake.registration import RegistrationError, receive_registration
 
     raw = _read_xml_body(request)
+    _require_xml(raw)
     try:
         outcome = receive_registration(raw, ivan=request.auth)
     except RegistrationError as error:
         raise ApiError(422, error.code, error.message_vi, error.message_en, **error.details) from error
-    return (201 if outcome.created else 200), outcome.as_dict()
+    return Answer(201 if outcome.created else 200, outcome.as_dict())
 
 
 # --- the docs page (Swagger UI from the package's own files: no CDN) -----------------------------------
@@ -558,5 +607,10 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 
 def openapi_document() -> dict:
-    """The OpenAPI document as served (also committed as docs/openapi.json)."""
-    return api.get_openapi_schema(path_prefix=_root())
+    """The OpenAPI document as served at /api/v1/openapi.json."""
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix=_root()), default=str))
+
+
+def openapi_text() -> str:
+    """The OpenAPI document as committed in docs/openapi.json (`hoso openapi -o docs/openapi.json`)."""
+    return json.dumps(openapi_document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

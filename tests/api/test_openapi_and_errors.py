@@ -1,0 +1,56 @@
+"""The served OpenAPI document equals the committed docs/openapi.json; the docs page works offline;
+every error that is not a receipt has the one JSON shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def test_the_committed_openapi_file_is_the_served_one(client):
+    served = client.get("/api/v1/openapi.json")
+    assert served.status_code == 200
+    assert json.loads(COMMITTED.read_text(encoding="utf-8")) == served.json(), (
+        "docs/openapi.json is stale: run `hoso openapi -o docs/openapi.json`"
+    )
+
+
+def test_the_openapi_document_describes_every_endpoint(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert set(doc["paths"]) == {
+        "/api/v1/dossiers",
+        "/api/v1/dossiers/{submission_id}",
+        "/api/v1/dossiers/{submission_id}/receipt",
+        "/api/v1/dossiers/{submission_id}/supplements",
+        "/api/v1/feed",
+        "/api/v1/registrations",
+    }
+    post = doc["paths"]["/api/v1/dossiers"]["post"]
+    assert {"200", "201", "401", "413", "415", "422", "429"} <= set(post["responses"])
+    assert "application/xml" in post["requestBody"]["content"]
+    assert doc["components"]["securitySchemes"]["IvanAuth"]["scheme"] == "bearer"
+
+
+def test_the_docs_page_is_served_from_local_files(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.content and b"cdn" not in page.content
+    for asset in ("swagger-ui.css", "swagger-ui-bundle.js", "init.js"):
+        assert client.get(f"/api/v1/docs/{asset}").status_code == 200
+    assert client.get("/api/v1/docs/../../settings.py").status_code == 404
+
+
+def test_unknown_paths_have_the_error_shape(client, reference_data):
+    response = client.get("/api/v1/nothing/here")
+    assert response.status_code == 404
+    assert response.json()["code"] == "API_NOT_FOUND" and "nothing/here" in response.json()["message"]
+
+
+def test_a_wrong_method_has_the_error_shape(api, unit):
+    response = api.client.delete("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {api.key}")
+    assert response.status_code == 405
+    assert response.json()["code"] == "API_METHOD_NOT_ALLOWED"
