@@ -168,8 +168,18 @@ def _crl(
     return builder.sign(issuer.key, hashes.SHA256())
 
 
-def make_demo_pki(out: str | Path, *, now: datetime | None = None, password: str = DEMO_PASSWORD) -> DemoPki:
-    """Write the demo PKI under ``out`` (created) and return its description."""
+def make_demo_pki(
+    out: str | Path,
+    *,
+    now: datetime | None = None,
+    password: str = DEMO_PASSWORD,
+    crl_base_url: str = CRL_BASE_URL,
+) -> DemoPki:
+    """Write the demo PKI under ``out`` (created) and return its description.
+
+    ``crl_base_url`` is where the certificates say their CAs publish ``issuing-ca.crl`` and
+    ``root-ca.crl`` (tests point it at a loopback server).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     now = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -213,7 +223,7 @@ def make_demo_pki(out: str | Path, *, now: datetime | None = None, password: str
         not_before=now - 4 * year,
         not_after=now + 10 * year,
         ca=True,
-        cdp=CRL_BASE_URL + "root-ca.crl",
+        cdp=crl_base_url + "root-ca.crl",
         key_usage=_ku(ca=True),
     )
     issuing = save("issuing-ca", issuing_cert, issuing_key, p12=False)
@@ -243,7 +253,7 @@ def make_demo_pki(out: str | Path, *, now: datetime | None = None, password: str
             not_before=not_before,
             not_after=not_after,
             ca=False,
-            cdp=None if kind == "revoked-nocdp" else CRL_BASE_URL + "issuing-ca.crl",
+            cdp=None if kind == "revoked-nocdp" else crl_base_url + "issuing-ca.crl",
             key_usage=ku,
             eku=eku,
         )
