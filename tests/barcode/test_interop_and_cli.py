@@ -106,3 +106,15 @@ def test_print_envelope_api_pages_grow_with_size():
     small = pypdfium2.PdfDocument(print_envelope(random_envelope(500)))
     large = pypdfium2.PdfDocument(print_envelope(random_envelope(12000)))
     assert len(small) == 1 and len(large) > 2
+
+
+def test_read_several_dossiers_and_stdin(tmp_path, capsys, monkeypatch):
+    import io
+
+    first, second = random_envelope(900, seed=1), random_envelope(900, seed=2)
+    lines = make_chunks(first, 200) + make_chunks(second, 200)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("\n".join(lines[::-1]).encode())))
+    out = tmp_path / "hoso.xml"
+    assert main(["barcode", "read", "-", "-o", str(out)]) == 0
+    written = sorted(p.read_bytes() for p in tmp_path.glob("hoso-*.xml"))
+    assert written == sorted([first, second])
