@@ -13,7 +13,7 @@ from lxml import etree
 
 from hoso import dossier, xmlsafe
 from hoso.signature import xmldsig
-from hoso.signature.certs import TrustStore, signer_tax_code
+from hoso.signature.certs import CertVerdict, TrustStore, signer_tax_code
 from hoso.signature.report import (
     Indication,
     SignerInfo,
@@ -128,7 +128,10 @@ def verify_tree(
     if failure:
         return report
 
-    verdict = trust.validate(facts.certificate, at, facts.extra_certificates)
+    try:
+        verdict = trust.validate(facts.certificate, at, facts.extra_certificates)
+    except (ValueError, TypeError) as exc:  # a certificate the path builder cannot read
+        verdict = CertVerdict("CHAIN_INVALID", {"detail": str(exc)[:200], "detail_en": str(exc)[:200]})
     if verdict.pinned:
         report.warnings.append(Warning.make("TRUST_ANCHOR_PINNED"))
     if verdict.code != "OK":

@@ -248,7 +248,11 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
             if ENVELOPED not in algorithms or algorithms.count(ENVELOPED) > 1 or len(algorithms) > 2:
                 raise ProfileViolation("TRANSFORM_FORBIDDEN", algorithm=", ".join(algorithms) or "(không có)")
         elif uri.startswith("#") and uri[1:] in objects and ENVELOPED not in algorithms:
-            object_refs.append(uri[1:])  # signed properties inside this very signature
+            # Signed properties inside this very signature — and only if no other node of the document
+            # carries the same identifier (xml:id or a look-alike could be resolved instead).
+            if sig.getroottree().getroot().xpath("count(//@*[. = $v])", v=uri[1:]) != 1:
+                raise ProfileViolation("REFERENCE_NOT_WHOLE_DOCUMENT", uri=uri)
+            object_refs.append(uri[1:])
         elif ":" in uri.split("#", 1)[0] or not uri.startswith("#"):
             raise ProfileViolation("RETRIEVAL_FORBIDDEN", detail=f"URI {uri!r}")
         else:
@@ -323,8 +327,16 @@ def _load_cert(text: str) -> x509.Certificate:
 def _load_cert_cached(b64: str) -> x509.Certificate:
     """Certificates repeat across a unit's dossiers: parse each once (keyed by its exact base64)."""
     try:
-        return x509.load_der_x509_certificate(base64.b64decode(b64, validate=True))
-    except (ValueError, binascii.Error) as exc:
+        cert = x509.load_der_x509_certificate(base64.b64decode(b64, validate=True))
+        # Parsing is lazy: touch every field used later, so a damaged certificate fails here, coded.
+        cert.subject.rfc4514_string()
+        cert.issuer.rfc4514_string()
+        cert.public_key()
+        cert.extensions  # noqa: B018
+        cert.not_valid_before_utc  # noqa: B018
+        cert.not_valid_after_utc  # noqa: B018
+        return cert
+    except (ValueError, binascii.Error, TypeError) as exc:
         raise ProfileViolation("CERTIFICATE_UNREADABLE", detail=str(exc)) from None
 
 
@@ -398,7 +410,10 @@ def crypto_verify(root: etree._Element, facts: SignatureFacts) -> str | None:
     if facts.object_refs:
         for child in sig.iterchildren(_q("Object")):
             if child.get("Id") in facts.object_refs:
-                ctx.register_id(child, "Id")
+                try:
+                    ctx.register_id(child, "Id")
+                except xmlsec.Error:
+                    return "SIG_CRYPTO_FAILURE"
     ctx.key = _xmlsec_key(facts.certificate)
     try:
         ctx.verify(sig)
