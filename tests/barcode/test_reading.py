@@ -165,3 +165,11 @@ def test_skewed_scan_is_straightened_and_read(printed, big_envelope, angle):
     result = read_images([(f"p{k}", page, 200) for k, page in enumerate(pages, 1)])
     assert result.complete and result.verified[0].envelope == big_envelope
     assert any(p.thorough for p in result.pages)  # zxing-cpp alone reads PDF417 up to about 2 degrees
+
+
+def test_oversized_image_is_refused_before_decoding(monkeypatch):
+    from hoso.barcode import reader
+
+    monkeypatch.setattr(reader, "MAX_PAGE_PIXELS", 1000)
+    result = read_sources([("huge.png", encode(Image.new("L", (100, 100), 255), "PNG", 300))])
+    assert result.errors[0].code == "BARCODE_FILE_UNREADABLE" and "quá lớn" in result.errors[0].message_vi
