@@ -94,6 +94,17 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_date"], name="dossier_due_idx"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_idx"),
             models.Index(fields=["ivan", "received_at"], name="dossier_ivan_idx"),
+            # The back-office queues: an office's (or all offices') open dossiers by due date, with
+            # keyset paging on (due_date, id); by department, procedure and channel as filters.
+            models.Index(
+                fields=["office", "department", "status", "due_date", "id"], name="dossier_dept_queue_idx"
+            ),
+            models.Index(fields=["office", "due_date", "id"], name="dossier_office_due_idx"),
+            models.Index(fields=["due_date", "id"], name="dossier_due_id_idx"),
+            models.Index(fields=["procedure", "status", "due_date"], name="dossier_procedure_idx"),
+            models.Index(fields=["channel", "status", "due_date"], name="dossier_channel_idx"),
+            models.Index(fields=["commune", "received_at"], name="dossier_commune_idx"),
+            models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
         ]
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
@@ -146,3 +157,28 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.dossier_id} {self.kind}"
+
+
+class Result(models.Model):
+    """The result of a dossier: its documents (kept in the blob store), for the under-6 list the card of
+    each child, and the result record signed by the gateway (``KetQuaHoSo``) that reaches the I-VAN feed."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="result")
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    documents = models.JSONField(_("documents"), default=list, blank=True)  # [{name, sha256, size, type}]
+    cards = models.JSONField(_("health cards"), default=list, blank=True)  # [{name, born, code, valid_to}]
+    signed_xml = models.BinaryField(_("signed result record"))
+    signed_sha256 = models.CharField(max_length=64)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    handed_over_to = models.CharField(_("handed over to"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} result"
