@@ -34,6 +34,9 @@ def files(tmp_path, d02_form):
     return tmp_path
 
 
+PACK = ["pack", "--unit", "TA0100A", "--procedure", "600", "--period", "11/2026", "--ivan", "00030"]
+
+
 def p12(test_pki, name="unit-valid"):
     return ["--p12", test_pki[name].p12_path, "--password", test_pki.password]
 
@@ -107,15 +110,7 @@ def test_pack_signs_forms_first_and_envelope_last(capsys, test_pki, files):
     out = files / "BHXHDienTu.xml"
     code, _, _ = run(
         capsys,
-        "pack",
-        "--unit",
-        "TA0100A",
-        "--procedure",
-        "600",
-        "--period",
-        "11/2026",
-        "--ivan",
-        "00030",
+        *PACK,
         files / "d02.xml",
         files / "tk1.xml",
         files / "giay.pdf",
@@ -143,15 +138,9 @@ def test_pack_signs_forms_first_and_envelope_last(capsys, test_pki, files):
 def test_pack_bad_period_exit_3(capsys, test_pki, files):
     code, _, err = run(
         capsys,
-        "pack",
-        "--unit",
-        "TA0100A",
-        "--procedure",
-        "600",
-        "--period",
+        *PACK[:6],
         "2026/11",
-        "--ivan",
-        "00030",
+        *PACK[7:],
         files / "d02.xml",
         "-o",
         files / "x.xml",
@@ -205,15 +194,7 @@ def test_signed_files_verify_with_the_xmlsec1_command(capsys, test_pki, files, n
     run(capsys, "sign", files / "d02.xml", "-o", form, *p12(test_pki, name))
     run(
         capsys,
-        "pack",
-        "--unit",
-        "TA0100A",
-        "--procedure",
-        "600",
-        "--period",
-        "11/2026",
-        "--ivan",
-        "00030",
+        *PACK,
         files / "d02.xml",
         files / "giay.pdf",
         "-o",

@@ -91,120 +91,53 @@ def hoso(env, *args) -> subprocess.CompletedProcess:
     )
 
 
-def test_sign_rsa_with_certificate_read_from_the_token(token, test_pki, d02_form, tmp_path):
-    src, out = tmp_path / "d02.xml", tmp_path / "signed.xml"
-    src.write_bytes(d02_form)
-    result = hoso(
-        token,
-        "sign",
-        src,
-        "-o",
-        out,
-        "--pkcs11",
-        LIB,
-        "--token",
-        TOKEN,
-        "--pin",
-        PIN,
-        "--key-label",
-        "unit-valid",
-        "--chain",
-        test_pki.issuing.cert_path,
-    )
+def token_args(label: str | None, pin: str = PIN) -> list:
+    return ["--pkcs11", LIB, "--token", TOKEN, "--pin", pin, *(["--key-label", label] if label else [])]
+
+
+@pytest.fixture
+def src(tmp_path, d02_form) -> Path:
+    path = tmp_path / "d02.xml"
+    path.write_bytes(d02_form)
+    return path
+
+
+def test_sign_rsa_with_certificate_read_from_the_token(token, test_pki, src):
+    out = src.parent / "signed.xml"
+    chain = ["--chain", test_pki.issuing.cert_path]
+    result = hoso(token, "sign", src, "-o", out, *token_args("unit-valid"), *chain)
     assert result.returncode == 0, result.stderr
     report = verify(out.read_bytes(), trust=test_pki.trust(), at=datetime.now(UTC))
     assert report.indication is Indication.TOTAL_PASSED, report.reason_en
     assert report.signer.tax_code == "0101234567"
 
 
-def test_sign_ecdsa_with_certificate_given(token, test_pki, d02_form, tmp_path):
-    src, out = tmp_path / "d02.xml", tmp_path / "signed.xml"
-    src.write_bytes(d02_form)
-    result = hoso(
-        token,
-        "sign",
-        src,
-        "-o",
-        out,
-        "--pkcs11",
-        LIB,
-        "--token",
-        TOKEN,
-        "--pin",
-        PIN,
-        "--key-label",
-        "unit-ec",
-        "--cert",
-        test_pki["unit-ec"].cert_path,
-        "--chain",
-        test_pki.issuing.cert_path,
-    )
+def test_sign_ecdsa_with_certificate_given(token, test_pki, src):
+    out = src.parent / "signed.xml"
+    certs = ["--cert", test_pki["unit-ec"].cert_path, "--chain", test_pki.issuing.cert_path]
+    result = hoso(token, "sign", src, "-o", out, *token_args("unit-ec"), *certs)
     assert result.returncode == 0, result.stderr
     report = verify(out.read_bytes(), trust=test_pki.trust(), at=datetime.now(UTC))
     assert report.passed, report.reason_en
     assert "ecdsa" in report.signature_method
 
 
-def test_pack_with_a_token(token, test_pki, d02_form, tmp_path):
-    src, out = tmp_path / "d02.xml", tmp_path / "BHXHDienTu.xml"
-    src.write_bytes(d02_form)
-    result = hoso(
-        token,
-        "pack",
-        "--unit",
-        "TA0100A",
-        "--procedure",
-        "600",
-        "--period",
-        "11/2026",
-        "--ivan",
-        "00030",
-        src,
-        "-o",
-        out,
-        "--pkcs11",
-        LIB,
-        "--token",
-        TOKEN,
-        "--pin",
-        PIN,
-        "--key-label",
-        "unit-valid",
-        "--chain",
-        test_pki.issuing.cert_path,
-    )
+def test_pack_with_a_token(token, test_pki, src):
+    out = src.parent / "BHXHDienTu.xml"
+    unit = ["--unit", "TA0100A", "--procedure", "600", "--period", "11/2026", "--ivan", "00030"]
+    chain = ["--chain", test_pki.issuing.cert_path]
+    result = hoso(token, "pack", *unit, src, "-o", out, *token_args("unit-valid"), *chain)
     assert result.returncode == 0, result.stderr
     report = verify(out.read_bytes(), trust=test_pki.trust(), at=datetime.now(UTC))
     assert report.passed and report.parts[0].passed
 
 
-def test_wrong_pin_is_a_coded_error(token, d02_form, tmp_path):
-    src = tmp_path / "d02.xml"
-    src.write_bytes(d02_form)
-    result = hoso(
-        token,
-        "sign",
-        src,
-        "-o",
-        tmp_path / "x.xml",
-        "--pkcs11",
-        LIB,
-        "--token",
-        TOKEN,
-        "--pin",
-        "0000",
-        "--key-label",
-        "unit-valid",
-    )
+@pytest.mark.parametrize(
+    ("label", "pin", "code"),
+    [("unit-valid", "0000", "SIGN_TOKEN"), (None, PIN, "SIGN_TOKEN_KEY")],
+    ids=["wrong-pin", "ambiguous-key"],
+)
+def test_token_errors_are_coded(token, src, label, pin, code):
+    result = hoso(token, "sign", src, "-o", src.parent / "x.xml", *token_args(label, pin))
     assert result.returncode == 3
-    assert "SIGN_TOKEN" in result.stderr
-
-
-def test_ambiguous_key_needs_a_label(token, d02_form, tmp_path):
-    src = tmp_path / "d02.xml"
-    src.write_bytes(d02_form)
-    result = hoso(
-        token, "sign", src, "-o", tmp_path / "x.xml", "--pkcs11", LIB, "--token", TOKEN, "--pin", PIN
-    )
-    assert result.returncode == 3
-    assert "SIGN_TOKEN_KEY" in result.stderr
+    assert code in result.stderr
