@@ -407,3 +407,34 @@ def test_envelope_embedding_an_envelope_refused(test_pki, signed_envelope):
     report = verify(_envelope_with(test_pki, signed_envelope, embed), trust=test_pki.trust(), at=now())
     assert report.indication is Indication.FAILED
     assert report.parts[0].code == "UNKNOWN_ROOT"
+
+
+def test_manifest_with_remote_reference_refused(test_pki, signed_form, monkeypatch):
+    def add(root):
+        obj = etree.SubElement(sig_of(root), Q + "Object", Id="obj")
+        manifest = etree.SubElement(obj, Q + "Manifest")
+        ref = etree.SubElement(manifest, Q + "Reference", URI="http://attacker.invalid/x")
+        etree.SubElement(ref, Q + "DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
+        etree.SubElement(ref, Q + "DigestValue").text = "AAAA"
+        si = sig_of(root).find(f"{Q}SignedInfo")
+        extra = etree.SubElement(
+            si, Q + "Reference", URI="#obj", Type="http://www.w3.org/2000/09/xmldsig#Manifest"
+        )
+        etree.SubElement(extra, Q + "DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
+        etree.SubElement(extra, Q + "DigestValue").text = "AAAA"
+
+    data = mutate(signed_form, add)
+    _no_network(monkeypatch)
+    check(test_pki, data, "RETRIEVAL_FORBIDDEN")
+
+
+def test_reference_to_object_whose_id_is_not_unique_refused(test_pki, signed_form):
+    def add(root):
+        etree.SubElement(sig_of(root), Q + "Object", Id="props")
+        root.find("NoiDung").set("{http://www.w3.org/XML/1998/namespace}id", "props")
+        si = sig_of(root).find(f"{Q}SignedInfo")
+        extra = etree.SubElement(si, Q + "Reference", URI="#props")
+        etree.SubElement(extra, Q + "DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
+        etree.SubElement(extra, Q + "DigestValue").text = "AAAA"
+
+    check(test_pki, mutate(signed_form, add), "REFERENCE_NOT_WHOLE_DOCUMENT")

@@ -229,3 +229,31 @@ def test_signed_files_verify_with_the_xmlsec1_command(capsys, test_pki, files, n
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_verify_real_files_with_pinned_certificate(capsys, real_vectors, tmp_path):
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from lxml import etree
+
+    raw = (real_vectors / "envelope-valid-net-object.xml").read_bytes()
+    der = base64.b64decode(
+        etree.fromstring(raw).findtext(".//{http://www.w3.org/2000/09/xmldsig#}X509Certificate")
+    )
+    pem = tmp_path / "signer.pem"
+    pem.write_bytes(x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM))
+    at = ["--at", "2024-09-26T12:00:00+07:00"]
+    for name, expected in [
+        ("envelope-valid-net-object.xml", 0),
+        ("form-m01b-valid-1.xml", 0),
+        ("form-m01b-digest-mismatch.xml", 1),
+        ("form-m01b-unsigned.xml", 1),
+    ]:
+        code, text, _ = run(capsys, "verify", real_vectors / name, "--trust-anchor", pem, *at)
+        assert code == expected, (name, text)
+    code, text, _ = run(capsys, "verify", real_vectors / "form-m01b-valid-1.xml", *at)
+    assert code == 2 and "NO_CERTIFICATE_CHAIN_FOUND" in text
+    code, text, _ = run(capsys, "verify", real_vectors / "form-m01b-valid-1.xml", "--trust-anchor", pem, *at)
+    assert "Object" in text and "0101300842" in text

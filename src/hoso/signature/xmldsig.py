@@ -204,6 +204,12 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
         )
 
     signed_info = _one(sig, "SignedInfo")
+    # References live in SignedInfo only: a Manifest (whose references libxmlsec1 would dereference,
+    # possibly remotely) or a stray Reference anywhere else in the signature is refused.
+    if next(sig.iter(_q("Manifest")), None) is not None or any(
+        ref.getparent() is not signed_info for ref in sig.iter(_q("Reference"))
+    ):
+        raise ProfileViolation("RETRIEVAL_FORBIDDEN", detail="Manifest", detail_en="Manifest")
     c14n_el = _one(signed_info, "CanonicalizationMethod")
     c14n = c14n_el.get("Algorithm", "")
     if c14n not in C14N_METHODS:
