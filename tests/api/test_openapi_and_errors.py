@@ -29,6 +29,7 @@ def test_the_openapi_document_describes_every_endpoint(client):
         "/api/v1/dossiers/{submission_id}/supplements",
         "/api/v1/feed",
         "/api/v1/registrations",
+        "/api/v1/ping",
     }
     post = doc["paths"]["/api/v1/dossiers"]["post"]
     assert {"200", "201", "401", "413", "415", "422", "429"} <= set(post["responses"])
@@ -54,3 +55,8 @@ def test_a_wrong_method_has_the_error_shape(api, unit):
     response = api.client.delete("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {api.key}")
     assert response.status_code == 405
     assert response.json()["code"] == "API_METHOD_NOT_ALLOWED"
+
+
+def test_ping_tells_whose_key_it_is(api, unit):
+    body = api.get("/api/v1/ping").json()
+    assert body["ivan"] == "00030" and body["name"] and "+07:00" in body["time"]

@@ -95,3 +95,9 @@ class RegistrationOut(Schema):
     certificate: CertificateOut
     registered_from: datetime
     registered_until: datetime | None
+
+
+class PingOut(Schema):
+    ivan: str
+    name: str
+    time: datetime

@@ -23,7 +23,7 @@ from ninja.renderers import JSONRenderer
 
 from hoso.api.auth import IvanAuth
 from hoso.api.errors import INTAKE_STATUS, ApiError, not_found
-from hoso.api.schemas import ErrorOut, FeedOut, RegistrationOut, SubmissionList, SubmissionOut
+from hoso.api.schemas import ErrorOut, FeedOut, PingOut, RegistrationOut, SubmissionList, SubmissionOut
 from hoso.errors import CodedError
 
 XML_TYPES = ("application/xml", "text/xml")
@@ -494,6 +494,18 @@ def _check_supplement_signature(raw: bytes, dossier) -> None:
             "Hồ sơ bổ sung phải được ký bằng chứng thư số mà đơn vị nộp hồ sơ đã đăng ký giao dịch điện tử.",
             "The supplement must be signed with a certificate the submitter registered for electronic transactions.",
         )
+
+
+# --- a check of the key -------------------------------------------------------------------------------
+
+
+@api.get(
+    "/ping", response={200: PingOut, **ERRORS}, summary="Kiểm tra khoá API (check the key)", tags=["feed"]
+)
+def ping(request: HttpRequest):
+    """Answers who the key belongs to and the gateway's time; touches no dossier (also the no-op that
+    bench/intake.py measures as the framework floor)."""
+    return {"ivan": request.auth.code, "name": request.auth.name, "time": timezone.localtime()}
 
 
 # --- the feed -----------------------------------------------------------------------------------------

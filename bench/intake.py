@@ -1,0 +1,109 @@
+"""Reception throughput over HTTP: concurrent I-VAN clients submitting signed envelopes to a real
+`hoso serve` (several gunicorn worker processes), on SQLite and on PostgreSQL.
+
+For each database it prints dossiers per second, p50 / p99 latency, and the same figures for an
+authenticated no-op request (GET /api/v1/ping: key check and rate limit, no dossier) measured in the same
+run on the same server — the framework floor — with the ratio of the two. Goal (issue 5, item 12):
+≥ 170 dossiers/s on PostgreSQL with p99 < 250 ms at 50 concurrent clients (200,000 dossiers, a month of
+Hanoi's volume, in under 20 minutes on a 2-core machine).
+
+    .venv/bin/python bench/intake.py                      # SQLite, and PostgreSQL when DATABASE_URL is set
+    .venv/bin/python bench/intake.py --dossiers 3000 --clients 50 --workers 5
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hoso_dev .venv/bin/python bench/intake.py --db postgresql
+
+Everything runs on 127.0.0.1, in throw-away data directories (and a throw-away PostgreSQL database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from hoso.api.loadtest import Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
+
+
+def measure(server: Server, key: str, jobs, clients: int) -> dict:
+    started = time.perf_counter()
+    results = run_clients(server.port, key, jobs, clients=clients)
+    elapsed = time.perf_counter() - started
+    ok = [r for r in results if r.status in (200, 201)]
+    latencies = [r.seconds for r in ok]
+    statuses: dict = {}
+    for r in results:
+        statuses[r.status or r.error[:40]] = statuses.get(r.status or r.error[:40], 0) + 1
+    return {
+        "count": len(ok),
+        "per_second": len(ok) / elapsed,
+        "p50_ms": 1000 * percentile(latencies, 0.50),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "statuses": statuses,
+        "seconds": elapsed,
+    }
+
+
+def run(db: str, args) -> dict:
+    database_url = os.environ.get("DATABASE_URL") if db == "postgresql" else None
+    if db == "postgresql" and not database_url:
+        raise SystemExit(
+            "--db postgresql needs DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/hoso_dev)"
+        )
+    with tempfile.TemporaryDirectory(prefix=f"hoso-bench-{db}-") as tmp:
+        site = prepare(
+            Path(tmp),
+            database_url=database_url,
+            # The rate limit stays on (its cost is part of every request), high enough not to refuse.
+            extra_env={"HOSO_API_RATE": "1000000", "HOSO_API_BURST": "1000000", "HOSO_LOG_LEVEL": "WARNING"},
+        )
+        try:
+            print(f"[{db}] signing {args.dossiers} envelopes…", file=sys.stderr, flush=True)
+            envelopes = make_envelopes(site, args.dossiers + args.warmup)
+            with Server(site, workers=args.workers) as server:
+                warm = [("POST", "/api/v1/dossiers", e) for e in envelopes[: args.warmup]]
+                run_clients(server.port, site.key, warm + [("GET", "/api/v1/ping", None)] * 50, clients=10)
+                noop = measure(server, site.key, [("GET", "/api/v1/ping", None)] * args.noop, args.clients)
+                jobs = [("POST", "/api/v1/dossiers", e) for e in envelopes[args.warmup :]]
+                dossiers = measure(server, site.key, jobs, args.clients)
+        finally:
+            site.close()
+    return {"db": db, "dossiers": dossiers, "noop": noop}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--dossiers", type=int, default=2000)
+    parser.add_argument("--noop", type=int, default=4000, help="no-op requests for the floor")
+    parser.add_argument("--warmup", type=int, default=40)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+    dbs = args.db or (["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"])
+    print(
+        f"{args.clients} clients, {args.workers} workers, {os.cpu_count()} cores, {args.dossiers} dossiers per database"
+    )
+    print(
+        f"{'db':<11} {'dossiers/s':>10} {'p50 ms':>8} {'p99 ms':>8} | {'no-op/s':>8} {'p50 ms':>8} {'p99 ms':>8} | ratio  statuses"
+    )
+    for db in dbs:
+        r = run(db, args)
+        d, n = r["dossiers"], r["noop"]
+        print(
+            f"{db:<11} {d['per_second']:>10.1f} {d['p50_ms']:>8.1f} {d['p99_ms']:>8.1f} | "
+            f"{n['per_second']:>8.1f} {n['p50_ms']:>8.1f} {n['p99_ms']:>8.1f} | "
+            f"{d['per_second'] / n['per_second']:.3f}  {d['statuses']}",
+            flush=True,
+        )
+        month = 200_000 / d["per_second"] / 60
+        goal = "met" if d["per_second"] >= 170 and d["p99_ms"] < 250 else "not met"
+        print(f"{'':<11} 200,000 dossiers would take {month:.1f} min; goal (≥170/s, p99 < 250 ms): {goal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

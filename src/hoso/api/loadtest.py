@@ -1,0 +1,352 @@
+"""A real gateway under load, for the crash test (tests/api/test_crash.py) and the benchmark
+(bench/intake.py): a throw-away data directory (SQLite, or a fresh PostgreSQL database), the demo signing
+world, an I-VAN key, `hoso serve` with several worker processes, and concurrent HTTP clients.
+
+Traffic goes only to 127.0.0.1. The server side runs in its own processes (``python -m hoso …``); this
+module's client side needs no Django. ``python -m hoso.api.loadtest setup|check`` are the server-side
+steps, run with the data directory's environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+HOST = "127.0.0.1"  # never anything else: load and crash tests stay on this machine
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+# --- the data directory -------------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """A prepared gateway: its environment, an I-VAN key and what is needed to sign as the demo unit."""
+
+    data_dir: Path
+    env: dict
+    key: str
+    p12: Path
+    password: str
+    unit_code: str
+    tax_code: str
+    database: str | None = None  # the PostgreSQL database made for this site (dropped by close())
+    admin_url: str | None = None
+
+    def close(self) -> None:
+        if self.database and self.admin_url:
+            _postgres(self.admin_url, f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def _postgres(admin_url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def prepare(data_dir: Path, *, database_url: str | None = None, extra_env: dict | None = None) -> Site:
+    """Initialise a gateway in ``data_dir`` (and a new PostgreSQL database when ``database_url`` is given)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env |= {"HOSO_DATA_DIR": str(data_dir), **(extra_env or {})}
+    database = admin_url = None
+    if database_url:
+        database = f"hoso_load_{uuid.uuid4().hex[:12]}"
+        admin_url = _with_database(database_url, "postgres")
+        _postgres(admin_url, f'CREATE DATABASE "{database}"')
+        env["DATABASE_URL"] = _with_database(database_url, database)
+    for step in (["-m", "hoso", "init"], ["-m", "hoso.api.loadtest", "setup"]):
+        result = subprocess.run([sys.executable, *step], env=env, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(step)} failed:\n{result.stdout}\n{result.stderr}")
+    info = json.loads(result.stdout.strip().splitlines()[-1])
+    return Site(
+        data_dir,
+        env,
+        info["key"],
+        Path(info["p12"]),
+        info["password"],
+        info["unit_code"],
+        info["tax_code"],
+        database,
+        admin_url,
+    )
+
+
+# --- the server ---------------------------------------------------------------------------------------
+
+
+class Server:
+    """`hoso serve` in its own process group, so that a crash can kill master and workers at once."""
+
+    def __init__(self, site: Site, *, workers: int = 4, port: int | None = None) -> None:
+        self.site, self.workers, self.port = site, workers, port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> Server:
+        log = (self.site.data_dir / "server.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hoso", "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            env=self.site.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                status, _, _ = request(self.port, "GET", "/api/v1/ping", key=self.site.key, timeout=5)
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start: " + self.log_tail())
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL to the master and every worker: no shutdown code runs."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.site.data_dir / "server.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# --- the clients --------------------------------------------------------------------------------------
+
+
+def request(
+    port: int, method: str, path: str, *, key: str, body: bytes | None = None, headers=None, timeout=60
+):
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(
+            method,
+            path,
+            body=body,
+            headers={
+                "Authorization": f"Bearer {key}",
+                **({"Content-Type": "application/xml"} if body else {}),
+                **(headers or {}),
+            },
+        )
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def make_envelopes(site: Site, count: int, *, employees: int = 3) -> list[bytes]:
+    """``count`` distinct envelopes signed by the demo unit (forms first, then the envelope)."""
+    from hoso.signature.sign import Pkcs12Signer
+    from hoso.testing.envelopes import envelope
+
+    signer = Pkcs12Signer.from_file(site.p12, site.password)
+    today = datetime.now().astimezone()
+    return [
+        envelope(
+            unit_code=site.unit_code,
+            tax_code=site.tax_code,
+            signer=signer,
+            employees=1 + (i % employees),
+            period=today.strftime("%m/%Y"),
+            created=today.date(),
+        )
+        for i in range(count)
+    ]
+
+
+@dataclass
+class Result:
+    index: int
+    status: int | None
+    seconds: float
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    error: str = ""
+
+
+def run_clients(
+    port: int,
+    key: str,
+    jobs: list[tuple[str, str, bytes | None]],
+    *,
+    clients: int,
+    stop: threading.Event | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    timeout: float = 60,
+) -> list[Result]:
+    """Send ``jobs`` (method, path, body) from ``clients`` concurrent connections; one result a job sent."""
+    results: list[Result] = []
+    lock = threading.Lock()
+    cursor = iter(range(len(jobs)))
+    stop = stop or threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            with lock:
+                index = next(cursor, None)
+            if index is None:
+                return
+            method, path, body = jobs[index]
+            started = time.perf_counter()
+            try:
+                status, headers, data = request(port, method, path, key=key, body=body, timeout=timeout)
+                result = Result(index, status, time.perf_counter() - started, headers, data)
+            except (OSError, http.client.HTTPException) as exc:
+                result = Result(index, None, time.perf_counter() - started, error=repr(exc))
+            with lock:
+                results.append(result)
+            if on_result is not None:
+                on_result(result)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- server-side steps (python -m hoso.api.loadtest setup|check) -----------------------------------
+
+
+def _setup() -> dict:
+    from hoso.api.models import IvanKey
+    from hoso.intake.demo import DEMO_UNIT, prepare_demo_signing
+    from hoso.reference.models import IvanProvider
+
+    signing = prepare_demo_signing()
+    _row, key = IvanKey.issue(IvanProvider.objects.get(code="00030"), label="load test")
+    return {
+        "key": key,
+        "p12": str(signing.unit_p12),
+        "password": signing.password,
+        "unit_code": DEMO_UNIT[0],
+        "tax_code": DEMO_UNIT[1],
+    }
+
+
+def _check() -> dict:
+    """The database after a crash: gapless numbers, nothing half-written, every blob present."""
+    from django.db.models import Count, Max
+
+    from hoso.intake.blobstore import blob_store
+    from hoso.intake.models import Submission
+    from hoso.workflow.audit import verify_chain
+    from hoso.workflow.models import Dossier
+
+    gaps = []
+    for row in Dossier.objects.values("office_id", "year").annotate(n=Count("id"), top=Max("sequence")):
+        sequences = sorted(
+            Dossier.objects.filter(office_id=row["office_id"], year=row["year"]).values_list(
+                "sequence", flat=True
+            )
+        )
+        if sequences != list(range(1, len(sequences) + 1)):
+            gaps.append(f"{row['office_id']}/{row['year']}: {len(sequences)} dossiers, top {row['top']}")
+    store = blob_store()
+
+    def intact(digest: str) -> bool:
+        try:
+            return sha256(store.get(digest)) == digest
+        except Exception:  # noqa: BLE001 — a missing or unreadable blob is what we look for
+            return False
+
+    missing_blobs = [s.sha256 for s in Submission.objects.only("sha256") if not intact(s.sha256)]
+    events, chain_break = verify_chain()
+    return {
+        "dossiers": Dossier.objects.count(),
+        "submissions": Submission.objects.count(),
+        "accepted": Submission.objects.filter(outcome="accepted").count(),
+        "gaps": gaps,
+        "dossiers_without_submission": Dossier.objects.filter(submission__isnull=True).count(),
+        "accepted_without_dossier": Submission.objects.filter(
+            outcome="accepted", dossier__isnull=True
+        ).count(),
+        "dossiers_without_event": Dossier.objects.annotate(n=Count("events")).filter(n=0).count(),
+        "submissions_without_receipt": Submission.objects.filter(receipt_sha256="").count(),
+        "missing_blobs": missing_blobs,
+        "events": events,
+        "chain_break": chain_break.reason_en if chain_break else None,
+    }
+
+
+def check(site: Site) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "hoso.api.loadtest", "check"],
+        env=site.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str]) -> int:
+    from hoso import django_setup
+
+    django_setup()
+    step = {"setup": _setup, "check": _check}[argv[0]]
+    print(json.dumps(step(), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))
