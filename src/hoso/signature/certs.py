@@ -18,6 +18,7 @@ import concurrent.futures
 import functools
 import hashlib
 import threading
+import time
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -61,7 +62,8 @@ class RevocationPolicy:
     ``ee_rule`` / ``ca_rule``: ``crl_or_ocsp`` (default: evidence required), ``crl``, ``ocsp``,
     ``if_declared`` (the legacy "hard-fail": unsafe, see module doc) or ``none``.
     ``network``: fetch CRLs from the certificates' CRL addresses (cached until nextUpdate).
-    ``ocsp``: also ask OCSP responders (only with ``network``). Both off by default.
+    ``ocsp``: also ask OCSP responders (only with ``network``). Both off by default. A result that may
+    rest on a live OCSP answer is cached for ``ocsp_cache_seconds`` of wall-clock time only.
     """
 
     ee_rule: str = "crl_or_ocsp"
@@ -69,6 +71,7 @@ class RevocationPolicy:
     network: bool = False
     ocsp: bool = False
     fetch_timeout: float = 10.0
+    ocsp_cache_seconds: float = 300.0
 
     def certvalidator_policy(self) -> CertRevTrustPolicy:
         return CertRevTrustPolicy(RevocationCheckingPolicy(_RULES[self.ee_rule], _RULES[self.ca_rule]))
@@ -192,7 +195,8 @@ class TrustStore:
         self.crl_cache_dir = Path(crl_cache_dir) if crl_cache_dir else None
         self._anchor_fps = {_fp(c) for c in self.anchors}
         self._lock = threading.Lock()
-        self._cache: dict[tuple, list[tuple[datetime, datetime, CertVerdict]]] = {}
+        # key -> [(valid from, valid until, wall-clock expiry or None, verdict)]
+        self._cache: dict[tuple, list[tuple[datetime, datetime, float | None, CertVerdict]]] = {}
         self._crls: list[x509.CertificateRevocationList] = []
         self._fetched: dict[str, x509.CertificateRevocationList] = {}
         self._state = b""
@@ -296,13 +300,18 @@ class TrustStore:
             self._fetch_crls([cert, *extra, *self.intermediates], at)
         key = (_fp(cert), tuple(sorted(_fp(c) for c in extra)), self.revocation_state)
         with self._lock:
-            for start, end, verdict in self._cache.get(key, ()):
-                if start <= at <= end:
+            wall = time.monotonic()
+            for start, end, expires, verdict in self._cache.get(key, ()):
+                if start <= at <= end and (expires is None or wall < expires):
                     return verdict
         verdict, window = self._validate_uncached(cert, at, extra)
         if window is not None:
             with self._lock:
-                self._cache.setdefault(key, []).append((*window, verdict))
+                live = self.policy.network and self.policy.ocsp
+                expires = time.monotonic() + self.policy.ocsp_cache_seconds if live else None
+                entries = self._cache.setdefault(key, [])
+                entries[:] = [e for e in entries if e[2] is None or e[2] > time.monotonic()]
+                entries.append((*window, expires, verdict))
         return verdict
 
     def _validate_uncached(
@@ -322,23 +331,38 @@ class TrustStore:
             if at > cert.not_valid_after_utc:
                 return CertVerdict("EXPIRED", fmt, pinned=True), None
             return CertVerdict("OK", fmt, pinned=True), (cert.not_valid_before_utc, cert.not_valid_after_utc)
-        context = ValidationContext(
-            trust_roots=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in self.anchors],
-            other_certs=[
-                asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in self.intermediates
-            ],
-            crls=[c.public_bytes(Encoding.DER) for c in self._crls],
-            moment=at,
-            allow_fetching=self.policy.network and self.policy.ocsp,
-            revinfo_policy=self.policy.certvalidator_policy(),
-        )
-        validator = CertificateValidator(
-            asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)),
-            intermediate_certs=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra],
-            validation_context=context,
-        )
+        fetching = self.policy.network and self.policy.ocsp
+
+        async def validate():
+            backend = None
+            if fetching:
+                from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+                backend = AIOHttpFetcherBackend(per_request_timeout=self.policy.fetch_timeout)
+            context = ValidationContext(
+                trust_roots=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in self.anchors],
+                other_certs=[
+                    asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in self.intermediates
+                ],
+                crls=[c.public_bytes(Encoding.DER) for c in self._crls],
+                moment=at,
+                allow_fetching=fetching,
+                fetcher_backend=backend,
+                revinfo_policy=self.policy.certvalidator_policy(),
+            )
+            validator = CertificateValidator(
+                asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)),
+                intermediate_certs=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra],
+                validation_context=context,
+            )
+            try:
+                return await validator.async_validate_usage(set())
+            finally:
+                if backend is not None:
+                    await backend.close()
+
         try:
-            path = _run(validator.async_validate_usage(set()))
+            path = _run(validate())
         except cv_errors.RevokedError as exc:
             when = ""
             date = getattr(exc, "revocation_dt", None)

@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from hoso.signature.certs import UID_OID
 
@@ -104,6 +104,7 @@ def _cert(
     key_usage: x509.KeyUsage | None = None,
     eku: list | None = None,
     issuer_public=None,
+    ocsp_url: str | None = None,
 ) -> x509.Certificate:
     builder = (
         x509.CertificateBuilder()
@@ -124,6 +125,17 @@ def _cert(
         builder = builder.add_extension(key_usage, critical=True)
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+    if ocsp_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
+            ),
+            critical=False,
+        )
     if cdp:
         builder = builder.add_extension(
             x509.CRLDistributionPoints(
@@ -174,11 +186,13 @@ def make_demo_pki(
     now: datetime | None = None,
     password: str = DEMO_PASSWORD,
     crl_base_url: str = CRL_BASE_URL,
+    ocsp_url: str | None = None,
 ) -> DemoPki:
     """Write the demo PKI under ``out`` (created) and return its description.
 
     ``crl_base_url`` is where the certificates say their CAs publish ``issuing-ca.crl`` and
-    ``root-ca.crl`` (tests point it at a loopback server).
+    ``root-ca.crl``; ``ocsp_url``, if given, is put in the unit certificates' AIA as their OCSP
+    responder (tests point both at a loopback server).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -256,6 +270,7 @@ def make_demo_pki(
             cdp=None if kind == "revoked-nocdp" else crl_base_url + "issuing-ca.crl",
             key_usage=ku,
             eku=eku,
+            ocsp_url=ocsp_url,
         )
         if kind.startswith("revoked"):
             revoked.append((cert.serial_number, now - timedelta(days=30)))
