@@ -56,9 +56,22 @@ def _check_encoding(data: bytes) -> bytes:
             "Tệp XML không dùng mã hoá UTF-8 (phát hiện UTF-16/UTF-32).",
             "The XML file is not UTF-8 (UTF-16/UTF-32 detected).",
         )
-    head = data[:256].lstrip()
-    if head.startswith(b"<?xml"):
-        match = _XML_DECL.match(head)
+    if data.lstrip()[:5] == b"<?xml":
+        end = data.find(b"?>", 0, 4096)
+        if end < 0:
+            raise XmlError(
+                "XML_MALFORMED",
+                "Khai báo XML không kết thúc trong 4096 byte đầu.",
+                "The XML declaration does not end within the first 4096 bytes.",
+            )
+        declaration = data[: end + 2].lstrip()
+        match = _XML_DECL.match(declaration)
+        if match is None and b"encoding" in declaration:
+            raise XmlError(
+                "XML_ENCODING",
+                "Không đọc được mã hoá khai báo trong tệp XML; chỉ chấp nhận UTF-8.",
+                "The declared encoding of the XML file cannot be read; only UTF-8 is accepted.",
+            )
         if match and match.group(2).lower() not in _UTF8_NAMES:
             name = match.group(2).decode("ascii", "replace")
             raise XmlError(

@@ -203,12 +203,6 @@ REASONS: dict[str, tuple[Indication, SubIndication | None, str, str]] = {
         "{detail}",
         "{detail_en}",
     ),
-    "PART_FAILED": (
-        Indication.FAILED,
-        None,
-        "Tệp đính kèm {name}: {detail}",
-        "Embedded file {name}: {detail_en}",
-    ),
 }
 
 WARNINGS: dict[str, tuple[str, str]] = {
