@@ -84,6 +84,9 @@ def _demo(args: argparse.Namespace) -> int:
         f"Chữ ký số thử nghiệm: {signing.pki_dir} (mật khẩu {signing.password}); đơn vị {DEMO_UNIT[0]} ký bằng "
         f"{signing.unit_p12.name}. Gửi thử hồ sơ: xem docs/ivan-guide.md."
     )
+    from hoso.reports.demo import generate_history
+
+    print(generate_history().summary_vi(), flush=True)
     if args.no_serve:
         return 0
     return _serve(args)

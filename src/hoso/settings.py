@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hoso.desk",
     "hoso.policies",
     "hoso.api",
+    "hoso.reports",
 ]
 
 MIDDLEWARE = [

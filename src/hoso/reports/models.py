@@ -1,0 +1,143 @@
+"""Notices sent to units still on barcodes, and problem reports (vướng mắc) to the IT department."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notice(models.Model):
+    """One notice to a unit (or a commune) still filing barcoded dossiers: who, when, how."""
+
+    class Method(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        LETTER = "letter", _("Printed letter")
+
+    unit = models.ForeignKey(
+        "reference.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="notices"
+    )
+    office = models.ForeignKey("reference.Office", verbose_name=_("office"), on_delete=models.PROTECT)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    sent_by_label = models.CharField(_("sent by"), max_length=150, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=300, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    document_sha256 = models.CharField(_("letter (SHA-256 in the evidence store)"), max_length=64, blank=True)
+    last_barcode_at = models.DateTimeField(_("last barcoded dossier"), null=True, blank=True)
+    ivan = models.ForeignKey(
+        "reference.IvanProvider", verbose_name=_("I-VAN"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["unit", "sent_at"], name="notice_unit_idx")]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.method} {self.sent_at:%Y-%m-%d}"
+
+
+class Problem(models.Model):
+    """A problem report (vướng mắc) to the IT department."""
+
+    class Category(models.TextChoices):
+        SIGNATURE = "signature", _("Digital signature or certificate")
+        REGISTRATION = "registration", _("Registration with an I-VAN")
+        BARCODE = "barcode", _("Barcode reading")
+        POLICY = "policy", _("Channel rule (dispatch 2671)")
+        FORMS = "forms", _("Forms and their content")
+        IVAN = "ivan", _("I-VAN connection")
+        SYSTEM = "system", _("System fault")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    class Source(models.TextChoices):
+        DESK = "desk", _("Desk officer")
+        DEPARTMENT = "department", _("Department officer")
+        IVAN = "ivan", _("I-VAN")
+        OTHER = "other", _("Other")
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    source = models.CharField(_("reported by (kind)"), max_length=12, choices=Source.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reporter_label = models.CharField(_("reported by"), max_length=150)
+    ivan = models.ForeignKey(
+        "reference.IvanProvider", verbose_name=_("I-VAN"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    office = models.ForeignKey(
+        "reference.Office", verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    dossier = models.ForeignKey(
+        "workflow.Dossier", verbose_name=_("dossier"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    submission = models.ForeignKey(
+        "intake.Submission", verbose_name=_("submission"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reported at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="problem_queue_idx")]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+
+class ProblemEvent(models.Model):
+    """The history of a problem report: its creation, replies, assignments and status changes."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Reported")
+        REPLY = "reply", _("Reply")
+        ASSIGNED = "assigned", _("Assigned")
+        STATUS = "status", _("Status changed")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=150)
+    text = models.TextField(_("text"), blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("problem report event")
+        verbose_name_plural = _("problem report events")
+
+    def __str__(self) -> str:
+        return f"#{self.problem_id} {self.kind}"
