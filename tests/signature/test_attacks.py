@@ -438,3 +438,12 @@ def test_reference_to_object_whose_id_is_not_unique_refused(test_pki, signed_for
         etree.SubElement(extra, Q + "DigestValue").text = "AAAA"
 
     check(test_pki, mutate(signed_form, add), "REFERENCE_NOT_WHOLE_DOCUMENT")
+
+
+def test_c14n_transform_with_foreign_parameter_refused(test_pki, signed_form):
+    def add(root):
+        transforms = sig_of(root).find(f"{Q}SignedInfo/{Q}Reference/{Q}Transforms")
+        t = etree.SubElement(transforms, Q + "Transform", Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#")
+        etree.SubElement(t, Q + "XPath").text = "self::node()"
+
+    check(test_pki, mutate(signed_form, add), "TRANSFORM_FORBIDDEN")

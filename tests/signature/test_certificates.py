@@ -142,3 +142,37 @@ def test_signed_content_has_no_signature(test_pki, d02_form):
     report = verify(test_pki.sign(d02_form), trust=test_pki.trust(), at=now())
     assert b"SignatureValue" not in report.signed_xml
     assert b"Nguy\xe1\xbb\x85n V\xc4\x83n \xc4\x90\xe1\xbb\xa9c 1" in report.signed_xml
+
+
+@pytest.mark.parametrize("prefixes", [None, ["xsi", "xsd"]])
+def test_signature_made_by_libxmlsec_with_exclusive_c14n(test_pki, d02_form, prefixes):
+    """Exclusive C14N, with and without an InclusiveNamespaces PrefixList, as other signers make it."""
+    import xmlsec
+    from lxml import etree
+
+    root = etree.fromstring(d02_form)
+    sig = xmlsec.template.create(
+        root, xmlsec.constants.TransformExclC14N, xmlsec.constants.TransformRsaSha256
+    )
+    root.find("Cky").append(sig)
+    ref = xmlsec.template.add_reference(sig, xmlsec.constants.TransformSha256, uri="")
+    xmlsec.template.add_transform(ref, xmlsec.constants.TransformEnveloped)
+    c14n = xmlsec.template.add_transform(ref, xmlsec.constants.TransformExclC14N)
+    if prefixes:
+        xmlsec.template.transform_add_c14n_inclusive_namespaces(c14n, prefixes)
+    xmlsec.template.x509_data_add_certificate(
+        xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(sig))
+    )
+    ctx = xmlsec.SignatureContext()
+    key = xmlsec.Key.from_file(str(test_pki["unit-valid"].key_path), xmlsec.constants.KeyDataFormatPem)
+    key.load_cert_from_file(str(test_pki["unit-valid"].cert_path), xmlsec.constants.KeyDataFormatPem)
+    ctx.key = key
+    ctx.sign(sig)
+    signed = etree.tostring(root, encoding="utf-8")
+    trust = TrustStore.from_paths(
+        [test_pki.anchors_dir], crls=[test_pki.crls_dir], intermediates=[test_pki.issuing.cert_path]
+    )
+    report = verify(signed, trust=trust, at=now())
+    assert report.passed, report.reason_en
+    tampered = verify(signed.replace("Đức 2".encode(), "Đức 8".encode()), trust=trust, at=now())
+    assert tampered.sub_indication is SubIndication.HASH_FAILURE

@@ -214,9 +214,10 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
     c14n = c14n_el.get("Algorithm", "")
     if c14n not in C14N_METHODS:
         raise ProfileViolation("C14N_FORBIDDEN", algorithm=c14n)
-    if len(c14n_el):
+    if not _c14n_parameters_ok(c14n_el):
         raise _structure(
-            "CanonicalizationMethod không được có nội dung", "CanonicalizationMethod must be empty"
+            "CanonicalizationMethod có tham số không được phép",
+            "CanonicalizationMethod has parameters not allowed",
         )
     sm_el = _one(signed_info, "SignatureMethod")
     sm = sm_el.get("Algorithm", "")
@@ -244,7 +245,7 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
         transforms = ref.find(_q("Transforms"))
         algorithms = [t.get("Algorithm", "") for t in transforms] if transforms is not None else []
         for t in transforms if transforms is not None else ():
-            if len(t):
+            if not _c14n_parameters_ok(t):
                 raise ProfileViolation("TRANSFORM_FORBIDDEN", algorithm=t.get("Algorithm", "") + " (tham số)")
         for algorithm in algorithms:
             if algorithm != ENVELOPED and algorithm not in C14N_METHODS:
@@ -316,6 +317,31 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
         quirk_objects=quirks,
         claimed_signing_time=claimed,
     )
+
+
+EXC_C14N_NS = "http://www.w3.org/2001/10/xml-exc-c14n#"
+
+
+def _c14n_parameters_ok(method: etree._Element) -> bool:
+    """No parameters, except exclusive C14N's one ``InclusiveNamespaces PrefixList``."""
+    children = [c for c in method if isinstance(c.tag, str)]
+    if not children:
+        return True
+    return (
+        method.get("Algorithm") in (C14N_EXCL, C14N_EXCL_COMMENTS)
+        and len(children) == 1
+        and children[0].tag == f"{{{EXC_C14N_NS}}}InclusiveNamespaces"
+        and len(children[0]) == 0
+    )
+
+
+def _prefix_list(method: etree._Element | None) -> list[str] | None:
+    if method is None:
+        return None
+    el = method.find(f"{{{EXC_C14N_NS}}}InclusiveNamespaces")
+    if el is None:
+        return None
+    return [p if p != "#default" else "" for p in (el.get("PrefixList") or "").split()]
 
 
 def _signing_time(obj: etree._Element) -> str | None:
@@ -436,12 +462,21 @@ def _diagnose(root: etree._Element, facts: SignatureFacts) -> str:
             uri = ref.get("URI")
             algorithms = [t.get("Algorithm") for t in ref.iterfind(f"{_q('Transforms')}/{_q('Transform')}")]
             exclusive = any(a in (C14N_EXCL, C14N_EXCL_COMMENTS) for a in algorithms)
+            method = next(
+                (
+                    t
+                    for t in ref.iterfind(f"{_q('Transforms')}/{_q('Transform')}")
+                    if t.get("Algorithm") != ENVELOPED
+                ),
+                None,
+            )
+            prefixes = _prefix_list(method) if exclusive else None
             hash_name = DIGEST_METHODS[ref.find(_q("DigestMethod")).get("Algorithm")][1]
             if uri == "":
-                data = canonical_without(root, sig, exclusive=exclusive)
+                data = canonical_without(root, sig, exclusive=exclusive, prefixes=prefixes)
             else:
                 target = next(o for o in sig.iterchildren(_q("Object")) if o.get("Id") == uri[1:])
-                data = c14n_subtree(target, exclusive=exclusive)
+                data = c14n_subtree(target, exclusive=exclusive, prefixes=prefixes)
             expected = base64.b64decode("".join((ref.findtext(_q("DigestValue")) or "").split()))
             if hashlib.new(hash_name, data).digest() != expected:
                 return "HASH_FAILURE"
@@ -450,7 +485,9 @@ def _diagnose(root: etree._Element, facts: SignatureFacts) -> str:
     return "SIG_CRYPTO_FAILURE"
 
 
-def c14n_subtree(element: etree._Element, *, exclusive: bool = False) -> bytes:
+def c14n_subtree(
+    element: etree._Element, *, exclusive: bool = False, prefixes: list[str] | None = None
+) -> bytes:
     """Canonical form of the document subset rooted at ``element`` (e.g. ``SignedInfo``).
 
     lxml's ``tostring(element, method="c14n")`` on a sub-element emits spurious ``xmlns=""`` (libxml2
@@ -461,10 +498,14 @@ def c14n_subtree(element: etree._Element, *, exclusive: bool = False) -> bytes:
     copy.text = element.text
     for child in element:
         copy.append(deepcopy(child))
-    return etree.tostring(copy, method="c14n", exclusive=exclusive, with_comments=False)
+    return etree.tostring(
+        copy, method="c14n", exclusive=exclusive, with_comments=False, inclusive_ns_prefixes=prefixes
+    )
 
 
-def canonical_without(root: etree._Element, sig: etree._Element, *, exclusive: bool = False) -> bytes:
+def canonical_without(
+    root: etree._Element, sig: etree._Element, *, exclusive: bool = False, prefixes: list[str] | None = None
+) -> bytes:
     """The canonical form of the document with ``sig`` removed (what an enveloped reference digests)."""
     parent = sig.getparent()
     index = parent.index(sig)
@@ -472,7 +513,13 @@ def canonical_without(root: etree._Element, sig: etree._Element, *, exclusive: b
     sig.tail = None
     parent.remove(sig)
     try:
-        return etree.tostring(root.getroottree(), method="c14n", exclusive=exclusive, with_comments=False)
+        return etree.tostring(
+            root.getroottree(),
+            method="c14n",
+            exclusive=exclusive,
+            with_comments=False,
+            inclusive_ns_prefixes=prefixes,
+        )
     finally:
         parent.insert(index, sig)
         sig.tail = tail
