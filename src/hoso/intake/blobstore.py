@@ -67,6 +67,10 @@ class FileBlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
+    def delete(self, sha256: str) -> None:
+        """Remove a blob (retention only)."""
+        self.path(sha256).unlink(missing_ok=True)
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -121,6 +125,10 @@ class S3BlobStore:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
         except self.client.exceptions.NoSuchKey as exc:
             raise BlobStoreError("BLOB_NOT_FOUND", "Không tìm thấy dữ liệu.", "Blob not found.") from exc
+
+    def delete(self, sha256: str) -> None:
+        """Remove a blob (retention only)."""
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
 
     def exists(self, sha256: str) -> bool:
         try:

@@ -58,6 +58,7 @@ class Submission(models.Model):
     )
     receipt_xml = models.BinaryField(_("signed receipt"))
     receipt_sha256 = models.CharField(max_length=64)
+    purged_at = models.DateTimeField(_("evidence purged at (retention)"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
