@@ -173,8 +173,9 @@ def thorough_reads(image: Image.Image, dpi: float | None = None) -> Iterator[tup
     """Further reads of a page, most useful first; each yields ``(texts, damaged)``.
 
     zxing-cpp reads PDF417 only up to about 2 degrees of skew, so the page is first straightened by
-    the angle that a projection profile finds; then another binarizer, a 2x upscale of low-resolution
-    scans, and a sharpened copy are tried. The caller stops as soon as it has what it needs.
+    the angle that a projection profile finds; then another binarizer, fixed thresholds near the dark
+    and the light end (toner spread, faded toner), a 2x upscale of low-resolution scans, and a
+    sharpened copy are tried. The caller stops as soon as it has what it needs.
     """
     import zxingcpp
     from PIL import Image as PILImage
@@ -188,9 +189,29 @@ def thorough_reads(image: Image.Image, dpi: float | None = None) -> Iterator[tup
         straight = gray.rotate(-angle, resample=PILImage.Resampling.BICUBIC, expand=True, fillcolor=255)
         yield _read(straight)
     yield _read(straight, zxingcpp.Binarizer.GlobalHistogram)
+    # Toner spread makes bars too wide and faded toner too narrow, by a fraction of a module: a fixed
+    # threshold near the dark (or the light) end moves every edge back by that fraction.
+    low, high = _levels(straight)
+    for share in (0.2, 0.8):
+        cut = low + share * (high - low)
+        yield _read(straight.point(lambda v, cut=cut: 0 if v < cut else 255))
     if resolution < 250:
         yield _read(straight.resize((straight.width * 2, straight.height * 2), PILImage.Resampling.BICUBIC))
     yield _read(straight.filter(ImageFilter.UnsharpMask(radius=2, percent=200, threshold=0)))
+
+
+def _levels(gray: Image.Image) -> tuple[int, int]:
+    """The dark and light levels of a page: its 1st and 99th percentiles."""
+    hist = gray.histogram()
+    total = sum(hist) or 1
+    acc, low, high = 0, 0, 255
+    for value, count in enumerate(hist):
+        if acc < 0.01 * total <= acc + count:
+            low = value
+        if acc < 0.99 * total <= acc + count:
+            high = value
+        acc += count
+    return low, high
 
 
 def estimate_skew(gray: Image.Image, limit: float = 8.0) -> float:
@@ -230,19 +251,7 @@ def diagnose(image: Image.Image, scan: ImageScan) -> Diagnosis:
     from PIL import ImageChops, ImageStat
 
     gray = to_gray(image)
-    # Work on a bounded size so that the diagnosis stays cheap; keep the pixel scale (crop, no resize).
-    hist = gray.histogram()
-    total = sum(hist) or 1
-
-    def percentile(p: float) -> int:
-        acc = 0
-        for value, count in enumerate(hist):
-            acc += count
-            if acc >= p * total:
-                return value
-        return 255
-
-    low, high = percentile(0.01), percentile(0.99)
+    low, high = _levels(gray)
     contrast = float(high - low)
     steps = ImageChops.difference(gray, ImageChops.offset(gray, 1, 0)).histogram()
     # Sharp edges step by most of the contrast from one pixel to the next; blurred ones spread the
