@@ -173,3 +173,16 @@ def test_oversized_image_is_refused_before_decoding(monkeypatch):
     monkeypatch.setattr(reader, "MAX_PAGE_PIXELS", 1000)
     result = read_sources([("huge.png", encode(Image.new("L", (100, 100), 255), "PNG", 300))])
     assert result.errors[0].code == "BARCODE_FILE_UNREADABLE" and "quá lớn" in result.errors[0].message_vi
+
+
+def test_faded_toner_is_read_by_the_second_read():
+    from hoso.barcode import read_images
+    from hoso.barcode.symbols import make_symbol, render_symbol, scan_image
+
+    envelope = random_envelope(900)
+    (chunk,) = make_chunks(envelope)
+    # Printed at 12 px per module, bars thinned by 2 px per edge, scanned at a third of that.
+    faded = render_symbol(make_symbol(chunk), module=12).filter(ImageFilter.MaxFilter(5)).reduce(3)
+    assert scan_image(faded).texts == []
+    result = read_images([("faded", faded, 300)])
+    assert result.complete and result.verified[0].envelope == envelope
