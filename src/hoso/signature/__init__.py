@@ -13,10 +13,10 @@ Public API::
 from hoso.signature.certs import CertVerdict, RevocationPolicy, TrustConfigError, TrustStore, signer_tax_code
 from hoso.signature.report import (
     Indication,
+    ReportWarning,
     SignerInfo,
     SubIndication,
     ValidationReport,
-    Warning,
 )
 from hoso.signature.verify import DEFAULT_POLICY, VerifyPolicy, exit_code, verify, verify_tree
 
@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "CertVerdict",
     "Indication",
+    "ReportWarning",
     "RevocationPolicy",
     "SignerInfo",
     "SubIndication",
@@ -31,7 +32,6 @@ __all__ = [
     "TrustStore",
     "ValidationReport",
     "VerifyPolicy",
-    "Warning",
     "exit_code",
     "signer_tax_code",
     "verify",

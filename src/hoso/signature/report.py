@@ -232,13 +232,13 @@ WARNINGS: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Warning:
+class ReportWarning:
     code: str
     message: str
     message_en: str
 
     @classmethod
-    def make(cls, code: str, **fmt: Any) -> Warning:
+    def make(cls, code: str, **fmt: Any) -> ReportWarning:
         vi, en = WARNINGS[code]
         return cls(code, vi.format(**fmt), en.format(**fmt))
 
@@ -287,7 +287,7 @@ class ValidationReport:
     signature_method: str | None = None
     digest_method: str | None = None
     canonicalization: str | None = None
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ReportWarning] = field(default_factory=list)
     parts: list[ValidationReport] = field(default_factory=list)
     signed_root: etree._Element | None = field(default=None, repr=False)
     form_code: str | None = None

@@ -16,9 +16,9 @@ from hoso.signature import xmldsig
 from hoso.signature.certs import CertVerdict, TrustStore, signer_tax_code
 from hoso.signature.report import (
     Indication,
+    ReportWarning,
     SignerInfo,
     ValidationReport,
-    Warning,
     make_report,
     set_verdict,
 )
@@ -119,12 +119,14 @@ def verify_tree(
     report.canonicalization = facts.c14n
     report.claimed_signing_time = facts.claimed_signing_time
     if facts.quirk_objects:
-        report.warnings.append(Warning.make("UNSIGNED_OBJECT_IGNORED"))
+        report.warnings.append(ReportWarning.make("UNSIGNED_OBJECT_IGNORED"))
     if facts.claimed_signing_time:
-        report.warnings.append(Warning.make("CLAIMED_SIGNING_TIME", time=facts.claimed_signing_time))
+        report.warnings.append(ReportWarning.make("CLAIMED_SIGNING_TIME", time=facts.claimed_signing_time))
     if facts.weak:
         until = policy.weak_algorithms_until.date().isoformat() if policy.weak_algorithms_until else "—"
-        report.warnings.append(Warning.make("WEAK_ALGORITHM", algorithm=", ".join(facts.weak), until=until))
+        report.warnings.append(
+            ReportWarning.make("WEAK_ALGORITHM", algorithm=", ".join(facts.weak), until=until)
+        )
     if failure:
         return report
 
@@ -133,13 +135,13 @@ def verify_tree(
     except (ValueError, TypeError) as exc:  # a certificate the path builder cannot read
         verdict = CertVerdict("CHAIN_INVALID", {"detail": str(exc)[:200], "detail_en": str(exc)[:200]})
     if verdict.pinned:
-        report.warnings.append(Warning.make("TRUST_ANCHOR_PINNED"))
+        report.warnings.append(ReportWarning.make("TRUST_ANCHOR_PINNED"))
     if verdict.code != "OK":
         set_verdict(report, verdict.code, **verdict.fmt)
     has_comments = next(root.iter(etree.Comment), None) is not None
     report.signed_root = xmldsig.extract_signed(root, sig)
     if has_comments:
-        report.warnings.append(Warning.make("COMMENTS_IGNORED"))
+        report.warnings.append(ReportWarning.make("COMMENTS_IGNORED"))
 
     if is_envelope and policy.verify_parts:
         _verify_parts(report, trust=trust, at=at, policy=policy)
