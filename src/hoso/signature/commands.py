@@ -97,7 +97,7 @@ def register(subparsers) -> None:
         help="kiểm tra chữ ký số của tờ khai hoặc hồ sơ (verify a signed form or envelope)",
         description="Kiểm tra chữ ký số. Mã thoát: 0 hợp lệ, 1 không hợp lệ, 2 chưa xác định, 3 lỗi sử dụng/đọc.",
     )
-    verify.add_argument("file", metavar="FILE")
+    verify.add_argument("file", metavar="FILE", help="tờ khai hoặc hồ sơ BHXHDienTu.xml (form or envelope)")
     verify.add_argument(
         "--trust-anchor",
         action="append",
@@ -105,13 +105,15 @@ def register(subparsers) -> None:
         metavar="PEM",
         help="chứng thư CA tin cậy, hoặc chứng thư người ký được ghim; tệp hoặc thư mục (CA or pinned cert)",
     )
-    verify.add_argument("--intermediate", action="append", default=[], metavar="PEM")
+    verify.add_argument(
+        "--intermediate", action="append", default=[], metavar="PEM", help="CA trung gian (intermediate CA)"
+    )
     verify.add_argument("--crl", action="append", default=[], metavar="FILE", help="CRL (tệp hoặc thư mục)")
     verify.add_argument(
         "--at", metavar="ISO-DATETIME", help="thời điểm kiểm tra (validation time), mặc định: bây giờ"
     )
     verify.add_argument("--json", action="store_true", help="in báo cáo JSON (machine-readable report)")
-    verify.add_argument("--lang", default="vi", choices=["vi", "en"])
+    verify.add_argument("--lang", default="vi", choices=["vi", "en"], help="ngôn ngữ (language)")
     verify.add_argument(
         "--revocation",
         default="crl_or_ocsp",
