@@ -68,6 +68,7 @@ def test_verify_usage_and_read_errors_exit_3(capsys, test_pki, files):
     assert run(capsys, "verify", files / "d02.xml", "--at", "not-a-date")[0] == 3
     assert run(capsys, "verify", files / "d02.xml", "--trust-anchor", files / "nowhere")[0] == 3
     assert run(capsys, "verify")[0] == 3  # FILE missing
+    assert run(capsys, "verify", files / "d02.xml", "--bogus")[0] == 3  # unknown option
     code, _, err = run(capsys, "verify", files / "d02.xml", "--trust-anchor", files / "giay.pdf")
     assert code == 3 and "TRUST_ANCHOR_UNREADABLE" in err
 

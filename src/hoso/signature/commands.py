@@ -68,6 +68,16 @@ def _usage_error(parser: argparse.ArgumentParser):
 def _add(subparsers, name: str, **kwargs) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, **kwargs)
     parser.error = _usage_error(parser)
+    parse_known = parser.parse_known_args
+
+    def strict(args=None, namespace=None):
+        # Unknown options would otherwise reach the top-level parser, which exits 2; ours exit 3.
+        namespace, extras = parse_known(args, namespace)
+        if extras:
+            parser.error(f"không hiểu / unrecognized: {' '.join(extras)}")
+        return namespace, extras
+
+    parser.parse_known_args = strict
     return parser
 
 
