@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.policy.commands",
     "hoso.signature.commands",
     "hoso.api.commands",
+    "hoso.reports.commands",
 )
 
 
