@@ -87,6 +87,12 @@ def test_verify_pinned_end_entity(capsys, test_pki, files):
     assert run(capsys, "verify", out, "--trust-anchor", test_pki["unit-valid"].cert_path)[0] == 0
 
 
+def test_password_from_environment(capsys, test_pki, files, monkeypatch):
+    monkeypatch.setenv("HOSO_P12_PASSWORD", test_pki.password)
+    out = files / "signed.xml"
+    assert run(capsys, "sign", files / "d02.xml", "-o", out, "--p12", test_pki["unit-valid"].p12_path)[0] == 0
+
+
 def test_sign_errors(capsys, test_pki, files):
     out = files / "signed.xml"
     code, _, err = run(

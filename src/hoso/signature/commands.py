@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,12 +84,16 @@ def _add(subparsers, name: str, **kwargs) -> argparse.ArgumentParser:
 
 def _signer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--p12", metavar="FILE", help="tệp PKCS#12 chứa khoá và chứng thư (PKCS#12 key file)")
-    parser.add_argument("--password", default=None, help="mật khẩu tệp PKCS#12 (PKCS#12 password)")
+    parser.add_argument(
+        "--password", default=None, help="mật khẩu tệp PKCS#12; mặc định biến môi trường HOSO_P12_PASSWORD"
+    )
     parser.add_argument(
         "--pkcs11", metavar="LIB", help="thư viện PKCS#11 của token (token's PKCS#11 library)"
     )
     parser.add_argument("--token", metavar="LABEL", help="nhãn token (token label)")
-    parser.add_argument("--pin", default=None, help="mã PIN của token (token user PIN)")
+    parser.add_argument(
+        "--pin", default=None, help="mã PIN của token; mặc định biến môi trường HOSO_TOKEN_PIN"
+    )
     parser.add_argument("--key-label", default=None, help="nhãn khoá trên token (key label on the token)")
     parser.add_argument(
         "--cert", metavar="PEM", help="chứng thư nếu token không lưu (certificate if not on token)"
@@ -250,7 +255,8 @@ def _make_signer(args):
             "Exactly one key source is needed: --p12 FILE or --pkcs11 LIB --token LABEL.",
         )
     if args.p12:
-        signer = Pkcs12Signer.from_file(args.p12, args.password)
+        password = args.password if args.password is not None else os.environ.get("HOSO_P12_PASSWORD")
+        signer = Pkcs12Signer.from_file(args.p12, password)
         if args.chain:
             signer.chain = x509.load_pem_x509_certificates(Path(args.chain).read_bytes())
         return signer
@@ -260,9 +266,8 @@ def _make_signer(args):
     if args.cert:
         cert = x509.load_pem_x509_certificate(Path(args.cert).read_bytes())
     chain = x509.load_pem_x509_certificates(Path(args.chain).read_bytes()) if args.chain else None
-    return Pkcs11Signer(
-        args.pkcs11, args.token, args.pin or "", key_label=args.key_label, certificate=cert, chain=chain
-    )
+    pin = args.pin if args.pin is not None else os.environ.get("HOSO_TOKEN_PIN", "")
+    return Pkcs11Signer(args.pkcs11, args.token, pin, key_label=args.key_label, certificate=cert, chain=chain)
 
 
 def _write_output(path: str, data: bytes, lang: str) -> int:
