@@ -447,3 +447,10 @@ def test_c14n_transform_with_foreign_parameter_refused(test_pki, signed_form):
         etree.SubElement(t, Q + "XPath").text = "self::node()"
 
     check(test_pki, mutate(signed_form, add), "TRANSFORM_FORBIDDEN")
+
+
+def test_too_many_parts_refused(test_pki, signed_envelope):
+    report = verify(signed_envelope, trust=test_pki.trust(), at=now(), policy=VerifyPolicy(max_parts=1))
+    assert report.indication is Indication.FAILED
+    assert report.code == "DOSSIER_TOO_MANY_FILES"
+    assert report.parts == []

@@ -36,6 +36,7 @@ class VerifyPolicy:
     weak_algorithms_until: datetime | None = datetime(2019, 1, 1, tzinfo=UTC)
     limits: xmlsafe.XmlLimits = field(default_factory=xmlsafe.XmlLimits)
     verify_parts: bool = True
+    max_parts: int = 200  # files in one envelope; each XML part costs a full verification
 
 
 DEFAULT_POLICY = VerifyPolicy()
@@ -154,6 +155,16 @@ def _verify_parts(report: ValidationReport, *, trust: TrustStore, at: datetime, 
     except dossier.DossierError as exc:
         set_verdict(report, "ATTACHMENT_INVALID", detail=exc.message_vi, detail_en=exc.message_en)
         report.code = exc.code
+        return
+    if len(hoso.info.files) > policy.max_parts:
+        count = len(hoso.info.files)
+        set_verdict(
+            report,
+            "ATTACHMENT_INVALID",
+            detail=f"Hồ sơ có {count} tệp, vượt giới hạn {policy.max_parts}.",
+            detail_en=f"The envelope carries {count} files, above the limit of {policy.max_parts}.",
+        )
+        report.code = "DOSSIER_TOO_MANY_FILES"
         return
     problems = dossier.check_envelope(hoso)
     by_index: dict[int | None, list[dossier.Problem]] = {}
