@@ -1,8 +1,24 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hoso.desk import views
+from hoso.desk import it, queues, reception, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(next_page="desk:login"), name="logout"),
+    path("tiep-nhan/", reception.reception, name="reception"),
+    path("tiep-nhan/<uuid:public_id>/", reception.submission, name="submission"),
+    path("tiep-nhan/<uuid:public_id>/in/", reception.print_paper, name="print"),
+    path("ho-so/", queues.queue, name="queue"),
+    path("ho-so/<int:pk>/", queues.dossier_page, name="dossier"),
+    path("ho-so/<int:pk>/tep/<str:key>/", queues.attachment, name="attachment"),
+    path("ho-so/<int:pk>/<slug:action>/", queues.act, name="act"),
+    path("tra-ket-qua/", queues.handover, name="handover"),
+    path("tra-cuu/", queues.lookup, name="lookup"),
+    path("cntt/chinh-sach/", it.policies, name="it_policies"),
+    path("cntt/tin-cay/", it.trust, name="it_trust"),
+    path("cntt/ivan/", it.ivans, name="it_ivans"),
+    path("cntt/dang-ky/", it.registrations, name="it_registrations"),
 ]

@@ -1,9 +1,10 @@
-"""Pages of the gateway. For now: the home page showing what the gateway knows."""
+"""The home page (what the gateway knows; for an officer, the shortcuts of their role) and the log-in."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -35,3 +36,20 @@ def home(request):
         "commune_count": Commune.objects.count(),
     }
     return render(request, "desk/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "desk/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        from django.urls import reverse
+
+        from hoso.workflow.access import DESK, IT, actor_for
+
+        actor = actor_for(self.request.user)
+        if actor.has(DESK) and not self.request.user.is_superuser:
+            return reverse("desk:reception")
+        if actor.has(IT) and not actor.has(DESK):
+            return reverse("desk:it_policies")
+        return reverse("desk:queue")

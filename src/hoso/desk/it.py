@@ -1,0 +1,180 @@
+"""IT pages: policies in force and the what-if replay; trust anchors and CRLs; I-VANs and their API
+keys; registrations. Reference data stays in the Django admin."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from cryptography import x509
+from django.apps import apps
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hoso.desk.common import message_of, officer_required
+from hoso.errors import CodedError
+from hoso.intake.gateway import anchors_dir, cert_path, crl_dir
+from hoso.policies.models import PolicyVersion
+from hoso.policies.services import replay_stored
+from hoso.reference.models import CertificateRegistration, IvanProvider
+from hoso.workflow.access import DIRECTOR, IT
+
+MAX_DRAFT_CHARS = 200_000
+
+
+@officer_required(IT, DIRECTOR)
+@require_http_methods(["GET", "POST"])
+def policies(request):
+    """The policy versions in force, and a what-if: paste a draft policy file and a period to see which
+    stored decisions would change (nothing is written)."""
+    active = PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).order_by(
+        "-precedence", "policy"
+    )
+    context = {
+        "active": active,
+        "others": PolicyVersion.objects.exclude(status="active")[:50],
+        "report": None,
+    }
+    draft = request.POST.get("draft", "")
+    if request.method == "GET" and request.GET.get("from"):
+        chosen = PolicyVersion.objects.filter(pk=request.GET.get("from")).first()
+        draft = chosen.content if chosen else ""
+    context["draft"] = draft
+    context["date_from"] = request.POST.get("date_from", "")
+    context["date_to"] = request.POST.get("date_to", "")
+    if request.method == "POST":
+        try:
+            start = _date(context["date_from"])
+            end = _date(context["date_to"])
+            if not draft.strip() or len(draft) > MAX_DRAFT_CHARS:
+                raise CodedError(
+                    "DESK_DRAFT_REQUIRED",
+                    "Dán nội dung tệp chính sách (TOML).",
+                    "Paste a policy file (TOML).",
+                )
+            report = replay_stored(draft, start, end)
+            context["report"] = report
+            context["changes"] = report.changes[:200]
+        except (CodedError, ValueError) as error:
+            context["error"] = message_of(error) if isinstance(error, CodedError) else str(error)
+    return render(request, "desk/it_policies.html", context)
+
+
+def _date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    if "/" in text:
+        day, month, year = text.split("/")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)
+
+
+def _certificate_rows(folder, pattern=("*.pem", "*.crt", "*.cer", "*.der")) -> list[dict]:
+    rows = []
+    if not folder.is_dir():
+        return rows
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        data = path.read_bytes()
+        try:
+            cert = (
+                x509.load_pem_x509_certificate(data)
+                if b"-----BEGIN" in data
+                else x509.load_der_x509_certificate(data)
+            )
+        except ValueError:
+            rows.append({"file": path.name, "error": True})
+            continue
+        rows.append(
+            {
+                "file": path.name,
+                "subject": cert.subject.rfc4514_string(),
+                "issuer": cert.issuer.rfc4514_string(),
+                "not_before": cert.not_valid_before_utc,
+                "not_after": cert.not_valid_after_utc,
+                "expired": cert.not_valid_after_utc < datetime.now(UTC),
+                "serial": format(cert.serial_number, "X"),
+            }
+        )
+    return rows
+
+
+def _crl_rows(folder) -> list[dict]:
+    rows = []
+    if not folder.is_dir():
+        return rows
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        data = path.read_bytes()
+        try:
+            crl = x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
+        except ValueError:
+            rows.append({"file": path.name, "error": True})
+            continue
+        next_update = crl.next_update_utc
+        rows.append(
+            {
+                "file": path.name,
+                "issuer": crl.issuer.rfc4514_string(),
+                "last_update": crl.last_update_utc,
+                "next_update": next_update,
+                "stale": next_update is not None and next_update < datetime.now(UTC),
+                "revoked": len(crl),
+            }
+        )
+    return rows
+
+
+@officer_required(IT, DIRECTOR)
+@require_GET
+def trust(request):
+    gateway = _certificate_rows(cert_path().parent) if cert_path().exists() else []
+    gateway = [row for row in gateway if row["file"] == cert_path().name]
+    return render(
+        request,
+        "desk/it_trust.html",
+        {
+            "anchors": _certificate_rows(anchors_dir()),
+            "crls": _crl_rows(crl_dir()),
+            "anchors_dir": anchors_dir(),
+            "crl_dir": crl_dir(),
+            "gateway": gateway,
+        },
+    )
+
+
+@officer_required(IT, DIRECTOR)
+@require_GET
+def ivans(request):
+    """I-VAN providers with their API keys (prefix, label, created, revoked; never the key itself)."""
+    keys = {}
+    if apps.is_installed("hoso.api"):
+        from hoso.api.models import IvanKey
+
+        for key in IvanKey.objects.order_by("ivan_id", "-created_at"):
+            keys.setdefault(key.ivan_id, []).append(key)
+    rows = [(ivan, keys.get(ivan.code, [])) for ivan in IvanProvider.objects.all()]
+    return render(request, "desk/it_ivans.html", {"rows": rows})
+
+
+@officer_required(IT, DIRECTOR)
+@require_GET
+def registrations(request):
+    query = request.GET.get("q", "").strip()
+    rows = CertificateRegistration.objects.select_related("unit", "commune", "ivan")
+    if query:
+        rows = (
+            rows.filter(unit_id=query.upper()) | rows.filter(commune_id=query) | rows.filter(tax_code=query)
+        )
+    return render(
+        request,
+        "desk/it_registrations.html",
+        {"rows": rows.order_by("-registered_from")[:200], "q": query, "now": datetime.now(UTC)},
+    )
+
+
+IT_PAGES = [
+    ("desk:it_policies", _("Policies")),
+    ("desk:it_trust", _("Trust anchors and CRLs")),
+    ("desk:it_ivans", _("I-VANs and keys")),
+    ("desk:it_registrations", _("Registrations")),
+]

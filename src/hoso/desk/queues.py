@@ -1,0 +1,334 @@
+"""The back office: queues with filters, counts and keyset paging; the dossier page and its actions;
+the hand-over desk; the public lookup by dossier number."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_GET, require_POST
+
+from hoso.desk.common import message_of, officer_required, visible_dossier_or_404
+from hoso.desk.reception import form_tables
+from hoso.errors import CodedError
+from hoso.identifiers import IdentifierError, parse_dossier_number
+from hoso.intake.blobstore import blob_store
+from hoso.reference.models import Office, Procedure
+from hoso.workflow import actions
+from hoso.workflow.access import ACTIONS, DESK, HEAD, allowed_actions, visible_dossiers
+from hoso.workflow.deadlines import LABELS as DUE_LABELS
+from hoso.workflow.deadlines import due_state, due_state_filter, working_days_left
+from hoso.workflow.models import Channel, Dossier
+from hoso.workflow.results import Document, children_of, is_under_6_list
+from hoso.workflow.states import Status
+
+PAGE_SIZE = 50
+FILTERS = ("status", "procedure", "channel", "unit", "due", "office", "mine")
+
+
+def _cursor(due: date, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{due.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+def _parse_cursor(text: str) -> tuple[date, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        day, pk = raw.split("|")
+        return date.fromisoformat(day), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def queue_filters(request, today: date) -> tuple[dict[str, str], Q]:
+    """The filters of the query string, as given and as one database condition."""
+    given = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    condition = Q()
+    if given["status"] in Status.values:
+        condition &= Q(status=given["status"])
+    elif given["status"] == "open":
+        condition &= ~Q(status__in=[Status.HANDED_OVER, Status.REFUSED])
+    if given["procedure"]:
+        condition &= Q(procedure__code=given["procedure"])
+    if given["channel"] in Channel.values:
+        condition &= Q(channel=given["channel"])
+    if given["unit"]:
+        code = given["unit"].upper()
+        condition &= Q(unit_id=code) | Q(commune_id=code)
+    if given["due"] in DUE_LABELS:
+        condition &= due_state_filter(given["due"], today)
+    if given["office"]:
+        condition &= Q(office_id=given["office"])
+    if given["mine"] == "1":
+        condition &= Q(assignee=request.user)
+    return given, condition
+
+
+@officer_required()
+@require_GET
+def queue(request):
+    """Dossiers of the officer's office (all offices for the City office and the director), by due date.
+
+    Paging is by keyset — (due date, id) after the last row shown — so the millionth page costs what the
+    first does; counts per state are one grouped query over the same filters (without the state)."""
+    actor = request.actor
+    today = timezone.localdate()
+    given, condition = queue_filters(request, today)
+    if not request.GET and actor.department_id and actor.has("department_officer"):
+        given["status"] = "open"
+        condition &= ~Q(status__in=[Status.HANDED_OVER, Status.REFUSED])
+    base = visible_dossiers(actor)
+    if (
+        actor.has("department_officer")
+        and not actor.has(HEAD)
+        and actor.department_id
+        and given["mine"] != "all"
+    ):
+        base = base.filter(department_id=actor.department_id)
+    rows = base.filter(condition)
+    after = _parse_cursor(request.GET.get("after", ""))
+    page = rows
+    if after is not None:
+        page = page.filter(Q(due_date__gt=after[0]) | Q(due_date=after[0], pk__gt=after[1]))
+    page = list(
+        page.select_related("procedure", "unit", "commune", "assignee", "office").order_by("due_date", "pk")[
+            : PAGE_SIZE + 1
+        ]
+    )
+    has_more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    for dossier in page:
+        dossier.due = due_state(dossier.status, dossier.due_date, today)
+        dossier.due_label = DUE_LABELS[dossier.due]
+    counts = dict(
+        base.filter(_without_status(request, today)).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    state_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_query = None
+    if has_more:
+        query["after"] = _cursor(page[-1].due_date, page[-1].pk)
+        next_query = query.urlencode()
+        query.pop("after")
+    context = {
+        "rows": page,
+        "given": given,
+        "state_counts": state_counts,
+        "total": sum(counts.values()),
+        "next_query": next_query,
+        "first_query": query.urlencode(),
+        "paged": after is not None,
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "due_labels": list(DUE_LABELS.items()),
+        "procedures": Procedure.objects.order_by("code").values_list("code", flat=True).distinct(),
+        "offices": Office.objects.all() if actor.sees_all_offices else [],
+    }
+    template = "desk/queue_rows.html" if request.headers.get("HX-Request") else "desk/queue.html"
+    return render(request, template, context)
+
+
+def _without_status(request, today: date) -> Q:
+    """The filters other than the state: the counts show how many dossiers each state would give."""
+    query = request.GET.copy()
+    query.pop("status", None)
+
+    class _Request:
+        GET = query
+        user = request.user
+
+    return queue_filters(_Request, today)[1]
+
+
+@officer_required()
+@require_GET
+def dossier_page(request, pk: int):
+    actor = request.actor
+    dossier = visible_dossier_or_404(actor, pk)
+    submission = getattr(dossier, "submission", None)
+    today = timezone.localdate()
+    due = due_state(dossier.status, dossier.due_date, today)
+    allowed = allowed_actions(actor, dossier)
+    context = {
+        "d": dossier,
+        "s": submission,
+        "tables": form_tables(submission.facts if submission else {}),
+        "signature": (submission.signature if submission else {}) or {},
+        "events": dossier.events.select_related("actor").order_by("sequence"),
+        "due": due,
+        "due_label": DUE_LABELS[due],
+        "days_left": working_days_left(dossier.due_date, today),
+        "allowed": allowed,
+        "result": getattr(dossier, "result", None),
+        "children": children_of(dossier) if is_under_6_list(dossier) else [],
+        "assignable": actions.assignable_officers(dossier) if "reassign" in allowed else [],
+        "attachments": _attachments(dossier, submission),
+    }
+    return render(request, "desk/dossier.html", context)
+
+
+def _attachments(dossier: Dossier, submission) -> list[dict]:
+    """Files of the dossier that can be opened: the received dossier, the files it carries, supplements,
+    result documents and the signed result record."""
+    items = []
+    if submission is not None:
+        items.append({"name": _t("Dossier as received"), "sha256": submission.sha256, "type": "xml"})
+        for index, form in enumerate((submission.facts or {}).get("forms", [])):
+            items.append(
+                {"name": form.get("file") or form.get("code"), "file": index, "type": form.get("type", "")}
+            )
+    for event in dossier.events.filter(data__has_key="sha256").exclude(kind="received"):
+        items.append(
+            {
+                "name": _t("Supplement of %s") % timezone.localtime(event.at).strftime("%d/%m/%Y"),
+                "sha256": event.data["sha256"],
+            }
+        )
+    result = getattr(dossier, "result", None)
+    if result is not None:
+        items.extend({"name": d["name"], "sha256": d["sha256"], "type": d["type"]} for d in result.documents)
+        items.append({"name": _t("Signed result record"), "sha256": result.signed_sha256, "type": "xml"})
+    for item in items:
+        item["key"] = item.get("sha256") or f"f{item['file']}"
+    return items
+
+
+@officer_required()
+@require_GET
+def attachment(request, pk: int, key: str):
+    """One file of a dossier: ``key`` is a SHA-256 listed for it, or ``f<N>`` for the N-th carried file."""
+    dossier = visible_dossier_or_404(request.actor, pk)
+    submission = getattr(dossier, "submission", None)
+    listed = {a.get("sha256"): a for a in _attachments(dossier, submission) if a.get("sha256")}
+    if key.startswith("f") and key[1:].isdigit() and submission is not None:
+        from hoso.dossier import parse_envelope
+
+        hoso = parse_envelope(blob_store().get(submission.sha256))
+        files = hoso.info.files
+        index = int(key[1:])
+        if index >= len(files):
+            raise Http404
+        content, name = files[index].content(), files[index].ten_file
+    elif key in listed:
+        content, name = blob_store().get(key), listed[key]["name"]
+    else:
+        raise Http404
+    kind = "application/pdf" if content.lstrip()[:5] == b"%PDF-" else "text/plain; charset=utf-8"
+    if kind.startswith("text/plain") and content.lstrip()[:1] == b"<":
+        kind = "text/xml; charset=utf-8"
+    response = HttpResponse(content, content_type=kind)
+    safe = "".join(c for c in str(name) if c.isalnum() or c in "._-") or "tep"
+    response["Content-Disposition"] = f'inline; filename="{safe}"'
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@officer_required()
+@require_POST
+def act(request, pk: int, action: str):
+    """Every action of the dossier page; the role, the office and the state are checked by
+    ``hoso.workflow.actions`` (a refused action changes nothing and says why)."""
+    actor = request.actor
+    dossier = visible_dossier_or_404(actor, pk)
+    if action not in ACTIONS:
+        raise Http404
+    note = request.POST.get("note", "").strip()
+    try:
+        if action == "take":
+            actions.take(dossier, actor)
+        elif action == "resume":
+            actions.resume(dossier, actor)
+        elif action == "request_supplement":
+            actions.request_supplement(dossier, actor, note)
+        elif action == "receive_supplement":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise CodedError(
+                    "DESK_FILE_REQUIRED", "Chọn tệp hồ sơ bổ sung.", "Choose the supplement file."
+                )
+            actions.receive_supplement(
+                dossier, actor, raw=upload.read(), content_type=upload.content_type or "", note=note
+            )
+        elif action == "record_result":
+            documents = [
+                Document(f.name, f.read(), f.content_type or "") for f in request.FILES.getlist("documents")
+            ]
+            numbers = {
+                int(key.split("_", 1)[1]): value.strip()
+                for key, value in request.POST.items()
+                if key.startswith("card_") and key.split("_", 1)[1].isdigit()
+            }
+            actions.record(dossier, actor, documents=documents, note=note, card_numbers=numbers)
+        elif action == "refuse":
+            actions.refuse(dossier, actor, note)
+        elif action == "hand_over":
+            actions.hand_over(dossier, actor, receiver=request.POST.get("receiver", ""))
+        elif action == "reassign":
+            user = get_user_model().objects.filter(pk=request.POST.get("to") or 0).first()
+            if user is None:
+                raise Http404
+            actions.reassign(dossier, actor, user)
+    except CodedError as error:
+        messages.error(request, message_of(error))
+        return redirect("desk:dossier", pk=dossier.pk)
+    messages.success(request, _t("Done."))
+    if action == "hand_over" and request.POST.get("back") == "handover":
+        return redirect("desk:handover")
+    return redirect("desk:dossier", pk=dossier.pk)
+
+
+@officer_required(DESK, HEAD)
+@require_GET
+def handover(request):
+    """The results waiting at the desk of the officer's office, oldest first; a number search on top."""
+    actor = request.actor
+    ready = visible_dossiers(actor).filter(status=Status.RESULT_READY)
+    if not actor.sees_all_offices:
+        ready = ready.filter(office_id=actor.office_id)
+    number = request.GET.get("so", "").strip()
+    if number:
+        ready = ready.filter(number=number)
+    rows = list(
+        ready.select_related("procedure", "unit", "commune", "result").order_by("status_changed_at", "pk")[
+            :200
+        ]
+    )
+    return render(request, "desk/handover.html", {"rows": rows, "number": number})
+
+
+@require_GET
+def lookup(request):
+    """Public lookup by dossier number (the QR code of the receipt): the state and the due date only —
+    nothing personal, and the same answer for a number that does not exist."""
+    number = request.GET.get("so", "").strip()[:40]
+    context = {"number": number, "found": None, "invalid": False}
+    if number:
+        try:
+            parse_dossier_number(number)
+        except IdentifierError:
+            context["invalid"] = True
+        else:
+            dossier = Dossier.objects.select_related("office", "procedure").filter(number=number).first()
+            if dossier is not None:
+                today = timezone.localdate()
+                due = due_state(dossier.status, dossier.due_date, today)
+                context["found"] = {
+                    "number": dossier.number,
+                    "status": dossier.get_status_display(),
+                    "status_code": dossier.status,
+                    "due_date": dossier.due_date,
+                    "due_label": DUE_LABELS[due],
+                    "due": due,
+                    "office": dossier.office.name,
+                    "procedure": dossier.procedure.name,
+                    "received": dossier.received_at,
+                }
+    return render(request, "desk/lookup.html", context)

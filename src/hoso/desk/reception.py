@@ -1,0 +1,239 @@
+"""The reception page of the one-stop desk: a focused scanner field (a keyboard-wedge scanner types one
+symbol per line), an upload of scans or PDFs, and typed entry of a paper dossier. Everything goes
+through the one pipeline; the verdict is shown beside the decoded dossier, with the print buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from hoso.desk.common import message_of, officer_required
+from hoso.desk.prints import receipt_pdf, refusal_pdf
+from hoso.dossier import D02Row, EnvelopeFile, IvanInfo, UnitInfo, build_d02, build_envelope
+from hoso.errors import CodedError
+from hoso.intake.desk import receive_scanner_text, receive_scans
+from hoso.intake.models import Submission
+from hoso.intake.pipeline import receive
+from hoso.reference.catalogue import procedures_on
+from hoso.workflow.access import DESK, HEAD, can_see
+from hoso.workflow.models import Channel
+
+MAX_SCAN_FILES = 40
+
+# Column labels of decoded form rows (the keys are those of hoso.dossier's row dataclasses).
+FIELD_LABELS = {
+    "stt": _("No."),
+    "ho_ten": _("Full name"),
+    "ma_so_bhxh": _("Social-insurance number"),
+    "ngay_sinh": _("Date of birth"),
+    "gioi_tinh": _("Sex"),
+    "tien_luong": _("Salary"),
+    "tu_thang": _("From month"),
+    "den_thang": _("To month"),
+    "pa": _("Change type"),
+    "ty_le_dong": _("Contribution rate"),
+    "cmnd": _("ID card"),
+    "ghi_chu": _("Note"),
+    "ma_tinh_benh_vien": _("Hospital province"),
+    "ma_benh_vien": _("Hospital"),
+}
+
+
+def form_tables(facts: dict) -> list[dict]:
+    """The decoded forms as tables: columns in a stable order, the labels translated."""
+    tables = []
+    for form in (facts or {}).get("forms", []):
+        rows = form.get("rows") or []
+        keys: list[str] = []
+        for row in rows:
+            keys.extend(k for k in row if k not in keys)
+        ordered = [k for k in FIELD_LABELS if k in keys] + [k for k in keys if k not in FIELD_LABELS]
+        tables.append(
+            {
+                "code": form.get("code", ""),
+                "file": form.get("file", ""),
+                "type": form.get("type", ""),
+                "columns": [(k, FIELD_LABELS.get(k, k)) for k in ordered],
+                "rows": [[_display(k, row.get(k, "")) for k in ordered] for row in rows],
+                "declaration": sorted((form.get("declaration") or {}).items()),
+            }
+        )
+    return tables
+
+
+def _display(key: str, value: str) -> str:
+    if key == "gioi_tinh":
+        return {"1": str(_("male")), "0": str(_("female"))}.get(value, value)
+    return value
+
+
+class PaperForm(forms.Form):
+    """A paper dossier typed by the desk: the submitter, the procedure and the rows of its list."""
+
+    KIND_CHOICES = [("1", _("Employer unit")), ("2", _("Commune People's Committee"))]
+    kind = forms.ChoiceField(label=_("Submitter"), choices=KIND_CHOICES)
+    code = forms.CharField(label=_("Unit code or commune code"), max_length=7)
+    tax_code = forms.CharField(label=_("Tax code"), max_length=14, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    procedure = forms.ChoiceField(label=_("Procedure"))
+    period = forms.RegexField(label=_("Declared period (mm/yyyy)"), regex=r"^\d{2}/\d{4}$")
+    rows = forms.CharField(
+        label=_(
+            "People (one per line: full name; date of birth dd/mm/yyyy; sex 1/0; social-insurance number)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = [(p.code, f"{p.code} — {p.name}") for p in procedures_on(today)]
+
+    def clean_rows(self) -> list[tuple[str, str, str, str]]:
+        people = []
+        for number, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) < 3 or not parts[0]:
+                raise forms.ValidationError(
+                    _("Line %(n)s: give at least the full name, the date of birth and the sex."),
+                    params={"n": number},
+                )
+            people.append((parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+        if not people:
+            raise forms.ValidationError(_("Type at least one person."))
+        return people
+
+    def envelope(self) -> bytes:
+        """The typed dossier as an (unsigned) envelope, so that it goes through the same checks."""
+        from hoso.testing.envelopes import children_list
+
+        data = self.cleaned_data
+        code = data["code"].strip().upper()
+        procedure = procedures_on(timezone.localdate()).filter(code=data["procedure"]).first()
+        form_code = (procedure.required_forms or ["D02-TS"])[0] if procedure else "D02-TS"
+        if form_code.startswith("D03"):
+            content = children_list(code, [(n, b, s) for n, b, s, _n in data["rows"]])
+        else:
+            content = build_d02(
+                {"MaDonVi": code, "TenDonVi": data["name"]},
+                [
+                    D02Row(stt=str(i), ho_ten=n, ngay_sinh=b, gioi_tinh=s, ma_so_bhxh=si, pa="TM")
+                    for i, (n, b, s, si) in enumerate(data["rows"], start=1)
+                ],
+            )
+        return build_envelope(
+            ivan=IvanInfo(ma_ivan="", ten_ivan=""),
+            unit=UnitInfo(
+                ten_doi_tuong=data["name"],
+                ma_so_bhxh=code,
+                loai_doi_tuong=data["kind"],
+                ma_so_thue=data["tax_code"].strip(),
+                nguoi_ky="",
+                dien_thoai="",
+                co_quan_quan_ly="",
+            ),
+            procedure_code=data["procedure"],
+            procedure_name=procedure.name_vi if procedure else "",
+            period=data["period"],
+            created=timezone.localdate().strftime("%d/%m/%Y"),
+            files=[
+                EnvelopeFile(name=f"{form_code}.xml", content=content, form_code=form_code, description="")
+            ],
+        )
+
+
+@officer_required(DESK, HEAD)
+@require_http_methods(["GET", "POST"])
+def reception(request):
+    today = timezone.localdate()
+    paper = PaperForm(today=today, prefix="paper")
+    context = {"paper": paper, "mode": "scanner", "receptions": [], "problems": [], "error": ""}
+    if request.method == "POST":
+        mode = request.POST.get("mode", "scanner")
+        context["mode"] = mode
+        try:
+            if mode == "upload":
+                files = request.FILES.getlist("scans")[:MAX_SCAN_FILES]
+                if not files:
+                    context["error"] = _("Choose at least one scan or PDF.")
+                    return render(request, "desk/reception.html", context)
+                desk = receive_scans([(f.name, f.read()) for f in files], officer=request.user)
+                context["problems"], receptions = desk.problems(), desk.receptions
+            elif mode == "paper":
+                paper = PaperForm(request.POST, today=today, prefix="paper")
+                context["paper"] = paper
+                if not paper.is_valid():
+                    return render(request, "desk/reception.html", context)
+                receptions = [
+                    receive(
+                        paper.envelope(),
+                        channel=Channel.PAPER,
+                        officer=request.user,
+                        content_type="text/plain",
+                    )
+                ]
+            else:
+                text = request.POST.get("scanner", "")
+                if not text.strip():
+                    context["error"] = _("Scan the barcodes of the dossier first.")
+                    return render(request, "desk/reception.html", context)
+                desk = receive_scanner_text(text, officer=request.user)
+                context["problems"], receptions = desk.problems(), desk.receptions
+        except CodedError as error:
+            context["error"] = message_of(error)
+            return render(request, "desk/reception.html", context, status=422)
+        if len(receptions) == 1 and not context["problems"]:
+            return redirect("desk:submission", public_id=receptions[0].submission.public_id)
+        context["receptions"] = [r.submission for r in receptions]
+    return render(request, "desk/reception.html", context)
+
+
+def _submission_for(request, public_id) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("dossier", "office", "procedure", "unit", "commune", "officer"),
+        public_id=public_id,
+    )
+    actor = request.actor
+    mine = submission.officer_id == request.user.pk
+    visible = submission.dossier is not None and can_see(actor, submission.dossier)
+    office_ok = submission.office_id is not None and (
+        actor.sees_all_offices or submission.office_id == actor.office_id
+    )
+    if not (mine or visible or office_ok):
+        raise Http404
+    return submission
+
+
+@officer_required()
+def submission(request, public_id):
+    submission = _submission_for(request, public_id)
+    return render(
+        request,
+        "desk/submission.html",
+        {"s": submission, "tables": form_tables(submission.facts), "policy": submission.policy or {}},
+    )
+
+
+def lookup_url(request, number: str) -> str:
+    return request.build_absolute_uri(reverse("desk:lookup") + "?so=" + number)
+
+
+@officer_required()
+def print_paper(request, public_id):
+    """The receipt (accepted) or the refusal (refused), as a one-page PDF shown in the browser."""
+    submission = _submission_for(request, public_id)
+    if submission.dossier_id:
+        pdf, name = receipt_pdf(submission, lookup_url(request, submission.dossier.number)), "giay-tiep-nhan"
+    else:
+        pdf, name = refusal_pdf(submission), "phieu-tu-choi"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-{submission.public_id}.pdf"'
+    return response

@@ -1,0 +1,52 @@
+"""Template helpers of the desk: the menu of the logged-in officer's roles, due-state badges."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from hoso.workflow.access import DEPARTMENT, DESK, DIRECTOR, HEAD, IT, actor_for
+from hoso.workflow.states import Status
+
+register = template.Library()
+
+ROLE_LABELS = {
+    DESK: _("Desk officer"),
+    DEPARTMENT: _("Department officer"),
+    HEAD: _("Office head"),
+    IT: _("IT administrator"),
+    DIRECTOR: _("Director"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def desk_menu(context) -> dict:
+    """The menu entries (URL name, label, access key) and role labels of the user."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"items": [], "roles": [], "office": ""}
+    actor = actor_for(user)
+    items = []
+    if actor.has(DESK, HEAD):
+        items.append(("desk:reception", _("Reception"), "1"))
+    items.append(("desk:queue", _("Dossiers"), "2"))
+    if actor.has(DESK, HEAD):
+        items.append(("desk:handover", _("Hand-over"), "3"))
+    items.append(("desk:lookup", _("Lookup"), "4"))
+    if actor.has(IT, DIRECTOR):
+        items.append(("desk:it_policies", _("IT"), "5"))
+    officer = getattr(user, "officer", None)
+    return {
+        "items": items,
+        "roles": [ROLE_LABELS[r] for r in ROLE_LABELS if r in actor.roles],
+        "office": officer.office.name if officer else "",
+    }
+
+
+@register.filter
+def status_label(value: str) -> str:
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
