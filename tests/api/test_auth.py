@@ -117,3 +117,14 @@ def test_the_bucket_refills_at_the_configured_rate(settings, tmp_path):
     settings.DATA_DIR, settings.HOSO_API_RATE, settings.HOSO_API_BURST = tmp_path, 10, 2
     takes = [ratelimit._file_take("00030", t).allowed for t in (0.0, 0.0, 0.0, 0.1, 0.1)]
     assert takes == [True, True, False, True, False]
+
+
+def test_keys_are_revoked_in_the_admin(admin_client, reference_data):
+    row, key = IvanKey.issue(IvanProvider.objects.get(code="00030"), label="EFY")
+    listing = admin_client.get("/admin/api/ivankey/")
+    assert listing.status_code == 200 and row.prefix in listing.content.decode()
+    assert key not in listing.content.decode()
+    assert admin_client.get("/admin/api/ivankey/add/").status_code == 403
+    admin_client.post("/admin/api/ivankey/", {"action": "revoke", "_selected_action": [row.pk]})
+    row.refresh_from_db()
+    assert row.revoked_at is not None
