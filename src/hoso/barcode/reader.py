@@ -39,7 +39,7 @@ PDF_DPI = 300
 # A page of pixels larger than this is refused (a decompression bomb in an image file); an A4 page
 # scanned at 600 dpi has 35 million.
 MAX_PAGE_PIXELS = 80_000_000
-MAX_PDF_PAGES = 200
+MAX_PDF_PAGES = 60  # 240 symbols at 4 a page: far more than any barcoded dossier
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 
 
