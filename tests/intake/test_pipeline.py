@@ -166,6 +166,9 @@ def test_refusal_bad_certificates(reference_data, trusted, pki, signers, certifi
     reception = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
     assert reception.outcome == "refused"
     assert reception.submission.reasons[0]["code"].startswith(code), reception.submission.reasons
+    if certificate == "unit-expired":  # dates as a person in Hanoi reads them, ISO in English
+        assert "05/01/2016 09:00:00 giờ Hà Nội" in reception.submission.reasons[0]["message"]
+        assert "2016-01-05T02:00:00+00:00" in reception.submission.reasons[0]["message_en"]
 
 
 def test_too_large_and_not_xml_are_errors_not_submissions(unit, settings):

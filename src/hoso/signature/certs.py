@@ -22,7 +22,7 @@ import time
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -141,6 +141,14 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def vietnam_time(moment: datetime) -> str:
+    """A moment as a person in Vietnam reads it: dd/mm/yyyy HH:MM:SS, Hanoi time (UTC+7, no DST)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(timezone(timedelta(hours=7)))
+    return f"{local:%d/%m/%Y %H:%M:%S} giờ Hà Nội"
 
 
 def signer_tax_code(cert: x509.Certificate) -> str | None:
@@ -317,7 +325,7 @@ class TrustStore:
     def _validate_uncached(
         self, cert: x509.Certificate, at: datetime, extra: list[x509.Certificate]
     ) -> tuple[CertVerdict, tuple[datetime, datetime] | None]:
-        fmt = {"at": at.isoformat()}
+        fmt = {"at": vietnam_time(at), "at_en": at.isoformat()}
         pinned = _fp(cert) in self._anchor_fps
         if not key_usage_allows_signing(cert):
             return CertVerdict("KEY_USAGE", fmt), None
@@ -364,13 +372,11 @@ class TrustStore:
         try:
             path = _run(validate())
         except cv_errors.RevokedError as exc:
-            when = ""
+            when = when_en = ""
             date = getattr(exc, "revocation_dt", None)
             if date is not None:
-                when = f" từ {date.isoformat()}"
-            return CertVerdict(
-                "REVOKED", {**fmt, "when": when, "when_en": when.replace(" từ ", " since ")}
-            ), None
+                when, when_en = f" từ {vietnam_time(date)}", f" since {date.isoformat()}"
+            return CertVerdict("REVOKED", {**fmt, "when": when, "when_en": when_en}), None
         except cv_errors.ExpiredError:
             return CertVerdict("EXPIRED", fmt), None
         except cv_errors.NotYetValidError:

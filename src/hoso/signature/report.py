@@ -171,13 +171,13 @@ REASONS: dict[str, tuple[Indication, SubIndication | None, str, str]] = {
         Indication.INDETERMINATE,
         SubIndication.OUT_OF_BOUNDS_NO_POE,
         "Chứng thư số đã hết hạn tại thời điểm kiểm tra ({at}).",
-        "The certificate had expired at the validation time ({at}).",
+        "The certificate had expired at the validation time ({at_en}).",
     ),
     "NOT_YET_VALID": (
         Indication.INDETERMINATE,
         SubIndication.NOT_YET_VALID,
         "Chứng thư số chưa có hiệu lực tại thời điểm kiểm tra ({at}).",
-        "The certificate was not yet valid at the validation time ({at}).",
+        "The certificate was not yet valid at the validation time ({at_en}).",
     ),
     "REVOKED": (
         Indication.FAILED,
@@ -334,6 +334,7 @@ def make_report(code: str, **fmt: Any) -> ValidationReport:
     indication, sub, vi, en = REASONS[code]
     fmt.setdefault("detail_en", fmt.get("detail", ""))
     fmt.setdefault("when_en", fmt.get("when", ""))
+    fmt.setdefault("at_en", fmt.get("at", ""))
     return ValidationReport(
         indication=indication,
         sub_indication=sub,
