@@ -37,15 +37,15 @@ def make_unit(office="00105", code=None, **extra):
     from hoso.reference.models import Unit
 
     n = next(_counter)
-    return Unit.objects.create(
-        code=code or f"QZ{n:04d}Z",
-        tax_code=_demo_tax_code(5000 + n),
-        name=f"Công ty Kiểm thử {n}",
-        office_id=office,
-        email=f"unit{n}@test.invalid",
-        phone="0240000000",
+    fields = {
+        "tax_code": _demo_tax_code(5000 + n),
+        "name": f"Công ty Kiểm thử {n}",
+        "office_id": office,
+        "email": f"unit{n}@test.invalid",
+        "phone": "0240000000",
         **extra,
-    )
+    }
+    return Unit.objects.create(code=code or f"QZ{n:04d}Z", **fields)
 
 
 def make_submission(unit=None, *, channel="barcode", at=None, outcome="accepted", reasons=(), commune=None,

@@ -143,6 +143,7 @@ class HistoryReport:
     refused: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
     transitions: int = 0
+    notices: int = 0
     seconds: float = 0.0
     skipped: bool = False
 
@@ -153,7 +154,8 @@ class HistoryReport:
             f"Lịch sử mẫu 08/2015–03/2016: {self.units} đơn vị, {self.communes} UBND xã/phường, "
             f"{self.submissions} lần nộp ({self.accepted} tiếp nhận, {self.refused} từ chối; "
             f"mã vạch {self.by_channel.get('barcode', 0)}, điện tử {self.by_channel.get('electronic', 0)}), "
-            f"{self.transitions} bước xử lý — {self.seconds:.1f} giây."
+            f"{self.transitions} bước xử lý, {self.notices} thông báo (thư điện tử trong {settings.DATA_DIR / 'outbox'}) "
+            f"— {self.seconds:.1f} giây."
         )
 
 
@@ -579,6 +581,7 @@ def generate_history(*, scale: float = 1.0, seed: int = SEED, verbose: bool = Fa
                     _file(rng, filing, signers, officers, report)
             if verbose:
                 print(f"  … {report.submissions} ({_time.monotonic() - started:.0f} s)", flush=True)
+        report.notices = _notices()
     os.sync()
     report.seconds = _time.monotonic() - started
     return report
@@ -631,6 +634,26 @@ def _file(rng: random.Random, filing: _Filing, signers, officers, report: Histor
             report.transitions += _process(rng, submission.dossier, officers)
         else:
             report.refused += 1
+
+
+def _notices() -> int:
+    """The offices tell the units still on barcodes: by e-mail to all on 01/12/2015 (after the dispatch of
+    26/11/2015), and by e-mail and printed letter in Ba Đình and Sóc Sơn on 15/01/2016."""
+    from hoso.reports.notices import notify_units_on_barcodes
+
+    outbox = settings.DATA_DIR / "outbox"
+    first = notify_units_on_barcodes(
+        office="001", until=date(2015, 11, 30), methods=["email"], outbox=outbox,
+        actor_label=ACTOR, at=_local(date(2015, 12, 1), 9),
+    )  # fmt: skip
+    count = len(first.notified)
+    for office in ("00101", "00110"):
+        run = notify_units_on_barcodes(
+            office=office, until=date(2016, 1, 14), methods=["email", "letter"], outbox=outbox,
+            letters_dir=settings.DATA_DIR / "notices", actor_label=ACTOR, at=_local(date(2016, 1, 15), 9),
+        )  # fmt: skip
+        count += len(run.notified)
+    return count
 
 
 def _period(at: datetime) -> str:
