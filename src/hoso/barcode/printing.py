@@ -153,7 +153,7 @@ def build_pdf(
     pdf.multi_cell(
         width,
         4,
-        "Các mã vạch dưới đây chứa toàn bộ dữ liệu hồ sơ. Nộp bản in tại bộ phận một cửa; không gấp, không "
+        "Các mã vạch của bản in chứa toàn bộ dữ liệu hồ sơ. Nộp bản in tại bộ phận một cửa; không gấp, không "
         "ghi đè lên mã vạch; in bằng máy in laser, mực đen, khổ A4, tỉ lệ 100%.",
         new_x="LMARGIN",
         new_y="NEXT",
