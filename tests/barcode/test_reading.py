@@ -186,3 +186,13 @@ def test_faded_toner_is_read_by_the_second_read():
     assert scan_image(faded).texts == []
     result = read_images([("faded", faded, 300)])
     assert result.complete and result.verified[0].envelope == envelope
+
+
+def test_messages_for_a_person(big_envelope):
+    chunks = make_chunks(big_envelope)
+    result = read_texts(chunks[1:] + ["HOSO1|zz"])
+    vi, en = result.messages(), result.messages("en")
+    assert any("thiếu 1/" in line for line in vi) and any("missing 1 of" in line for line in en)
+    assert any("không đúng định dạng HOSO1" in line for line in vi)
+    done = read_texts(chunks).messages()
+    assert done[-1].endswith("đã kiểm tra SHA-256")

@@ -53,7 +53,6 @@ def _say(text: str) -> None:
 
 def _read(args: argparse.Namespace) -> int:
     from hoso.barcode.chunks import DEFAULT_INFLATE_CAP
-    from hoso.barcode.errors import BarcodeError
     from hoso.barcode.reader import read_sources
 
     en = args.lang == "en"
@@ -68,41 +67,19 @@ def _read(args: argparse.Namespace) -> int:
             _say(f"Cannot open {name}: {exc.strerror}" if en else f"Không mở được tệp {name}: {exc.strerror}")
             return 1
     result = read_sources(sources, args.max_size or DEFAULT_INFLATE_CAP)
-    lang = "en" if en else "vi"
-
-    for page in result.pages:
-        where = page.source if page.page == 0 else f"{page.source} p.{page.page}"
-        if page.diagnosis is not None:
-            _say(f"{where}: {page.diagnosis.message(lang)}")
-        else:
-            _say(f"{where}: {page.symbols} {'barcode(s)' if en else 'mã vạch'}")
-    for rejected in result.rejected:
-        _say(f"{rejected.source}: {rejected.error.message(lang)}")
-    problems: list[BarcodeError] = result.problems()
-    for problem in problems:
-        _say(problem.message(lang))
-
-    outputs: list[tuple[str, bytes]] = []
+    for line in result.messages("en" if en else "vi"):
+        _say(line)
     verified = result.verified
     if args.output and verified:
         target = Path(args.output)
-        if len(verified) == 1:
-            outputs.append((str(target), verified[0].envelope))
-        else:
-            for dossier in verified:
-                outputs.append(
-                    (str(target.with_name(f"{target.stem}-{dossier.h}{target.suffix}")), dossier.envelope)
-                )
-    for path, content in outputs:
-        Path(path).write_bytes(content)
-    for dossier in verified:
-        path = next((p for p, c in outputs if c is dossier.envelope), None)
-        done = (
-            f"Dossier {dossier.h}: complete, {dossier.n}/{dossier.n} barcodes, verified"
-            if en
-            else (f"Hồ sơ {dossier.h}: đủ {dossier.n}/{dossier.n} mã vạch, đã kiểm tra SHA-256")
-        )
-        _say(done + (f" → {path}" if path else ""))
+        for dossier in verified:
+            path = (
+                target
+                if len(verified) == 1
+                else target.with_name(f"{target.stem}-{dossier.h}{target.suffix}")
+            )
+            path.write_bytes(dossier.envelope)
+            _say(f"→ {path}")
 
     if args.json:
         report = result.as_dict()

@@ -114,6 +114,26 @@ class ReadResult:
             out.append(NoDossierError())
         return out
 
+    def messages(self, language: str = "vi") -> list[str]:
+        """What a person reads: each page's yield or diagnosis, the refusals, the problems, the dossiers."""
+        en = language.startswith("en")
+        lines = []
+        for page in self.pages:
+            where = page.source if page.page == 0 else f"{page.source} p.{page.page}"
+            if page.diagnosis is not None:
+                lines.append(f"{where}: {page.diagnosis.message(language)}")
+            else:
+                lines.append(f"{where}: {page.symbols} {'barcode(s)' if en else 'mã vạch'}")
+        lines.extend(f"{r.source}: {r.error.message(language)}" for r in self.rejected)
+        lines.extend(problem.message(language) for problem in self.problems())
+        for d in self.verified:
+            lines.append(
+                f"Dossier {d.h}: complete, {d.n}/{d.n} barcodes, SHA-256 verified"
+                if en
+                else f"Hồ sơ {d.h}: đủ {d.n}/{d.n} mã vạch, đã kiểm tra SHA-256"
+            )
+        return lines
+
     def as_dict(self) -> dict[str, object]:
         return {
             "complete": self.complete,
