@@ -196,3 +196,12 @@ def test_messages_for_a_person(big_envelope):
     assert any("không đúng định dạng HOSO1" in line for line in vi)
     done = read_texts(chunks).messages()
     assert done[-1].endswith("đã kiểm tra SHA-256")
+
+
+def test_scanner_without_enter_and_utf16_text(big_envelope):
+    chunks = make_chunks(big_envelope)
+    one_line = "".join("]L2" + c for c in chunks)  # no line breaks between symbols
+    assert read_sources([("scan.txt", one_line.encode())]).complete
+    utf16 = "\r\n".join(chunks).encode("utf-16")  # BOM first
+    result = read_sources([("notepad.txt", utf16)])
+    assert result.complete and result.verified[0].envelope == big_envelope

@@ -119,10 +119,20 @@ def parse_chunk(text: str) -> Chunk:
     return Chunk(m["h"], i, n, data)
 
 
-def find_chunk_text(line: str) -> str | None:
-    """The HOSO1 text inside a scanner line (a scanner may add a prefix such as a symbology id)."""
-    at = line.find(PREFIX + "|")
-    return None if at < 0 else line[at:].strip()
+_CHUNK_ALPHABET_RUN = re.compile(r"[A-Za-z0-9+/=|]*")
+
+
+def find_chunk_texts(line: str) -> list[str]:
+    """The HOSO1 texts inside a scanner line.
+
+    A scanner may add a prefix or suffix (a symbology identifier such as ``]L2``, a tab), and one that
+    is not set to send Enter after each symbol types them all on one line. ``HOSO1|`` cannot occur
+    inside a chunk (base64 has no ``|``), so every occurrence starts one, and a chunk ends at the first
+    character that no chunk contains.
+    """
+    marker = PREFIX + "|"
+    pieces = line.split(marker)[1:]
+    return [marker + _CHUNK_ALPHABET_RUN.match(piece).group() for piece in pieces]
 
 
 def inflate(h: str, payload: bytes, cap: int = DEFAULT_INFLATE_CAP) -> bytes:

@@ -26,7 +26,7 @@ from hoso.barcode.chunks import (
     Collector,
     Dossier,
     DossierStatus,
-    find_chunk_text,
+    find_chunk_texts,
     parse_chunk,
 )
 from hoso.barcode.errors import BarcodeError, ChunkFormatError, NoDossierError, UnreadableFileError
@@ -160,19 +160,19 @@ class _Reading:
 
     def take(self, report: PageReport, texts: Iterable[str]) -> None:
         for raw in texts:
-            text = find_chunk_text(raw)
-            if text is None:
+            found = find_chunk_texts(raw)
+            if not found:
                 report.other += 1
-                continue
-            try:
-                chunk = parse_chunk(text)
-            except ChunkFormatError as exc:
-                report.other += 1
-                self.result.rejected.append(Rejected(report.source, report.page, text, exc))
-                continue
-            report.symbols += 1
-            if self.collector.add(chunk) is not Added.REPEAT:
-                report.new += 1
+            for text in found:
+                try:
+                    chunk = parse_chunk(text)
+                except ChunkFormatError as exc:
+                    report.other += 1
+                    self.result.rejected.append(Rejected(report.source, report.page, text, exc))
+                    continue
+                report.symbols += 1
+                if self.collector.add(chunk) is not Added.REPEAT:
+                    report.new += 1
 
     def finish(self) -> ReadResult:
         self.result.dossiers = self.collector.results()
@@ -236,9 +236,13 @@ def pdf_page_images(data: bytes, dpi: int = PDF_DPI) -> list[Image.Image]:
 def _text_lines(name: str, data: bytes) -> list[str]:
     if len(data) > MAX_TEXT_BYTES:
         raise UnreadableFileError(name, "tệp văn bản quá lớn")
-    if b"\x00" in data:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode" text saved by Windows Notepad
+        text = data.decode("utf-16", errors="replace")
+    elif b"\x00" in data:
         raise UnreadableFileError(name, "không phải ảnh, PDF hay văn bản")
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    else:
+        text = data.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff")
     return text.splitlines()
 
 
