@@ -205,3 +205,8 @@ def test_scanner_without_enter_and_utf16_text(big_envelope):
     utf16 = "\r\n".join(chunks).encode("utf-16")  # BOM first
     result = read_sources([("notepad.txt", utf16)])
     assert result.complete and result.verified[0].envelope == big_envelope
+
+
+def test_read_texts_takes_a_text_area(big_envelope):
+    typed = "\r\n".join(make_chunks(big_envelope)[::-1])
+    assert read_texts(typed).verified[0].envelope == big_envelope

@@ -345,9 +345,11 @@ def read_files(paths: Iterable[str | os.PathLike[str]], inflate_cap: int = DEFAU
 
 
 def read_texts(
-    lines: Iterable[str], inflate_cap: int = DEFAULT_INFLATE_CAP, source: str = "scanner"
+    lines: str | Iterable[str], inflate_cap: int = DEFAULT_INFLATE_CAP, source: str = "scanner"
 ) -> ReadResult:
-    """Read dossiers from keyboard-wedge scanner lines (one symbol per line)."""
+    """Read dossiers from what keyboard-wedge scanners typed: lines, or one text (a form's text area)."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
     reading = _Reading(inflate_cap)
     report = PageReport(source, 0, "text")
     reading.take(report, lines)
