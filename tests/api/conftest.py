@@ -3,6 +3,7 @@ only the PKI differs: the API receives at the real "now", so its certificates ar
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,17 @@ NOW = datetime.now(UTC)
 def pki(tmp_path_factory):
     """Overrides tests/intake's PKI of 2015: certificates valid around today."""
     return make_demo_pki(tmp_path_factory.mktemp("api-pki"))
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    """A gateway of its own for real-server tests (`hoso init`, demo signing world, an I-VAN key), on
+    SQLite, or on a fresh PostgreSQL database when DATABASE_URL is set."""
+    from hoso.api.loadtest import prepare
+
+    prepared = prepare(tmp_path_factory.mktemp("live"), database_url=os.environ.get("DATABASE_URL"))
+    yield prepared
+    prepared.close()
 
 
 @pytest.fixture

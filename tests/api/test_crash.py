@@ -7,14 +7,13 @@ DATABASE_URL is set (in a database of its own)."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
 
 import pytest
 
-from hoso.api.loadtest import Server, check, make_envelopes, prepare, run_clients, sha256
+from hoso.api.loadtest import Server, check, make_envelopes, run_clients, sha256
 
 pytestmark = pytest.mark.slow
 
@@ -23,14 +22,8 @@ KILL_AFTER = 60  # receipts received before the kill
 CLIENTS = 16
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    prepared = prepare(tmp_path_factory.mktemp("crash"), database_url=os.environ.get("DATABASE_URL"))
-    yield prepared
-    prepared.close()
-
-
-def test_sigkill_under_load_loses_nothing_that_was_acknowledged(site):
+def test_sigkill_under_load_loses_nothing_that_was_acknowledged(live_site):
+    site = live_site
     envelopes = make_envelopes(site, ENVELOPES)
     jobs = [("POST", "/api/v1/dossiers", raw) for raw in envelopes]
     server = Server(site, workers=4).start()
@@ -90,7 +83,8 @@ def test_sigkill_under_load_loses_nothing_that_was_acknowledged(site):
     )
 
 
-def test_413_over_real_http_before_the_body_is_sent(site):
+def test_413_over_real_http_before_the_body_is_sent(live_site):
+    site = live_site
     """The server answers 413 from the declared length alone: the client never sends the body."""
     with Server(site, workers=1) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:

@@ -178,3 +178,20 @@ def test_unknown_and_malformed_ids(api, unit):
         "API_NOT_FOUND",
     )
     assert api.get("/api/v1/dossiers?limit=0").json()["code"] == "API_INVALID_REQUEST"
+
+
+def test_a_refusal_for_a_passing_reason_says_when_to_retry(api, unit, make_envelope, settings, tmp_path):
+    from hoso.intake import gateway
+
+    crls = settings.HOSO_CRL_DIR
+    settings.HOSO_CRL_DIR = tmp_path / "no-crls"
+    settings.HOSO_CRL_DIR.mkdir()
+    gateway.forget()
+    raw = make_envelope()
+    refused = api.submit(raw)
+    assert refused.status_code == 422 and refused["Retry-After"] == "300"
+    assert b"SIG_TRY_LATER" in refused.content
+    settings.HOSO_CRL_DIR = crls  # the CRLs are back: the same bytes are received this time
+    gateway.forget()
+    accepted = api.submit(raw)
+    assert accepted.status_code == 201 and "Retry-After" not in accepted

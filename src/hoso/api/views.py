@@ -28,6 +28,7 @@ from hoso.errors import CodedError
 
 XML_TYPES = ("application/xml", "text/xml")
 FEED_MAX = 1000
+TRANSIENT_RETRY_SECONDS = 300
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 DESCRIPTION = """\
@@ -373,6 +374,9 @@ def submit_dossier(request: HttpRequest):
     }
     if submission.dossier_id:
         headers["X-Dossier-Number"] = submission.dossier.number
+    if submission.transient:
+        # Refused for a passing reason (e.g. revocation status unknown): the same bytes may be sent again.
+        headers["Retry-After"] = str(TRANSIENT_RETRY_SECONDS)
     return _xml(submission.receipt_xml, status, headers)
 
 
