@@ -504,7 +504,7 @@ def _check_supplement_signature(raw: bytes, dossier) -> None:
 
 
 @api.get(
-    "/ping", response={200: PingOut, **ERRORS}, summary="Kiểm tra khoá API (check the key)", tags=["feed"]
+    "/ping", response={200: PingOut, **ERRORS}, summary="Kiểm tra khoá API (check the key)", tags=["access"]
 )
 def ping(request: HttpRequest):
     """Answers who the key belongs to and the gateway's time; touches no dossier (also the no-op that
