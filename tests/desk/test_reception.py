@@ -52,6 +52,7 @@ def test_a_refused_barcoded_dossier_shows_the_rule_and_the_advice(desk, unit):
     assert submission.outcome == "refused" and not Dossier.objects.exists()
     reason = submission.reasons[0]
     assert reason["advice"] in page and "2671" in page and "Cách làm thay thế" in page
+    assert "chưa được kiểm tra" in page and "D02-TS" in page  # the decoded dossier beside the verdict
     pdf = desk.get(response["Location"] + "in/")
     assert pdf.content.startswith(b"%PDF")
 

@@ -212,13 +212,43 @@ def _submission_for(request, public_id) -> Submission:
     return submission
 
 
+def decoded_facts(submission: Submission) -> tuple[dict, bool]:
+    """What the dossier says, and whether the pipeline checked it. A dossier refused before its forms
+    were checked (by the channel policy, say) is decoded here from the kept bytes for the officer to
+    compare with the paper — barcoded and paper dossiers only, and marked as not checked."""
+    if submission.facts or submission.channel == Channel.ELECTRONIC:
+        return submission.facts or {}, True
+    from hoso.dossier import parse_envelope, read_form
+    from hoso.intake.blobstore import blob_store
+    from hoso.intake.checks import _row_dict  # the same row shape as the pipeline's decoded content
+
+    try:
+        hoso = parse_envelope(blob_store().get(submission.sha256))
+        forms = []
+        for attachment in hoso.info.files:
+            entry = {"code": attachment.ma_to_khai, "file": attachment.ten_file, "type": attachment.loai_file}
+            if attachment.is_xml:
+                form = read_form(attachment.content())
+                entry["rows"] = [_row_dict(row) for row in form.rows]
+            forms.append(entry)
+        return {"forms": forms}, False
+    except (CodedError, ValueError):
+        return {}, False
+
+
 @officer_required()
 def submission(request, public_id):
     submission = _submission_for(request, public_id)
+    facts, checked = decoded_facts(submission)
     return render(
         request,
         "desk/submission.html",
-        {"s": submission, "tables": form_tables(submission.facts), "policy": submission.policy or {}},
+        {
+            "s": submission,
+            "tables": form_tables(facts),
+            "checked": checked,
+            "policy": submission.policy or {},
+        },
     )
 
 

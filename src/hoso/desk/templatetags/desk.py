@@ -50,3 +50,17 @@ def status_label(value: str) -> str:
         return Status(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def vn_date(value) -> str:
+    """An ISO date or date-time string (as stored in JSON) shown as dd/mm/yyyy."""
+    from datetime import date, datetime
+
+    text = str(value or "")
+    try:
+        if len(text) > 10:
+            return datetime.fromisoformat(text).strftime("%d/%m/%Y")
+        return date.fromisoformat(text).strftime("%d/%m/%Y")
+    except ValueError:
+        return text
