@@ -26,7 +26,11 @@ def live_site(tmp_path_factory):
     SQLite, or on a fresh PostgreSQL database when DATABASE_URL is set."""
     from hoso.api.loadtest import prepare
 
-    prepared = prepare(tmp_path_factory.mktemp("live"), database_url=os.environ.get("DATABASE_URL"))
+    prepared = prepare(
+        tmp_path_factory.mktemp("live"),
+        database_url=os.environ.get("DATABASE_URL"),
+        extra_env={"HOSO_API_RATE": "100000", "HOSO_API_BURST": "100000"},  # load tests are not throttled
+    )
     yield prepared
     prepared.close()
 
