@@ -42,6 +42,23 @@ HEADINGS = {
     "electronic_accepted": "Electronic lists accepted",
     "electronic_refused": "Electronic lists refused",
     "has_certificate": "Commune has a certificate",
+    "submissions": "Submissions",
+    "accepted": "Accepted",
+    "refusal_rate": "Refusal rate",
+    "with_signing_time": "With a claimed signing time",
+    "late": "Later than 2 hours",
+    "late_rate": "Share later than 2 hours",
+    "median_delay_minutes": "Median delay (minutes)",
+    "max_delay_minutes": "Longest delay (minutes)",
+    "code": "Reason code",
+    "count": "Count",
+    "rate": "Rate",
+    "submission": "Submission",
+    "submitter": "Submitter",
+    "claimed_signing_time": "Claimed signing time",
+    "received_at": "Received at",
+    "delay_minutes": "Delay (minutes)",
+    "outcome": "Outcome",
 }
 
 TABLE_TITLES = {
@@ -49,6 +66,9 @@ TABLE_TITLES = {
     "switches": "Units switched to electronic",
     "still_on_barcodes": "Units still on barcodes",
     "under6": "Under-6 lists by commune",
+    "ivans": "I-VANs",
+    "refusals": "Refusals by reason",
+    "late": "Forwarded later than 2 hours",
 }
 
 
@@ -59,7 +79,7 @@ def heading(key: str) -> str:
 def report_tables(report) -> dict[str, tuple[list[str], list[dict]]]:
     """The tables of a report object whose list attributes hold dataclass rows: name → (keys, rows)."""
     out = {}
-    for name in TABLE_TITLES:
+    for name in getattr(report, "TABLES", TABLE_TITLES):
         items = getattr(report, name, None)
         if items is None:
             continue

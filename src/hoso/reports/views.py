@@ -1,0 +1,198 @@
+"""Pages under /reports/: the dashboard, migration analytics (with downloads and notices), I-VAN
+monitoring. Problem reports: :mod:`hoso.reports.problem_views`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoso.intake.models import Submission
+from hoso.reference.models import Office
+from hoso.reports import charts, dashboard, exports
+from hoso.reports.access import office_for, scope
+from hoso.reports.migration import migration_report
+from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _period(request, default_days: int = 92) -> tuple[date, date]:
+    """The period asked for, or the last three months of data (the demo history ends in 03/2016)."""
+    last = _day(request.GET.get("to"))
+    if last is None:
+        latest = Submission.objects.aggregate(m=Max("received_at"))["m"]
+        today = timezone.localdate()
+        last = min(today, timezone.localtime(latest).date()) if latest else today
+    first = _day(request.GET.get("from")) or last - timedelta(days=default_days - 1)
+    if first > last:
+        first, last = last, first
+    if (last - first).days > 3 * 366:
+        first = last - timedelta(days=3 * 366)
+    return first, last
+
+
+def _context(request, first, last, office, **extra) -> dict:
+    allowed = scope(request.user)
+    offices = Office.objects.all() if allowed.office is None else Office.objects.filter(code=allowed.office)
+    return {
+        "first": first,
+        "last": last,
+        "office": office or "",
+        "offices": offices,
+        "scope": allowed,
+        "query": request.GET.urlencode(),
+        **extra,
+    }
+
+
+CHANNEL_LABELS = {
+    "electronic": "Electronic",
+    "barcode": "Barcode",
+    "paper": "Paper",
+    "late": "Late",
+    "due_soon": "Due soon",
+    "on_time": "On time",
+    "paused": "Clock stopped",
+}
+
+
+def _labels(keys) -> dict[str, str]:
+    return {k: _(CHANNEL_LABELS[k]) for k in keys}
+
+
+@login_required
+def home(request):
+    office = office_for(request.user, request.GET.get("office"))
+    first, last = _period(request)
+    period = dashboard.Period(first, last, office)
+    days = dashboard.per_day_by_channel(period)
+    shares = dashboard.share_by_office(period)
+    by_office = dashboard.on_time_by_office(period)
+    by_procedure = dashboard.on_time_by_procedure(period)
+    refusals = dashboard.refusals_by_reason(period)
+    today = timezone.localdate()
+    backlog = dashboard.backlog_by_due_state(office, today)
+    channel_keys = ["electronic", "barcode", "paper"]
+    due_keys = ["late", "due_soon", "on_time", "paused"]
+    context = _context(
+        request, first, last, office,
+        days=days,
+        day_totals=dashboard.totals(days, [*channel_keys, "total"]),
+        days_chart=charts.stacked_columns(days, channel_keys, title=_("Dossiers per day by channel"), labels=_labels(channel_keys)),
+        shares=shares,
+        shares_chart=charts.rate_bars([(f"{s['office']} {s['name']}", s["share"], "") for s in shares], title=_("Electronic share by office")),
+        on_time_office=by_office,
+        on_time_office_chart=charts.rate_bars([(f"{r['office']} {r['name']}", r["rate"], "") for r in by_office], title=_("On-time rate by office")),
+        on_time_procedure=by_procedure,
+        refusals=refusals,
+        backlog=backlog,
+        backlog_totals=dashboard.totals(backlog, [*due_keys, "total"]),
+        backlog_chart=charts.stacked_bars(backlog, due_keys, title=_("Backlog by due state"), label_key="office", labels=_labels(due_keys)),
+        today=today,
+    )  # fmt: skip
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def migration(request):
+    office = office_for(request.user, request.GET.get("office"))
+    first, last = _period(request, default_days=240)
+    try:
+        last_days = max(1, min(int(request.GET.get("days", 30)), 365))
+    except ValueError:
+        last_days = 30
+    report = migration_report(office, first, last, last_days=last_days)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx", "json"):
+        return _download(report, fmt, request.GET.get("table", "months"), f"chuyen-doi-{first}-{last}")
+    monthly = _monthly_totals(report.months)
+    context = _context(
+        request, first, last, office, report=report, last_days=last_days, monthly=monthly,
+        monthly_chart=charts.rate_bars([(m["month"], m["share"], "") for m in monthly], title=_("Electronic share of units by month")),
+    )  # fmt: skip
+    return render(request, "reports/migration.html", context)
+
+
+def _monthly_totals(rows) -> list[dict]:
+    table: dict[str, dict] = {}
+    for r in rows:
+        item = table.setdefault(r.month, {"month": r.month, "active": 0, "electronic": 0, "switched": 0})
+        item["active"] += r.active_units
+        item["electronic"] += r.electronic_units + r.both_units
+        item["switched"] += r.switched_units
+    for item in table.values():
+        item["share"] = item["electronic"] / item["active"] if item["active"] else 0.0
+    return [table[k] for k in sorted(table)]
+
+
+def _download(report, fmt: str, table: str, stem: str) -> HttpResponse:
+    tables = exports.report_tables(report)
+    if fmt == "json":
+        return HttpResponse(exports.to_json(report.as_dict()), content_type="application/json; charset=utf-8")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(tables),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    keys, items = tables.get(table) or next(iter(tables.values()))
+    response = HttpResponse("\ufeff" + exports.to_csv(keys, items), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{table}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def notify(request):
+    """Send notices to the units still on barcodes of the office shown (an office head or the director)."""
+    from hoso.reports.notices import notify_units_on_barcodes
+
+    office = office_for(request.user, request.POST.get("office"))
+    until = _day(request.POST.get("until")) or timezone.localdate()
+    try:
+        last_days = max(1, min(int(request.POST.get("days", 30)), 365))
+    except ValueError:
+        last_days = 30
+    run = notify_units_on_barcodes(
+        office=office,
+        until=until,
+        last_days=last_days,
+        actor=request.user,
+        actor_label=request.user.get_username(),
+    )
+    messages.success(
+        request,
+        _("Notices sent to %(sent)d units; %(skipped)d were notified recently and were skipped.")
+        % {"sent": len(run.notified), "skipped": len(run.skipped_recent)},
+    )
+    return redirect(request.POST.get("next") or "reports:migration")
+
+
+@login_required
+def ivans(request):
+    office = office_for(request.user, request.GET.get("office"))
+    first, last = _period(request)
+    report = ivan_report(first, last, office=office)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx", "json"):
+        return _download(report, fmt, request.GET.get("table", "ivans"), f"ivan-{first}-{last}")
+    context = _context(
+        request, first, last, office, report=report, limit_minutes=FORWARDING_LIMIT_SECONDS // 60,
+        refusal_chart=charts.rate_bars([(f"{r.ivan} {r.name}", r.refusal_rate, "") for r in report.ivans], title=_("Refusal rate by I-VAN")),
+        late_chart=charts.rate_bars([(f"{r.ivan} {r.name}", r.late_rate, "") for r in report.ivans], title=_("Share forwarded later than 2 hours")),
+    )  # fmt: skip
+    return render(request, "reports/ivans.html", context)
