@@ -77,3 +77,13 @@ def test_printed_dossier_shows_the_forms_and_reads_back():
         assert expected in text
     result = read_sources([("hoso.pdf", pdf)])
     assert result.complete and result.verified[0].envelope == envelope
+
+
+def test_print_warns_about_a_signed_envelope(tmp_path, capsys):
+    from .test_interop_and_cli import main
+
+    signed = dossier_envelope(2).replace(b"<CKy_Dvi/>", b"<CKy_Dvi><Signature>x</Signature></CKy_Dvi>")
+    path = tmp_path / "signed.xml"
+    path.write_bytes(signed)
+    assert main(["barcode", "print", str(path), "-o", str(tmp_path / "o.pdf")]) == 0
+    assert "chữ ký số" in capsys.readouterr().err

@@ -101,6 +101,16 @@ def _read(args: argparse.Namespace) -> int:
     return 0 if result.complete else 1
 
 
+def _is_signed(envelope: bytes) -> bool:
+    from hoso.dossier import parse_envelope
+    from hoso.errors import CodedError
+
+    try:
+        return parse_envelope(envelope).signed
+    except (CodedError, ValueError):
+        return False
+
+
 def _print(args: argparse.Namespace) -> int:
     from hoso.barcode.chunks import DEFAULT_MAX_SLICE
     from hoso.barcode.errors import BarcodeError
@@ -118,6 +128,11 @@ def _print(args: argparse.Namespace) -> int:
     if not text.startswith("<"):
         _say("Tệp hồ sơ phải là XML mã hóa UTF-8. / The envelope must be UTF-8 XML.")
         return 1
+    if _is_signed(envelope):
+        _say(
+            "Lưu ý: hồ sơ có chữ ký số (CKy_Dvi); bản in mã vạch không mang chữ ký. Hồ sơ đã ký hãy nộp "
+            "điện tử qua I-VAN. / Note: the envelope is signed; the barcoded print does not carry the signature."
+        )
     settings = PrintSettings(max_slice=args.max_slice or DEFAULT_MAX_SLICE)
     try:
         pdf = print_envelope(envelope, None, settings)

@@ -57,6 +57,8 @@ def _new_pdf(check: str):  # noqa: ANN202
     pdf.add_font(FONT, "", font_path())
     pdf.add_font(FONT, "B", font_path(bold=True))
     pdf.set_creator("hoso")
+    pdf.set_title("Hồ sơ BHXH — bản in có mã vạch")
+    pdf.set_lang("vi")
     return pdf
 
 
