@@ -1,8 +1,10 @@
-"""The printable A4 PDF of a dossier's PDF417 symbols (fpdf2, DejaVu Sans embedded).
+"""The printable A4 PDF of a dossier (fpdf2, DejaVu Sans embedded, subset).
 
-Symbols are drawn as vector rectangles, so they stay sharp at any printer or scanner resolution.
-Each is labelled "Mã vạch i/n"; as many symbols as fit go on a page; the last page has the boxes for
-the signature and the stamp.
+First the readable forms (sections given by the caller, see :mod:`hoso.barcode.forms`), then the
+boxes for the signature and the stamp, then the PDF417 symbols, each labelled "Mã vạch i/n", as many
+per page as fit (four with the defaults). Every page carries the dossier's check code ``h`` and
+"Trang p/N". Symbols are drawn as vector rectangles, so they stay sharp at any printer or scanner
+resolution.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """PDF417 symbols: making them (as module matrices to draw) and finding them in page images.
 
 zxing-cpp (3.1) does the symbology work in both directions; this module adds the page-level policy:
-a fast first read, a thorough second read of pages that gave nothing or a damaged symbol, and a
-diagnosis in Vietnamese when a page still gives nothing.
+a fast first read (one zxing-cpp call), the further reads the reader makes when a dossier is still
+incomplete (straightening, thresholds, upscaling, sharpening), and a diagnosis in Vietnamese when a
+page still gives nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Error-correction level 5 = 64 codewords: up to 32 damaged codewords corrected per symbol.
 DEFAULT_EC_LEVEL = 5
-# 18 data columns: 358 modules wide, which fits an A4 page with 0.45 mm modules.
+# 18 data columns: 375 modules wide (17 per column, 4 columns of start, stop and row indicators, 1),
+# 158 mm with 0.42 mm modules: it fits an A4 page with room for the quiet zone.
 DEFAULT_COLUMNS = 18
 
 A4_SHORT_SIDE_INCHES = 210 / 25.4
@@ -56,6 +58,7 @@ def make_symbol(text: str, ec_level: int = DEFAULT_EC_LEVEL, columns: int = DEFA
         line = raw[y * width : (y + 1) * width]
         if line == previous:
             continue  # zint draws each PDF417 row several pixels high; adjacent rows always differ
+            # (their row indicators belong to different clusters)
         previous = line
         runs: list[tuple[int, int]] = []
         x = 0
