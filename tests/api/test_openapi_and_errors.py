@@ -60,3 +60,14 @@ def test_a_wrong_method_has_the_error_shape(api, unit):
 def test_ping_tells_whose_key_it_is(api, unit):
     body = api.get("/api/v1/ping").json()
     assert body["ivan"] == "00030" and body["name"] and "+07:00" in body["time"]
+
+
+def test_an_internal_fault_has_the_error_shape_too(api, unit, make_envelope, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("hoso.intake.pipeline.receive", broken)
+    response = api.submit(make_envelope())
+    assert response.status_code == 500
+    assert response.json()["code"] == "API_INTERNAL_ERROR" and "gửi lại" in response.json()["message"]
+    assert "disk on fire" in caplog.text

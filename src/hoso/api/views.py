@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from pathlib import Path
 from uuid import UUID
@@ -26,6 +27,7 @@ from hoso.api.errors import INTAKE_STATUS, ApiError, not_found
 from hoso.api.schemas import ErrorOut, FeedOut, PingOut, RegistrationOut, SubmissionList, SubmissionOut
 from hoso.errors import CodedError
 
+logger = logging.getLogger(__name__)
 XML_TYPES = ("application/xml", "text/xml")
 FEED_MAX = 1000
 TRANSIENT_RETRY_SECONDS = 300
@@ -107,6 +109,23 @@ def _authentication_error(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return error_response(request, not_found("Không tìm thấy.", "Not found."), 404)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc: Exception):
+    """A fault of the gateway: logged with its traceback, answered in the one error shape."""
+    logger.exception("I-VAN API: unexpected error on %s %s", request.method, request.path)
+    return error_response(
+        request,
+        CodedError(
+            "API_INTERNAL_ERROR",
+            "Lỗi hệ thống của cổng tiếp nhận; yêu cầu chưa được xử lý. Vui lòng gửi lại sau, "
+            "gửi lại cùng tệp hoặc cùng Idempotency-Key là an toàn.",
+            "An internal error of the gateway; the request was not processed. Send it again later: "
+            "resending the same file or the same Idempotency-Key is safe.",
+        ),
+        500,
+    )
 
 
 @api.exception_handler(HttpError)
