@@ -54,8 +54,9 @@ def queue_filters(request, today: date) -> tuple[dict[str, str], Q]:
         condition &= Q(status=given["status"])
     elif given["status"] == "open":
         condition &= ~Q(status__in=[Status.HANDED_OVER, Status.REFUSED])
-    if given["procedure"]:
-        condition &= Q(procedure__code=given["procedure"])
+    if given["procedure"]:  # by id (the versions of the code), so that the indexes serve it without a join
+        ids = list(Procedure.objects.filter(code=given["procedure"]).values_list("pk", flat=True))
+        condition &= Q(procedure_id__in=ids)
     if given["channel"] in Channel.values:
         condition &= Q(channel=given["channel"])
     if given["unit"]:
@@ -95,7 +96,8 @@ def queue(request):
     after = _parse_cursor(request.GET.get("after", ""))
     page = rows
     if after is not None:
-        page = page.filter(Q(due_date__gt=after[0]) | Q(due_date=after[0], pk__gt=after[1]))
+        # (due_date, id) > cursor, written so that the index gets a range start (due_date >= …)
+        page = page.filter(Q(due_date__gte=after[0]) & (Q(due_date__gt=after[0]) | Q(pk__gt=after[1])))
     page = list(
         page.select_related("procedure", "unit", "commune", "assignee", "office").order_by("due_date", "pk")[
             : PAGE_SIZE + 1

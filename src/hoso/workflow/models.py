@@ -90,8 +90,8 @@ class Dossier(models.Model):
             models.UniqueConstraint(fields=["office", "year", "sequence"], name="dossier_sequence_unique")
         ]
         indexes = [
-            models.Index(fields=["office", "status", "due_date"], name="dossier_queue_idx"),
-            models.Index(fields=["status", "due_date"], name="dossier_due_idx"),
+            models.Index(fields=["office", "status", "due_date", "id"], name="dossier_queue_idx"),
+            models.Index(fields=["status", "due_date", "id"], name="dossier_due_idx"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_idx"),
             models.Index(fields=["ivan", "received_at"], name="dossier_ivan_idx"),
             # The back-office queues: an office's (or all offices') open dossiers by due date, with
@@ -101,8 +101,12 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["office", "due_date", "id"], name="dossier_office_due_idx"),
             models.Index(fields=["due_date", "id"], name="dossier_due_id_idx"),
-            models.Index(fields=["procedure", "status", "due_date"], name="dossier_procedure_idx"),
-            models.Index(fields=["channel", "status", "due_date"], name="dossier_channel_idx"),
+            models.Index(
+                fields=["office", "procedure", "status", "due_date", "id"], name="dossier_procedure_idx"
+            ),
+            models.Index(
+                fields=["office", "channel", "status", "due_date", "id"], name="dossier_channel_idx"
+            ),
             models.Index(fields=["commune", "received_at"], name="dossier_commune_idx"),
             models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
         ]

@@ -26,7 +26,7 @@ def desk_menu(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"items": [], "roles": [], "office": ""}
-    actor = actor_for(user)
+    actor = getattr(request, "actor", None) or actor_for(user)
     items = []
     if actor.has(DESK, HEAD):
         items.append(("desk:reception", _("Reception"), "1"))
