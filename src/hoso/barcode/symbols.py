@@ -176,9 +176,9 @@ def thorough_reads(image: Image.Image, dpi: float | None = None) -> Iterator[tup
     """Further reads of a page, most useful first; each yields ``(texts, damaged)``.
 
     zxing-cpp reads PDF417 only up to about 2 degrees of skew, so the page is first straightened by
-    the angle that a projection profile finds; then another binarizer, fixed thresholds near the dark
-    and the light end (toner spread, faded toner), a 2x upscale of low-resolution scans, and a
-    sharpened copy are tried. The caller stops as soon as it has what it needs.
+    the angle that a projection profile finds; then another binarizer, a sharpened copy (blur), fixed
+    thresholds near the dark and the light end (toner spread, faded toner), and a 2x upscale of
+    low-resolution scans are tried. The caller stops as soon as it has what it needs.
     """
     import zxingcpp
     from PIL import Image as PILImage
@@ -192,6 +192,7 @@ def thorough_reads(image: Image.Image, dpi: float | None = None) -> Iterator[tup
         straight = gray.rotate(-angle, resample=PILImage.Resampling.BICUBIC, expand=True, fillcolor=255)
         yield _read(straight)
     yield _read(straight, zxingcpp.Binarizer.GlobalHistogram)
+    yield _read(straight.filter(ImageFilter.UnsharpMask(radius=2, percent=200, threshold=0)))
     # Toner spread makes bars too wide and faded toner too narrow, by a fraction of a module: a fixed
     # threshold near the dark (or the light) end moves every edge back by that fraction.
     low, high = _levels(straight)
@@ -200,7 +201,6 @@ def thorough_reads(image: Image.Image, dpi: float | None = None) -> Iterator[tup
         yield _read(straight.point(lambda v, cut=cut: 0 if v < cut else 255))
     if resolution < 250:
         yield _read(straight.resize((straight.width * 2, straight.height * 2), PILImage.Resampling.BICUBIC))
-    yield _read(straight.filter(ImageFilter.UnsharpMask(radius=2, percent=200, threshold=0)))
 
 
 def _levels(gray: Image.Image) -> tuple[int, int]:
