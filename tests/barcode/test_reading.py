@@ -210,3 +210,10 @@ def test_scanner_without_enter_and_utf16_text(big_envelope):
 def test_read_texts_takes_a_text_area(big_envelope):
     typed = "\r\n".join(make_chunks(big_envelope)[::-1])
     assert read_texts(typed).verified[0].envelope == big_envelope
+
+
+def test_an_unreadable_extra_file_does_not_block_a_complete_dossier(big_envelope):
+    lines = "\n".join(make_chunks(big_envelope)).encode()
+    result = read_sources([("scan.txt", lines), ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50)])
+    assert result.complete and result.errors[0].code == "BARCODE_FILE_UNREADABLE"
+    assert any("broken.png" in line for line in result.messages())

@@ -99,8 +99,12 @@ class ReadResult:
 
     @property
     def complete(self) -> bool:
-        """At least one dossier, every dossier complete and verified, every file opened."""
-        return bool(self.dossiers) and all(d.complete for d in self.dossiers) and not self.errors
+        """At least one dossier, and every dossier complete and verified.
+
+        A file that could not be opened does not change this (its error is in ``errors`` and in the
+        messages): the dossiers found elsewhere are verified by their hash all the same.
+        """
+        return bool(self.dossiers) and all(d.complete for d in self.dossiers)
 
     @property
     def verified(self) -> list[Dossier]:
