@@ -30,6 +30,8 @@ def test_the_openapi_document_describes_every_endpoint(client):
         "/api/v1/feed",
         "/api/v1/registrations",
         "/api/v1/ping",
+        "/api/v1/problems",  # hoso.reports' router, mounted on the I-VAN API
+        "/api/v1/problems/{problem_id}",
     }
     post = doc["paths"]["/api/v1/dossiers"]["post"]
     assert {"200", "201", "401", "413", "415", "422", "429"} <= set(post["responses"])
@@ -71,3 +73,42 @@ def test_an_internal_fault_has_the_error_shape_too(api, unit, make_envelope, mon
     assert response.status_code == 500
     assert response.json()["code"] == "API_INTERNAL_ERROR" and "gửi lại" in response.json()["message"]
     assert "disk on fire" in caplog.text
+
+
+def test_problem_reports_share_the_key_and_the_error_shape(api, client, unit):
+    assert (
+        client.post("/api/v1/problems", {}, content_type="application/json").json()["code"]
+        == "API_AUTH_MISSING"
+    )
+    missing = api.get("/api/v1/problems/999999")
+    assert (
+        missing.status_code == 404
+        and missing.json()["code"] == "API_NOT_FOUND"
+        and missing.json()["message_en"]
+    )
+    bad = api.client.post(
+        "/api/v1/problems",
+        {"title": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.key}",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "API_INVALID_REQUEST"
+
+
+def test_an_ivan_reports_a_problem_and_reads_it_back(api, client, other_key, unit):
+    from .conftest import ApiClient
+
+    created = api.client.post(
+        "/api/v1/problems",
+        {
+            "category": "signature",
+            "title": "Chữ ký bị từ chối",
+            "description": "Hồ sơ của HB00001 bị từ chối.",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.key}",
+    )
+    assert created.status_code == 201, created.content
+    problem = created.json()
+    assert api.get(f"/api/v1/problems/{problem['id']}").json()["title"] == "Chữ ký bị từ chối"
+    assert ApiClient(client, other_key).get(f"/api/v1/problems/{problem['id']}").status_code == 404

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import re
+from http import HTTPStatus
 from pathlib import Path
 from uuid import UUID
 
@@ -26,6 +27,7 @@ from hoso.api.auth import IvanAuth
 from hoso.api.errors import INTAKE_STATUS, ApiError, not_found
 from hoso.api.schemas import ErrorOut, FeedOut, PingOut, RegistrationOut, SubmissionList, SubmissionOut
 from hoso.errors import CodedError
+from hoso.reports.api import router as problems_router
 
 logger = logging.getLogger(__name__)
 XML_TYPES = ("application/xml", "text/xml")
@@ -62,6 +64,10 @@ api = NinjaAPI(
 )
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+# Problem reports (vướng mắc) to the IT department: POST /api/v1/problems, GET /api/v1/problems/{id}
+# (hoso.reports owns them; mounted here so that they share the I-VAN's key, rate limit and error shape).
+api.add_router("", problems_router)
 
 
 # --- errors -------------------------------------------------------------------------------------------
@@ -130,9 +136,9 @@ def _unexpected(request, exc: Exception):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return error_response(
-        request, CodedError(f"API_HTTP_{exc.status_code}", str(exc), str(exc)), exc.status_code
-    )
+    status = exc.status_code
+    code = "API_NOT_FOUND" if status == 404 else f"API_HTTP_{status}"
+    return error_response(request, CodedError(code, str(exc), f"{HTTPStatus(status).phrase}: {exc}"), status)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
