@@ -38,6 +38,13 @@ def test_the_history_tells_the_transition(history):
     ).exists()
     count, broken = verify_chain()
     assert broken is None and count > 0
+    # Notices were sent and problems reported, some answered by IT.
+    from hoso.reports.models import Notice, Problem
+
+    assert Notice.objects.exists() and history.notices == len(
+        {n.unit_id + str(n.sent_at) for n in Notice.objects.all()}
+    )
+    assert Problem.objects.filter(status="answered").exists() and history.problems == Problem.objects.count()
 
 
 def test_the_history_is_made_once(history):

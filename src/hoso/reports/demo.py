@@ -144,6 +144,7 @@ class HistoryReport:
     by_channel: dict[str, int] = field(default_factory=dict)
     transitions: int = 0
     notices: int = 0
+    problems: int = 0
     seconds: float = 0.0
     skipped: bool = False
 
@@ -154,7 +155,7 @@ class HistoryReport:
             f"Lịch sử mẫu 08/2015–03/2016: {self.units} đơn vị, {self.communes} UBND xã/phường, "
             f"{self.submissions} lần nộp ({self.accepted} tiếp nhận, {self.refused} từ chối; "
             f"mã vạch {self.by_channel.get('barcode', 0)}, điện tử {self.by_channel.get('electronic', 0)}), "
-            f"{self.transitions} bước xử lý, {self.notices} thông báo (thư điện tử trong {settings.DATA_DIR / 'outbox'}) "
+            f"{self.transitions} bước xử lý, {self.notices} thông báo, {self.problems} vướng mắc (thư điện tử trong {settings.DATA_DIR / 'outbox'}) "
             f"— {self.seconds:.1f} giây."
         )
 
@@ -582,6 +583,7 @@ def generate_history(*, scale: float = 1.0, seed: int = SEED, verbose: bool = Fa
             if verbose:
                 print(f"  … {report.submissions} ({_time.monotonic() - started:.0f} s)", flush=True)
         report.notices = _notices()
+        report.problems = _problems(officers)
     os.sync()
     report.seconds = _time.monotonic() - started
     return report
@@ -653,6 +655,74 @@ def _notices() -> int:
             letters_dir=settings.DATA_DIR / "notices", actor_label=ACTOR, at=_local(date(2016, 1, 15), 9),
         )  # fmt: skip
         count += len(run.notified)
+    return count
+
+
+def _problems(officers) -> int:
+    """A few problem reports to IT, as the offices and I-VANs met them, some answered."""
+    from hoso.reports import problems
+    from hoso.reports.models import Problem
+
+    it = get_user_model().objects.filter(username="cntt").first()
+    refused = (
+        Submission.objects.filter(reasons__0__code="INTAKE_CERTIFICATE_NOT_REGISTERED")
+        .order_by("received_at")
+        .first()
+    )
+    stories = [
+        (
+            officers["00110"],
+            None,
+            "barcode",
+            "Mã vạch trang 3 không đọc được",
+            "Đơn vị nộp bản in mờ, máy quét không đọc được ký hiệu thứ 3. Đề nghị hướng dẫn xử lý.",
+            _local(date(2015, 11, 12), 10),
+            "Đề nghị đơn vị in lại ở chế độ đậm, hoặc quét bản in ở 300 dpi.",
+        ),
+        (
+            officers["00105"],
+            None,
+            "policy",
+            "Đơn vị hỏi về hồ sơ mã vạch sau 01/01/2016",
+            "Đơn vị chưa kịp đăng ký chữ ký số, đề nghị cho nộp mã vạch đến hết tháng 1/2016.",
+            _local(date(2016, 1, 6), 9),
+            "Theo Công văn 2671, từ 01/01/2016 không tiếp nhận hồ sơ mã vạch; hướng dẫn đơn vị đăng ký qua I-VAN.",
+        ),
+        (
+            None,
+            refused,
+            "registration",
+            "Chứng thư số chưa được ghi nhận đăng ký",
+            "Đơn vị đã gửi tờ khai 04/ĐK-IVAN nhưng hồ sơ vẫn bị từ chối vì chứng thư chưa đăng ký.",
+            refused.received_at + timedelta(hours=3) if refused else None,
+            None,
+        ),
+        (
+            officers["00101"],
+            None,
+            "forms",
+            "Danh sách trẻ em dưới 6 tuổi thiếu mã tỉnh nơi KCB",
+            "UBND phường hỏi cách khai mã tỉnh bệnh viện trên mẫu D03-TS.",
+            _local(date(2016, 2, 22), 14),
+            None,
+        ),
+    ]
+    count = 0
+    for reporter, submission, category, title, text, at, answer in stories:
+        if at is None:
+            continue
+        problem = problems.report_problem(
+            category=category, title=title, description=text, at=at,
+            source=Problem.Source.IVAN if submission else Problem.Source.DESK, reporter=reporter,
+            ivan=submission.ivan if submission else None,
+            submission_id=str(submission.public_id) if submission else None,
+        )  # fmt: skip
+        count += 1
+        if answer and it is not None:
+            problems.assign(problem, it, actor=it, at=at + timedelta(hours=1))
+            problems.reply(
+                problem, text=answer, actor=it, status=Problem.Status.ANSWERED, at=at + timedelta(hours=2)
+            )
     return count
 
 

@@ -11,12 +11,12 @@ the under-6 exception by commune.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef
 
 from hoso.reference.models import CertificateRegistration, Commune, Office, Unit
-from hoso.reports.sql import end_of, local_day, local_month, office_like, rows, start_of
+from hoso.reports.sql import end_of, local_month, office_like, rows, start_of
 
 
 @dataclass
@@ -106,9 +106,12 @@ def _share(part: int, whole: int) -> float:
 def _iso(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and len(value) > 10:
+        value = _aware(value)  # a UTC timestamp from SQLite: its Hanoi day below
     if isinstance(value, str):
         return value[:10]
     if isinstance(value, datetime):
+        value = _aware(value)
         from django.utils import timezone
 
         return timezone.localtime(value).date().isoformat()
@@ -196,37 +199,51 @@ def month_rows(office: str | None, first: date, last: date) -> list[MonthRow]:
 
 
 def switch_rows(office: str | None, first: date, last: date) -> list[SwitchRow]:
-    """The day each unit switched: its first accepted electronic dossier (within the period)."""
+    """The day each unit switched: its first accepted electronic dossier ever, when within the period;
+    with its last barcoded dossier before that and its registration (one query)."""
     found = rows(
-        f"""
-        SELECT s.unit_id, s.office_id,
-               MIN(CASE WHEN s.channel = 'electronic' AND s.outcome = 'accepted' THEN {local_day("s.received_at")} END) AS first_e,
-               MAX(CASE WHEN s.channel = 'barcode' THEN {local_day("s.received_at")} END) AS last_b
-        FROM intake_submission s
-        WHERE s.unit_id IS NOT NULL AND s.office_id LIKE %s AND s.received_at < %s
-        GROUP BY s.unit_id, s.office_id
+        """
+        SELECT u.code, u.name, u.office_id, f.first_at,
+               (SELECT MAX(b.received_at) FROM intake_submission b
+                 WHERE b.unit_id = f.unit_id AND b.channel = 'barcode' AND b.received_at < f.first_at) AS last_b,
+               (SELECT r.registered_from FROM reference_certificateregistration r
+                 WHERE r.unit_id = f.unit_id AND r.registered_from <= f.first_at
+                 ORDER BY r.registered_from DESC LIMIT 1) AS registered_from,
+               (SELECT r.ivan_id FROM reference_certificateregistration r
+                 WHERE r.unit_id = f.unit_id AND r.registered_from <= f.first_at
+                 ORDER BY r.registered_from DESC LIMIT 1) AS ivan_id
+        FROM (
+            SELECT unit_id, MIN(received_at) AS first_at FROM intake_submission
+            WHERE unit_id IS NOT NULL AND channel = 'electronic' AND outcome = 'accepted' AND office_id LIKE %s
+            GROUP BY unit_id
+            HAVING MIN(received_at) >= %s AND MIN(received_at) < %s
+        ) f
+        JOIN reference_unit u ON u.code = f.unit_id
+        ORDER BY f.first_at, u.code
         """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        (office_like(office), end_of(last)),
+        (office_like(office), start_of(first), end_of(last)),
     )
-    found = [r for r in found if r["first_e"] and first.isoformat() <= r["first_e"] <= last.isoformat()]
-    units = Unit.objects.in_bulk([r["unit_id"] for r in found])
-    registrations = _registrations([r["unit_id"] for r in found], end_of(last))
-    out = []
-    for r in sorted(found, key=lambda r: (r["first_e"], r["unit_id"])):
-        unit = units[r["unit_id"]]
-        reg = registrations.get(unit.code)
-        out.append(
-            SwitchRow(
-                unit.code,
-                unit.name,
-                r["office_id"],
-                r["first_e"],
-                r["last_b"] or "",
-                _iso(reg.registered_from) if reg else "",
-                reg.ivan_id or "" if reg else "",
-            )
-        )
-    return out
+    return [
+        SwitchRow(
+            r["code"],
+            r["name"],
+            r["office_id"],
+            _iso(_aware(r["first_at"])),
+            _iso(_aware(r["last_b"])),
+            _iso(_aware(r["registered_from"])),
+            r["ivan_id"] or "",
+        )  # fmt: skip
+        for r in found
+    ]
+
+
+def _aware(value):
+    """A timestamp from a raw query as an aware datetime (SQLite gives UTC text or naive values)."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _registrations(unit_codes, moment: datetime) -> dict[str, CertificateRegistration]:
