@@ -70,58 +70,54 @@ def _date(text: str) -> date | None:
     return date.fromisoformat(text)
 
 
-def _certificate_rows(folder, pattern=("*.pem", "*.crt", "*.cer", "*.der")) -> list[dict]:
+def _file_rows(folder, pem, der, describe) -> list[dict]:
+    """One row per file of ``folder``: what ``describe`` says of the object it holds (PEM or DER), or an
+    error mark for a file that holds none."""
     rows = []
     if not folder.is_dir():
         return rows
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         data = path.read_bytes()
         try:
-            cert = (
-                x509.load_pem_x509_certificate(data)
-                if b"-----BEGIN" in data
-                else x509.load_der_x509_certificate(data)
-            )
+            thing = pem(data) if b"-----BEGIN" in data else der(data)
         except ValueError:
             rows.append({"file": path.name, "error": True})
             continue
-        rows.append(
-            {
-                "file": path.name,
-                "subject": cert.subject.rfc4514_string(),
-                "issuer": cert.issuer.rfc4514_string(),
-                "not_before": cert.not_valid_before_utc,
-                "not_after": cert.not_valid_after_utc,
-                "expired": cert.not_valid_after_utc < datetime.now(UTC),
-                "serial": format(cert.serial_number, "X"),
-            }
-        )
+        rows.append({"file": path.name, **describe(thing)})
     return rows
+
+
+def _certificate_rows(folder) -> list[dict]:
+    now = datetime.now(UTC)
+    return _file_rows(
+        folder,
+        x509.load_pem_x509_certificate,
+        x509.load_der_x509_certificate,
+        lambda cert: {
+            "subject": cert.subject.rfc4514_string(),
+            "issuer": cert.issuer.rfc4514_string(),
+            "not_before": cert.not_valid_before_utc,
+            "not_after": cert.not_valid_after_utc,
+            "expired": cert.not_valid_after_utc < now,
+            "serial": format(cert.serial_number, "X"),
+        },
+    )
 
 
 def _crl_rows(folder) -> list[dict]:
-    rows = []
-    if not folder.is_dir():
-        return rows
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        data = path.read_bytes()
-        try:
-            crl = x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
-        except ValueError:
-            rows.append({"file": path.name, "error": True})
-            continue
-        next_update = crl.next_update_utc
-        rows.append(
-            {
-                "file": path.name,
-                "issuer": crl.issuer.rfc4514_string(),
-                "last_update": crl.last_update_utc,
-                "next_update": next_update,
-                "stale": next_update is not None and next_update < datetime.now(UTC),
-                "revoked": len(crl),
-            }
-        )
-    return rows
+    now = datetime.now(UTC)
+    return _file_rows(
+        folder,
+        x509.load_pem_x509_crl,
+        x509.load_der_x509_crl,
+        lambda crl: {
+            "issuer": crl.issuer.rfc4514_string(),
+            "last_update": crl.last_update_utc,
+            "next_update": crl.next_update_utc,
+            "stale": crl.next_update_utc is not None and crl.next_update_utc < now,
+            "revoked": len(crl),
+        },
+    )
 
 
 @officer_required(IT, DIRECTOR)
