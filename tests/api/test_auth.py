@@ -102,14 +102,19 @@ def test_the_file_bucket_is_shared_by_processes(tmp_path):
         "HOSO_DATA_DIR": str(tmp_path),
         "HOSO_API_RATE": "0",
         "HOSO_API_BURST": "100",
+        "HOSO_SECRET_KEY": "test",  # four processes must not race to create the data directory's secret key
         "DJANGO_SETTINGS_MODULE": "hoso.settings",
     }
     env.pop("DATABASE_URL", None)
     workers = [
-        subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(4)
     ]
-    allowed = sum(int(w.communicate(timeout=60)[0]) for w in workers)
+    outputs = [w.communicate(timeout=300) for w in workers]
+    assert all(w.returncode == 0 for w in workers), [err for _out, err in outputs]
+    allowed = sum(int(out) for out, _err in outputs)
     assert allowed == 100
 
 
