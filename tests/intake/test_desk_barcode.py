@@ -70,6 +70,9 @@ def test_the_under_6_list_of_a_commune_without_certificate_is_accepted_in_2016(u
     )
     rows = reception.submission.facts["forms"][0]["rows"]
     assert [r["ho_ten"] for r in rows] == ["Nguyễn Văn Bé", "Trần Thị Na"]
+    assert (
+        rows[0]["ChuHo"] and rows[0]["SoGiayKhaiSinh"] and rows[0]["MaXa"] == "00379"
+    )  # ready for the cards
 
 
 def test_the_under_6_list_of_a_commune_with_a_certificate_is_refused(unit, officer, pki):
@@ -96,3 +99,49 @@ def test_a_printed_pdf_is_read_and_received(unit, officer):
     # The same paper scanned again is a repeat, not a second dossier.
     again = receive_scans([("ho-so.pdf", pdf)], officer=officer, received_at=NOV_2015)
     assert again.receptions[0].outcome == "repeat"
+
+
+def test_the_children_list_command_makes_an_envelope_the_desk_accepts(unit, officer, tmp_path, capsys):
+    from hoso.barcode import print_envelope
+    from hoso.cli import main
+
+    (tmp_path / "tre.csv").write_text(
+        "ho_ten,ngay_sinh,gioi_tinh,so_giay_khai_sinh,chu_ho\nLê Minh,05/05/2015,1,07/2015,Lê Hộ\n",
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "children-list",
+                "--commune",
+                "00379",
+                "--csv",
+                str(tmp_path / "tre.csv"),
+                "--period",
+                "01/2016",
+                "-o",
+                str(tmp_path / "ds.xml"),
+            ]
+        )
+        == 0
+    )
+    assert "Đã lập danh sách 1 trẻ" in capsys.readouterr().out
+    pdf = print_envelope((tmp_path / "ds.xml").read_bytes())
+    desk = receive_scans([("ds.pdf", pdf)], officer=officer, received_at=JAN_2016)
+    assert desk.receptions and desk.receptions[0].outcome == "accepted", (
+        desk.problems() or desk.receptions[0].submission.reasons
+    )
+    assert (
+        main(
+            [
+                "children-list",
+                "--commune",
+                "99999",
+                "--csv",
+                str(tmp_path / "tre.csv"),
+                "-o",
+                str(tmp_path / "x.xml"),
+            ]
+        )
+        == 3
+    )

@@ -48,25 +48,39 @@ _TABLES: dict[str, tuple[str, tuple[tuple[str, float, str], ...]]] = {
         ),
     ),
     "D03-TS": (
-        "Danh sách người chỉ tham gia BHYT",
+        "Danh sách đề nghị cấp thẻ BHYT (trẻ em dưới 6 tuổi theo hộ gia đình)",
         (
-            ("STT", 7, "stt"),
-            ("Họ và tên", 34, "ho_ten"),
-            ("Mã số BHXH", 17, "ma_so_bhxh"),
+            ("STT", 6, "stt"),
+            ("Họ và tên trẻ", 28, "ho_ten"),
             ("Ngày sinh", 16, "ngay_sinh"),
             ("Giới tính", 9, "gioi_tinh"),
-            ("Mã tỉnh BV", 11, "ma_tinh_benh_vien"),
-            ("Mã BV", 10, "ma_benh_vien"),
-            ("Từ tháng", 13, "tu_thang"),
-            ("Đến tháng", 13, "den_thang"),
-            ("PA", 6, "pa"),
-            ("Ghi chú", 44, "ghi_chu"),
+            ("Số, ngày giấy khai sinh", 26, "giay_khai_sinh"),
+            ("Cha, mẹ / người giám hộ", 26, "HoTenChaMe"),
+            ("Chủ hộ (mã hộ)", 26, "chu_ho"),
+            ("Mã tỉnh/huyện/xã", 20, "dia_ban"),
+            ("Nơi KCB", 12, "benh_vien"),
+            ("Mã số BHXH", 17, "ma_so_bhxh"),
         ),
     ),
 }
 
 
+def _extra(row, tag: str) -> str:  # noqa: ANN001
+    return (getattr(row, "extra", None) or {}).get(tag, "")
+
+
 def _cell(row, attr: str, number: int) -> str:  # noqa: ANN001
+    if attr == "giay_khai_sinh":
+        return " ".join(v for v in (_extra(row, "SoGiayKhaiSinh"), _extra(row, "NgayCapGiayKhaiSinh")) if v)
+    if attr == "chu_ho":
+        household = _extra(row, "MaHoGiaDinh")
+        return _extra(row, "ChuHo") + (f" ({household})" if household else "")
+    if attr == "dia_ban":
+        return "/".join(v for v in (_extra(row, "MaTinh"), _extra(row, "MaHuyen"), _extra(row, "MaXa")) if v)
+    if attr == "benh_vien":
+        return "/".join(v for v in (row.ma_tinh_benh_vien, row.ma_benh_vien) if v)
+    if attr[:1].isupper():
+        return _extra(row, attr)
     value = getattr(row, attr, "") or ""
     if attr == "stt":
         return value or str(number)

@@ -26,6 +26,7 @@ from hoso.dossier.envelope import (
     is_envelope,
     parse_envelope,
 )
+from hoso.dossier.children import Child, build_children_list, children_from_csv
 from hoso.dossier.forms import (
     D02Row,
     D03Row,
@@ -38,6 +39,9 @@ from hoso.dossier.forms import (
 )
 
 __all__ = [
+    "Child",
+    "build_children_list",
+    "children_from_csv",
     "ENVELOPE_ROOT",
     "ENVELOPE_SIGNATURE_PARENT",
     "FORM_SIGNATURE_PARENT",

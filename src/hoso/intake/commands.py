@@ -9,6 +9,17 @@ import sys
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("gateway-cert", help="print the gateway's receipt-signing certificate (PEM)")
     p.set_defaults(handler=_gateway_cert)
+    c = subparsers.add_parser(
+        "children-list",
+        help="make the under-6 health-card list of a commune (envelope XML, to sign or print)",
+    )
+    c.add_argument("--commune", required=True, help="GSO commune code (mã xã)")
+    c.add_argument(
+        "--csv", required=True, help="children: columns ho_ten, ngay_sinh, gioi_tinh, so_giay_khai_sinh, ..."
+    )
+    c.add_argument("--period", help="MM/YYYY (default: this month)")
+    c.add_argument("-o", "--output", required=True)
+    c.set_defaults(handler=_children_list)
     r = subparsers.add_parser("retention", help="purge received bytes older than the retention period")
     r.add_argument("--dry-run", action="store_true", help="count only")
     r.add_argument("--years", type=int, help="retention in years (default HOSO_RETENTION_YEARS, at least 10)")
@@ -46,5 +57,72 @@ def _retention(args: argparse.Namespace) -> int:
     print(
         f"{verb} dữ liệu gốc của {report.purged} lượt nộp nhận trước {report.cutoff:%d/%m/%Y}; "
         f"giữ {report.kept_open} hồ sơ chưa kết thúc; {report.blobs_deleted} tệp đã xoá."
+    )
+    return 0
+
+
+def _children_list(args: argparse.Namespace) -> int:
+    from hoso import django_setup
+
+    django_setup()
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from hoso.dossier import (
+        EnvelopeFile,
+        IvanInfo,
+        UnitInfo,
+        build_children_list,
+        build_envelope,
+        children_from_csv,
+    )
+    from hoso.errors import CodedError
+    from hoso.reference.models import Commune
+
+    commune = Commune.objects.select_related("office").filter(gso_code=args.commune).first()
+    if commune is None:
+        print(f"Không có UBND xã mã {args.commune} trong danh mục. (Unknown commune code.)", file=sys.stderr)
+        return 3
+    try:
+        children = children_from_csv(Path(args.csv).read_text(encoding="utf-8"))
+        form = build_children_list(
+            commune_code=commune.gso_code,
+            commune_name=commune.name_vi,
+            district_code=commune.office.gso_district_code,
+            children=children,
+        )
+        today = timezone.localdate()
+        envelope = build_envelope(
+            ivan=IvanInfo(),
+            unit=UnitInfo(
+                ten_doi_tuong=f"UBND {commune.name_vi}",
+                ma_so_bhxh=commune.gso_code,
+                loai_doi_tuong="2",
+                co_quan_quan_ly=commune.office_id,
+            ),
+            procedure_code="602",
+            procedure_name="Cấp thẻ BHYT cho trẻ em dưới 6 tuổi",
+            period=args.period or today.strftime("%m/%Y"),
+            created=today.strftime("%d/%m/%Y"),
+            files=[
+                EnvelopeFile(
+                    name="D03-TS.xml",
+                    content=form,
+                    form_code="D03-TS",
+                    description="Danh sách trẻ em dưới 6 tuổi",
+                )
+            ],
+        )
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Không đọc được tệp: {error}", file=sys.stderr)
+        return 3
+    except CodedError as error:
+        print(f"{error.code}: {error.message_vi}\n{error.message_en}", file=sys.stderr)
+        return 3
+    Path(args.output).write_bytes(envelope)
+    print(
+        f"Đã lập danh sách {len(children)} trẻ của UBND {commune.name_vi}: {args.output}. "
+        f"In kèm mã vạch: hoso barcode print {args.output} -o danh-sach.pdf"
     )
     return 0

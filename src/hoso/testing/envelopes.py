@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from hoso.dossier import D02Row, EnvelopeFile, IvanInfo, UnitInfo, build_d02, build_envelope
+from hoso.dossier import (
+    Child,
+    D02Row,
+    EnvelopeFile,
+    IvanInfo,
+    UnitInfo,
+    build_children_list,
+    build_d02,
+    build_envelope,
+)
 from hoso.signature.sign import sign_xml
 
 IVAN_NAMES = {"00030": "EFY Việt Nam", "00040": "Thái Sơn"}
@@ -32,22 +41,23 @@ def d02_rows(count: int, *, seed: int = 0) -> list[D02Row]:
 
 
 def children_list(commune_code: str, children: Sequence[tuple[str, str, str]]) -> bytes:
-    """An unsigned D03-TS list of children (name, date of birth dd/mm/yyyy, sex 1/0) of a commune."""
-    from lxml import etree
-
-    from hoso import xmlsafe
-
-    root = etree.Element("D03-TS")
-    info = etree.SubElement(root, "ThongTinDonVi")
-    etree.SubElement(info, "MaXa").text = commune_code
-    body = etree.SubElement(root, "NoiDung")
-    for index, (name, born, sex) in enumerate(children, start=1):
-        row = etree.SubElement(body, "NguoiThamGia")
-        for tag, value in (("STT", str(index)), ("HoTen", name), ("NgaySinh", born), ("GioiTinh", sex),
-                           ("MaTinhBenhVien", "01"), ("PA", "TM")):  # fmt: skip
-            etree.SubElement(row, tag).text = value
-    etree.SubElement(root, "Cky")
-    return xmlsafe.serialize(root)
+    """An unsigned under-6 list (D03-TS by household) of (name, date of birth dd/mm/yyyy, sex 1/0)."""
+    return build_children_list(
+        commune_code=commune_code,
+        commune_name=f"xã {commune_code}",
+        children=[
+            Child(
+                ho_ten=name,
+                ngay_sinh=born,
+                gioi_tinh=sex,
+                so_giay_khai_sinh=f"{index:03d}/2015",
+                ho_ten_cha_me="Nguyễn Văn Cha",
+                chu_ho="Nguyễn Văn Ông",
+                ma_ho_gia_dinh=f"HGD{index:04d}",
+            )  # fmt: skip
+            for index, (name, born, sex) in enumerate(children, start=1)
+        ],
+    )
 
 
 def signed_form(xml: bytes, signer) -> bytes:
