@@ -9,6 +9,7 @@ Public API::
     is_envelope(root) -> bool
 """
 
+from hoso.dossier.children import Child, build_children_list, children_from_csv
 from hoso.dossier.envelope import (
     ENVELOPE_ROOT,
     ENVELOPE_SIGNATURE_PARENT,
@@ -26,7 +27,6 @@ from hoso.dossier.envelope import (
     is_envelope,
     parse_envelope,
 )
-from hoso.dossier.children import Child, build_children_list, children_from_csv
 from hoso.dossier.forms import (
     D02Row,
     D03Row,
