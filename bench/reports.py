@@ -287,6 +287,15 @@ def main() -> int:
         started = time.monotonic()
         generate(args.dossiers)
         print(f"Generated in {time.monotonic() - started:.1f} s")
+    else:
+        call_command("migrate", interactive=False, verbosity=0)
+    from hoso.reports.rollups import refresh
+
+    started = time.monotonic()
+    refresh()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_unitmonth, reports_dossierday, reports_ivansubmission")
+    print(f"Roll-ups rebuilt (hoso report refresh) in {time.monotonic() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM workflow_dossier), (SELECT count(*) FROM intake_submission)"

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from hoso.reports import dashboard
 from hoso.reports.monitoring import ivan_report
+from hoso.reports.rollups import refresh
 
 from .conftest import make_submission, make_unit
 
@@ -31,6 +32,7 @@ def rows(demo_data):
     make_submission(
         b, at=at(2016, 1, 5), outcome="refused", reasons=["POLICY_BARCODE_SUSPENDED_FROM_2016_01_01"]
     )
+    refresh()
     return a, b
 
 

@@ -9,6 +9,7 @@ import pytest
 from hoso.cli import main
 from hoso.reference.models import Commune
 from hoso.reports.migration import migration_report
+from hoso.reports.rollups import refresh
 
 from .conftest import make_submission, make_unit
 
@@ -34,6 +35,7 @@ def story(demo_data):
     make_submission(other, at=at(2015, 10, 7))
     commune = Commune.objects.get(gso_code="00379")
     make_submission(commune=commune, procedure_code="602", at=at(2016, 1, 8))
+    refresh()
     return a, b, c, other
 
 

@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ivan.add_argument("--table", choices=["ivans", "refusals", "late"], default="ivans")
     ivan.set_defaults(handler=_ivan)
 
+    refresh = actions.add_parser("refresh", help="rebuild the roll-ups the reports read (run it from cron)")
+    refresh.set_defaults(handler=_refresh)
+
     notify = actions.add_parser("notify", help="send notices to the units still on barcodes")
     notify.add_argument(
         "--office", default=None, help="office code (001 = the City office and all districts)"
@@ -114,8 +117,26 @@ def _office(code: str | None) -> str | None:
     return code
 
 
+def _refresh(_args: argparse.Namespace) -> int:
+    _setup()
+    from hoso.reports.rollups import refresh
+
+    state = refresh()
+    print(
+        f"Đã cập nhật số liệu báo cáo trong {state.seconds:.1f} giây. (Report roll-ups rebuilt in {state.seconds:.1f} s.)"
+    )
+    return 0
+
+
+def _fresh() -> None:
+    from hoso.reports.rollups import ensure_fresh
+
+    ensure_fresh()
+
+
 def _migration(args: argparse.Namespace) -> int:
     _setup(args.lang)
+    _fresh()
     from hoso.reports.migration import migration_report
 
     first, last = _dates(args)
@@ -125,6 +146,7 @@ def _migration(args: argparse.Namespace) -> int:
 
 def _ivan(args: argparse.Namespace) -> int:
     _setup(args.lang)
+    _fresh()
     from hoso.reports.monitoring import ivan_report
 
     first, last = _dates(args)

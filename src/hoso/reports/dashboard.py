@@ -16,7 +16,7 @@ from django.db import connection
 
 from hoso.reference.calendar import working_calendar
 from hoso.reference.models import Office, Procedure
-from hoso.reports.sql import end_of, local_day, office_like, rows, start_of
+from hoso.reports.sql import end_of, office_like, rows, start_of
 
 FINISHED = ("result_ready", "handed_over", "refused")
 RUNNING = ("received", "in_process", "supplement_received")
@@ -39,16 +39,19 @@ def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)  # fixed identifiers of this module only
 
 
+def _day_params(period: Period) -> tuple:
+    return (period.first, period.last, office_like(period.office))
+
+
 def per_day_by_channel(period: Period) -> list[dict]:
     """[{day, electronic, barcode, paper, total}] for every day of the period (zeros included)."""
     found = rows(
-        f"""
-        SELECT {local_day("received_at")} AS day, channel, COUNT(*) AS n
-        FROM workflow_dossier
-        WHERE received_at >= %s AND received_at < %s AND office_id LIKE %s
-        GROUP BY {local_day("received_at")}, channel
-        """,  # noqa: S608 — fixed SQL fragments only
-        period.params,
+        """
+        SELECT day, channel, SUM(received) AS n FROM reports_dossierday
+        WHERE day >= %s AND day <= %s AND office_id LIKE %s
+        GROUP BY day, channel
+        """,
+        _day_params(period),
     )
     table: dict[str, dict] = {}
     day = period.first
@@ -56,7 +59,7 @@ def per_day_by_channel(period: Period) -> list[dict]:
         table[day.isoformat()] = {"day": day, **dict.fromkeys(CHANNELS, 0), "total": 0}
         day += timedelta(days=1)
     for r in found:
-        item = table.get(r["day"])
+        item = table.get(str(r["day"])[:10])
         if item is not None and r["channel"] in CHANNELS:
             item[r["channel"]] += int(r["n"])
             item["total"] += int(r["n"])
@@ -67,12 +70,11 @@ def share_by_office(period: Period) -> list[dict]:
     """[{office, name, electronic, barcode, paper, total, share}] — the electronic share of dossiers."""
     found = rows(
         """
-        SELECT office_id, channel, COUNT(*) AS n
-        FROM workflow_dossier
-        WHERE received_at >= %s AND received_at < %s AND office_id LIKE %s
+        SELECT office_id, channel, SUM(received) AS n FROM reports_dossierday
+        WHERE day >= %s AND day <= %s AND office_id LIKE %s
         GROUP BY office_id, channel
         """,
-        period.params,
+        _day_params(period),
     )
     names = dict(Office.objects.values_list("code", "name_vi"))
     table: dict[str, dict] = {}
@@ -94,24 +96,22 @@ def share_by_office(period: Period) -> list[dict]:
     return sorted(table.values(), key=lambda i: i["office"])
 
 
-def _on_time_sql(group: str) -> str:
-    return f"""
-        SELECT {group} AS key, COUNT(*) AS finished,
-               SUM(CASE WHEN {local_day("status_changed_at")} <= {_date_text("due_date")} THEN 1 ELSE 0 END) AS on_time
-        FROM workflow_dossier
-        WHERE received_at >= %s AND received_at < %s AND office_id LIKE %s AND status IN ({_in(FINISHED)})
+def _on_time(period: Period, group: str) -> list[dict]:
+    return rows(
+        f"""
+        SELECT {group} AS key, SUM(finished) AS finished, SUM(on_time) AS on_time FROM reports_dossierday
+        WHERE day >= %s AND day <= %s AND office_id LIKE %s
         GROUP BY {group}
-    """  # noqa: S608 — fixed SQL fragments only
-
-
-def _date_text(column: str) -> str:
-    return f"to_char({column}, 'YYYY-MM-DD')" if connection.vendor == "postgresql" else column
+        HAVING SUM(finished) > 0
+        """,  # noqa: S608 — a fixed column name only
+        _day_params(period),
+    )
 
 
 def on_time_by_office(period: Period) -> list[dict]:
     names = dict(Office.objects.values_list("code", "name_vi"))
     out = []
-    for r in rows(_on_time_sql("office_id"), period.params):
+    for r in _on_time(period, "office_id"):
         finished, on_time = int(r["finished"]), int(r["on_time"] or 0)
         out.append({"office": r["key"], "name": names.get(r["key"], ""), "finished": finished,
                     "on_time": on_time, "late": finished - on_time, "rate": round(on_time / finished, 4)})  # fmt: skip
@@ -119,21 +119,15 @@ def on_time_by_office(period: Period) -> list[dict]:
 
 
 def on_time_by_procedure(period: Period) -> list[dict]:
-    procedures = {p.pk: p for p in Procedure.objects.all()}
-    merged: dict[str, dict] = {}
-    for r in rows(_on_time_sql("procedure_id"), period.params):
-        procedure = procedures.get(r["key"])
-        code = procedure.code if procedure else str(r["key"])
-        item = merged.setdefault(
-            code,
-            {"procedure": code, "name": procedure.name_vi if procedure else "", "finished": 0, "on_time": 0},
-        )
-        item["finished"] += int(r["finished"])
-        item["on_time"] += int(r["on_time"] or 0)
-    for item in merged.values():
-        item["late"] = item["finished"] - item["on_time"]
-        item["rate"] = round(item["on_time"] / item["finished"], 4) if item["finished"] else 0.0
-    return sorted(merged.values(), key=lambda i: i["procedure"])
+    names = {}
+    for code, name in Procedure.objects.order_by("valid_from").values_list("code", "name_vi"):
+        names[code] = name
+    out = []
+    for r in _on_time(period, "procedure_code"):
+        finished, on_time = int(r["finished"]), int(r["on_time"] or 0)
+        out.append({"procedure": r["key"], "name": names.get(r["key"], ""), "finished": finished,
+                    "on_time": on_time, "late": finished - on_time, "rate": round(on_time / finished, 4)})  # fmt: skip
+    return sorted(out, key=lambda i: i["procedure"])
 
 
 def first_reason_sql() -> str:

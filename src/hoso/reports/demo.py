@@ -585,6 +585,9 @@ def generate_history(*, scale: float = 1.0, seed: int = SEED, verbose: bool = Fa
         report.notices = _notices()
         report.problems = _problems(officers)
     os.sync()
+    from hoso.reports.rollups import refresh
+
+    refresh()
     report.seconds = _time.monotonic() - started
     return report
 

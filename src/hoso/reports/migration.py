@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from hoso.reference.models import CertificateRegistration, Commune, Office
+from hoso.reports.sql import end_of, first_month, local_day, office_like, rows, start_of
 
-from hoso.reference.models import CertificateRegistration, Commune, Office, Unit
-from hoso.reports.sql import end_of, local_month, office_like, rows, start_of
+HANOI_OFFSET = timedelta(hours=7)  # Vietnam has kept UTC+7, without daylight saving, since 1975
 
 
 @dataclass
@@ -99,6 +99,15 @@ class MigrationReport:
         }
 
 
+def _aware(value):
+    """A timestamp from a raw query as an aware datetime (SQLite gives UTC text or naive values)."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -111,191 +120,153 @@ def _iso(value) -> str:
     if isinstance(value, str):
         return value[:10]
     if isinstance(value, datetime):
-        value = _aware(value)
-        from django.utils import timezone
-
-        return timezone.localtime(value).date().isoformat()
+        return (_aware(value).astimezone(UTC) + HANOI_OFFSET).date().isoformat()
     return value.isoformat()
 
 
+def _months(first: date, last: date) -> tuple[date, date]:
+    return first_month(first), first_month(last)
+
+
 def month_rows(office: str | None, first: date, last: date) -> list[MonthRow]:
-    """Per office and month, units by channel and dossiers by channel (two grouped queries)."""
-    month = local_month("received_at")
-    params = (start_of(first), end_of(last), office_like(office))
+    """Per office and month (whole Hanoi months touched by the period), from the units' monthly roll-up."""
+    lo, hi = _months(first, last)
     names = dict(Office.objects.values_list("code", "name_vi"))
-    units = rows(
-        f"""
+    found = rows(
+        """
         SELECT office_id, month, COUNT(*) AS active,
-               SUM(CASE WHEN b = 1 AND e = 0 THEN 1 ELSE 0 END) AS barcode_only,
-               SUM(CASE WHEN b = 0 AND e = 1 THEN 1 ELSE 0 END) AS electronic_only,
-               SUM(CASE WHEN b = 1 AND e = 1 THEN 1 ELSE 0 END) AS both_channels
-        FROM (
-            SELECT office_id, {month} AS month, unit_id,
-                   MAX(CASE WHEN channel = 'barcode' THEN 1 ELSE 0 END) AS b,
-                   MAX(CASE WHEN channel = 'electronic' THEN 1 ELSE 0 END) AS e
-            FROM intake_submission
-            WHERE unit_id IS NOT NULL AND received_at >= %s AND received_at < %s AND office_id LIKE %s
-            GROUP BY office_id, {month}, unit_id
-        ) per_unit
+               SUM(CASE WHEN barcode_accepted + barcode_refused > 0 AND electronic_accepted + electronic_refused = 0 THEN 1 ELSE 0 END) AS barcode_only,
+               SUM(CASE WHEN barcode_accepted + barcode_refused = 0 AND electronic_accepted + electronic_refused > 0 THEN 1 ELSE 0 END) AS electronic_only,
+               SUM(CASE WHEN barcode_accepted + barcode_refused > 0 AND electronic_accepted + electronic_refused > 0 THEN 1 ELSE 0 END) AS both_channels,
+               SUM(barcode_accepted) AS barcode_accepted, SUM(barcode_refused) AS barcode_refused,
+               SUM(electronic_accepted) AS electronic_accepted
+        FROM reports_unitmonth
+        WHERE NOT is_commune AND month >= %s AND month <= %s AND office_id LIKE %s
         GROUP BY office_id, month
-        """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        params,
-    )
-    dossiers = rows(
-        f"""
-        SELECT office_id, {month} AS month, channel, outcome, COUNT(*) AS n
-        FROM intake_submission
-        WHERE unit_id IS NOT NULL AND received_at >= %s AND received_at < %s AND office_id LIKE %s
-        GROUP BY office_id, {month}, channel, outcome
-        """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        params,
+        """,
+        (lo, hi, office_like(office)),
     )
     switched = rows(
-        f"""
+        """
         SELECT office_id, month, COUNT(*) AS n FROM (
-            SELECT office_id, unit_id, {local_month("MIN(received_at)")} AS month
-            FROM intake_submission
-            WHERE unit_id IS NOT NULL AND channel = 'electronic' AND outcome = 'accepted' AND office_id LIKE %s
-            GROUP BY office_id, unit_id
+            SELECT office_id, submitter, MIN(month) AS month FROM reports_unitmonth
+            WHERE NOT is_commune AND first_electronic_at IS NOT NULL AND office_id LIKE %s
+            GROUP BY office_id, submitter
         ) firsts
+        WHERE month >= %s AND month <= %s
         GROUP BY office_id, month
-        """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        (office_like(office),),
+        """,
+        (office_like(office), lo, hi),
     )
-    table: dict[tuple[str, str], MonthRow] = {}
-
-    def row(office_id: str, m: str) -> MonthRow:
-        key = (office_id, m)
-        if key not in table:
-            table[key] = MonthRow(office_id, names.get(office_id, ""), m)
-        return table[key]
-
-    for r in units:
-        item = row(r["office_id"], r["month"])
-        item.active_units = int(r["active"])
-        item.barcode_units = int(r["barcode_only"])
-        item.electronic_units = int(r["electronic_only"])
-        item.both_units = int(r["both_channels"])
-    for r in dossiers:
-        item = row(r["office_id"], r["month"])
-        if r["channel"] == "barcode":
-            if r["outcome"] == "accepted":
-                item.barcode_dossiers += int(r["n"])
-            else:
-                item.refused_barcode += int(r["n"])
-        elif r["channel"] == "electronic" and r["outcome"] == "accepted":
-            item.electronic_dossiers += int(r["n"])
-    wanted = {f"{first.year:04d}-{first.month:02d}", f"{last.year:04d}-{last.month:02d}"}
-    lo, hi = min(wanted), max(wanted)
-    for r in switched:
-        if lo <= r["month"] <= hi:
-            row(r["office_id"], r["month"]).switched_units = int(r["n"])
-    for item in table.values():
+    switched_by = {(r["office_id"], _month_text(r["month"])): int(r["n"]) for r in switched}
+    out = []
+    for r in found:
+        month = _month_text(r["month"])
+        item = MonthRow(
+            r["office_id"], names.get(r["office_id"], ""), month, int(r["active"]), int(r["barcode_only"]),
+            int(r["electronic_only"]), int(r["both_channels"]), 0.0, switched_by.get((r["office_id"], month), 0),
+            int(r["barcode_accepted"]), int(r["electronic_accepted"]), int(r["barcode_refused"]),
+        )  # fmt: skip
         item.electronic_share_units = _share(item.electronic_units + item.both_units, item.active_units)
         item.electronic_share_dossiers = _share(
             item.electronic_dossiers, item.electronic_dossiers + item.barcode_dossiers
         )
-    return sorted(table.values(), key=lambda r: (r.office, r.month))
+        out.append(item)
+    return sorted(out, key=lambda r: (r.office, r.month))
+
+
+def _month_text(value) -> str:
+    return str(value)[:7]
+
+
+def _registration_sql(unit: str, before: str) -> str:
+    """SQL for "<Hanoi day> <I-VAN>" of a unit's latest registration begun before a moment (or NULL)."""
+    return f"""(SELECT {local_day("r.registered_from")} || ' ' || COALESCE(r.ivan_id, '')
+                 FROM reference_certificateregistration r
+                 WHERE r.unit_id = {unit} AND r.registered_from < {before}
+                 ORDER BY r.registered_from DESC LIMIT 1)"""  # noqa: S608 — fixed SQL fragments only
+
+
+def _split_registration(text: str | None) -> tuple[str, str]:
+    if not text:
+        return "", ""
+    day, _, ivan = text.partition(" ")
+    return day, ivan
 
 
 def switch_rows(office: str | None, first: date, last: date) -> list[SwitchRow]:
     """The day each unit switched: its first accepted electronic dossier ever, when within the period;
-    with its last barcoded dossier before that and its registration (one query)."""
+    its last barcoded dossier and its registration then. Dates come out of SQL as Hanoi days."""
     found = rows(
-        """
-        SELECT u.code, u.name, u.office_id, f.first_at,
-               (SELECT MAX(b.received_at) FROM intake_submission b
-                 WHERE b.unit_id = f.unit_id AND b.channel = 'barcode' AND b.received_at < f.first_at) AS last_b,
-               (SELECT r.registered_from FROM reference_certificateregistration r
-                 WHERE r.unit_id = f.unit_id AND r.registered_from <= f.first_at
-                 ORDER BY r.registered_from DESC LIMIT 1) AS registered_from,
-               (SELECT r.ivan_id FROM reference_certificateregistration r
-                 WHERE r.unit_id = f.unit_id AND r.registered_from <= f.first_at
-                 ORDER BY r.registered_from DESC LIMIT 1) AS ivan_id
+        f"""
+        SELECT u.code, u.name, f.office_id, {local_day("f.first_at")} AS first_e, {local_day("f.last_b")} AS last_b,
+               {_registration_sql("f.submitter", "f.first_at + interval '1 second'" if _pg() else "datetime(f.first_at, '+1 second')")} AS reg
         FROM (
-            SELECT unit_id, MIN(received_at) AS first_at FROM intake_submission
-            WHERE unit_id IS NOT NULL AND channel = 'electronic' AND outcome = 'accepted' AND office_id LIKE %s
-            GROUP BY unit_id
-            HAVING MIN(received_at) >= %s AND MIN(received_at) < %s
+            SELECT submitter, office_id, MIN(first_electronic_at) AS first_at, MAX(last_barcode_at) AS last_b
+            FROM reports_unitmonth WHERE NOT is_commune AND office_id LIKE %s
+            GROUP BY submitter, office_id
+            HAVING MIN(first_electronic_at) >= %s AND MIN(first_electronic_at) < %s
         ) f
-        JOIN reference_unit u ON u.code = f.unit_id
+        JOIN reference_unit u ON u.code = f.submitter
         ORDER BY f.first_at, u.code
         """,  # noqa: S608 — only fixed SQL fragments are interpolated
         (office_like(office), start_of(first), end_of(last)),
     )
-    return [
-        SwitchRow(
-            r["code"],
-            r["name"],
-            r["office_id"],
-            _iso(_aware(r["first_at"])),
-            _iso(_aware(r["last_b"])),
-            _iso(_aware(r["registered_from"])),
-            r["ivan_id"] or "",
-        )  # fmt: skip
-        for r in found
-    ]
+    out = []
+    for r in found:
+        registered, ivan = _split_registration(r["reg"])
+        out.append(
+            SwitchRow(r["code"], r["name"], r["office_id"], r["first_e"], r["last_b"] or "", registered, ivan)
+        )
+    return out
 
 
-def _aware(value):
-    """A timestamp from a raw query as an aware datetime (SQLite gives UTC text or naive values)."""
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+def _pg() -> bool:
+    from django.db import connection
 
-
-def _registrations(unit_codes, moment: datetime) -> dict[str, CertificateRegistration]:
-    """The latest registration of each unit in force (or begun) before ``moment``."""
-    found: dict[str, CertificateRegistration] = {}
-    queryset = CertificateRegistration.objects.filter(
-        unit_id__in=list(unit_codes), registered_from__lt=moment
-    ).order_by("unit_id", "registered_from")
-    for reg in queryset:
-        found[reg.unit_id] = reg
-    return found
+    return connection.vendor == "postgresql"
 
 
 def still_on_barcodes(office: str | None, until: date, days: int) -> list[BarcodeUnitRow]:
-    """Units that filed barcoded dossiers in the ``days`` days up to ``until`` and nothing electronic
-    since their last barcoded one: the units to notify."""
+    """Units that filed barcoded dossiers in the ``days`` days up to ``until`` and no accepted electronic
+    dossier in those days: the units to notify."""
     since, end = start_of(until - timedelta(days=days - 1)), end_of(until)
     found = rows(
-        """
-        SELECT s.unit_id, MAX(s.received_at) AS last_b, COUNT(*) AS n,
-               SUM(CASE WHEN s.outcome = 'refused' THEN 1 ELSE 0 END) AS refused
-        FROM intake_submission s
-        WHERE s.channel = 'barcode' AND s.unit_id IS NOT NULL AND s.office_id LIKE %s
-          AND s.received_at >= %s AND s.received_at < %s
-          AND NOT EXISTS (
-              SELECT 1 FROM intake_submission e
-              WHERE e.unit_id = s.unit_id AND e.channel = 'electronic' AND e.outcome = 'accepted'
-                AND e.received_at >= %s AND e.received_at < %s
-          )
-        GROUP BY s.unit_id
+        f"""
+        SELECT b.unit_id, {local_day("b.last_b")} AS last_b, b.n, b.refused, u.name, u.office_id, u.email,
+               u.phone, u.address, {_registration_sql("b.unit_id", "%s")} AS reg
+        FROM (
+            SELECT s.unit_id, MAX(s.received_at) AS last_b, COUNT(*) AS n,
+                   SUM(CASE WHEN s.outcome = 'refused' THEN 1 ELSE 0 END) AS refused
+            FROM intake_submission s
+            WHERE s.channel = 'barcode' AND s.unit_id IS NOT NULL AND s.office_id LIKE %s
+              AND s.received_at >= %s AND s.received_at < %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM intake_submission e
+                  WHERE e.unit_id = s.unit_id AND e.channel = 'electronic' AND e.outcome = 'accepted'
+                    AND e.received_at >= %s AND e.received_at < %s
+              )
+            GROUP BY s.unit_id
+        ) b JOIN reference_unit u ON u.code = b.unit_id
         """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        (office_like(office), since, end, since, end),
+        (end, office_like(office), since, end, since, end),
     )
-    units = Unit.objects.in_bulk([r["unit_id"] for r in found])
-    registrations = _registrations(units, end)
     out = []
     for r in found:
-        unit = units[r["unit_id"]]
-        reg = registrations.get(unit.code)
+        registered, ivan = _split_registration(r["reg"])
         out.append(
             BarcodeUnitRow(
-                unit.code,
-                unit.name,
-                unit.office_id,
-                _iso(r["last_b"]),
+                r["unit_id"],
+                r["name"],
+                r["office_id"],
+                r["last_b"],
                 int(r["n"]),
                 int(r["refused"] or 0),
-                unit.email,
-                unit.phone,
-                unit.address,
-                (reg.ivan_id or "") if reg else "",
-                _iso(reg.registered_from) if reg else "",
+                r["email"],
+                r["phone"],
+                r["address"],
+                ivan,
+                registered,
             )  # fmt: skip
         )
     return sorted(out, key=lambda r: (r.office, r.last_barcode, r.unit))
@@ -303,45 +274,38 @@ def still_on_barcodes(office: str | None, until: date, days: int) -> list[Barcod
 
 def under6_rows(office: str | None, first: date, last: date) -> list[CommuneRow]:
     """The under-6 exception: lists filed by each commune per month, by channel and outcome."""
+    lo, hi = _months(first, last)
     found = rows(
-        f"""
-        SELECT s.commune_id, {local_month("s.received_at")} AS month, s.channel, s.outcome, COUNT(*) AS n
-        FROM intake_submission s
-        WHERE s.commune_id IS NOT NULL AND s.office_id LIKE %s AND s.received_at >= %s AND s.received_at < %s
-        GROUP BY s.commune_id, {local_month("s.received_at")}, s.channel, s.outcome
-        """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        (office_like(office), start_of(first), end_of(last)),
+        """
+        SELECT submitter, month, barcode_accepted, barcode_refused, electronic_accepted, electronic_refused
+        FROM reports_unitmonth
+        WHERE is_commune AND month >= %s AND month <= %s AND office_id LIKE %s
+        """,
+        (lo, hi, office_like(office)),
     )
-    communes = Commune.objects.in_bulk({r["commune_id"] for r in found})
+    communes = Commune.objects.in_bulk({r["submitter"] for r in found})
     certified = set(
-        Commune.objects.filter(pk__in=list(communes))
-        .filter(
-            Exists(
-                CertificateRegistration.objects.filter(
-                    commune=OuterRef("pk"), registered_from__lt=end_of(last)
-                )
-            )
-        )
-        .values_list("pk", flat=True)
+        CertificateRegistration.objects.filter(
+            commune_id__in=list(communes), registered_from__lt=end_of(last)
+        ).values_list("commune_id", flat=True)
     )
-    table: dict[tuple[str, str], CommuneRow] = {}
+    out = []
     for r in found:
-        commune = communes[r["commune_id"]]
-        key = (commune.gso_code, r["month"])
-        item = table.setdefault(
-            key,
+        commune = communes[r["submitter"]]
+        out.append(
             CommuneRow(
                 commune.gso_code,
                 commune.name_vi,
                 commune.office_id,
-                r["month"],
-                has_certificate=commune.pk in certified,
-            ),
+                _month_text(r["month"]),
+                int(r["barcode_accepted"]),
+                int(r["barcode_refused"]),
+                int(r["electronic_accepted"]),
+                int(r["electronic_refused"]),
+                commune.pk in certified,
+            )  # fmt: skip
         )
-        attr = f"{r['channel']}_{r['outcome']}"
-        if hasattr(item, attr):
-            setattr(item, attr, getattr(item, attr) + int(r["n"]))
-    return sorted(table.values(), key=lambda r: (r.office, r.commune, r.month))
+    return sorted(out, key=lambda r: (r.office, r.commune, r.month))
 
 
 def migration_report(office: str | None, first: date, last: date, *, last_days: int = 30) -> MigrationReport:

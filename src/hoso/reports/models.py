@@ -141,3 +141,84 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.problem_id} {self.kind}"
+
+
+# --- Roll-ups: the report queries read these, rebuilt from the submissions and dossiers by
+# hoso.reports.rollups.refresh() (a cron job `hoso report refresh`, or on demand when stale). ---------
+
+
+class UnitMonth(models.Model):
+    """What one unit (or commune) filed in one Hanoi month, by channel and outcome."""
+
+    office_id = models.CharField(max_length=5)
+    submitter = models.CharField(max_length=7)  # unit code, or a commune's GSO code
+    is_commune = models.BooleanField(default=False)
+    month = models.DateField()  # the first day of the month
+    barcode_accepted = models.IntegerField(default=0)
+    barcode_refused = models.IntegerField(default=0)
+    electronic_accepted = models.IntegerField(default=0)
+    electronic_refused = models.IntegerField(default=0)
+    first_electronic_at = models.DateTimeField(null=True)  # the month's first accepted electronic dossier
+    last_barcode_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "office_id"], name="rollup_unitmonth_month_idx"),
+            models.Index(fields=["submitter", "month"], name="rollup_unitmonth_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submitter} {self.month:%Y-%m}"
+
+
+class DossierDay(models.Model):
+    """Dossiers received on one Hanoi day by office, channel and procedure, and how many of them are
+    finished, on time, as of the last refresh."""
+
+    office_id = models.CharField(max_length=5)
+    day = models.DateField()
+    channel = models.CharField(max_length=12)
+    procedure_code = models.CharField(max_length=20)
+    received = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office_id"], name="rollup_dossierday_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} {self.channel} {self.procedure_code}"
+
+
+class IvanSubmission(models.Model):
+    """An electronic submission an I-VAN forwarded, with its delay since the claimed signing time."""
+
+    submission_id = models.BigIntegerField(primary_key=True)
+    ivan_id = models.CharField(max_length=5)
+    office_id = models.CharField(max_length=5, blank=True)
+    received_at = models.DateTimeField()
+    delay_seconds = models.FloatField(null=True)
+    accepted = models.BooleanField()
+    reason = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["received_at", "ivan_id"], name="rollup_ivan_idx"),
+            models.Index(fields=["delay_seconds"], name="rollup_ivan_delay_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ivan_id} {self.submission_id}"
+
+
+class RollupState(models.Model):
+    """When the roll-ups were rebuilt, and the high-water marks of their sources then."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    refreshed_at = models.DateTimeField()
+    last_submission_id = models.BigIntegerField(default=0)
+    last_event_sequence = models.BigIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -15,8 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hoso.reference.models import IvanProvider
-from hoso.reports.dashboard import first_reason_sql
-from hoso.reports.sql import end_of, office_like, rows, seconds_between, start_of
+from hoso.reports.sql import end_of, office_like, rows, start_of
 
 FORWARDING_LIMIT_SECONDS = 2 * 3600
 LATE_LIST_LIMIT = 500
@@ -79,37 +78,20 @@ class IvanReport:
         }
 
 
-def _claimed_sql() -> str:
-    """SQL for the claimed signing time as a timestamp (NULL when absent or not ISO 8601)."""
-    if connection.vendor == "postgresql":
-        return (
-            "(CASE WHEN (signature ->> 'claimed_signing_time') ~ "
-            "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}' "
-            "THEN (signature ->> 'claimed_signing_time')::timestamptz END)"
-        )
-    claimed = "json_extract(signature, '$.claimed_signing_time')"
-    return f"(CASE WHEN julianday({claimed}) IS NOT NULL THEN {claimed} END)"
-
-
-def delay_sql() -> str:
-    return seconds_between("received_at", _claimed_sql())
-
-
 def ivan_report(first: date, last: date, *, office: str | None = None) -> IvanReport:
+    """From the roll-up of the I-VANs' submissions (:mod:`hoso.reports.rollups`)."""
     report = IvanReport(first, last, office)
     params = (start_of(first), end_of(last), office_like(office))
-    where = (
-        "ivan_id IS NOT NULL AND received_at >= %s AND received_at < %s AND COALESCE(office_id, '') LIKE %s"
-    )
+    where = "received_at >= %s AND received_at < %s AND office_id LIKE %s"
     names = dict(IvanProvider.objects.values_list("code", "name"))
     counts = rows(
         f"""
         SELECT ivan_id, COUNT(*) AS n,
-               SUM(CASE WHEN outcome = 'accepted' THEN 1 ELSE 0 END) AS accepted,
-               SUM(CASE WHEN {_claimed_sql()} IS NOT NULL THEN 1 ELSE 0 END) AS timed,
-               SUM(CASE WHEN {delay_sql()} > {FORWARDING_LIMIT_SECONDS} THEN 1 ELSE 0 END) AS late,
-               MAX({delay_sql()}) AS max_delay
-        FROM intake_submission WHERE {where}
+               SUM(CASE WHEN accepted THEN 1 ELSE 0 END) AS accepted,
+               COUNT(delay_seconds) AS timed,
+               SUM(CASE WHEN delay_seconds > {FORWARDING_LIMIT_SECONDS} THEN 1 ELSE 0 END) AS late,
+               MAX(delay_seconds) AS max_delay
+        FROM reports_ivansubmission WHERE {where}
         GROUP BY ivan_id
         """,  # noqa: S608 — fixed SQL fragments only
         params,
@@ -141,20 +123,20 @@ def ivan_report(first: date, last: date, *, office: str | None = None) -> IvanRe
     totals = {r.ivan: r.submissions for r in report.ivans}
     for r in rows(
         f"""
-        SELECT ivan_id, {first_reason_sql()} AS code, COUNT(*) AS n
-        FROM intake_submission WHERE outcome = 'refused' AND {where}
-        GROUP BY ivan_id, {first_reason_sql()}
+        SELECT ivan_id, reason, COUNT(*) AS n FROM reports_ivansubmission
+        WHERE NOT accepted AND {where}
+        GROUP BY ivan_id, reason
         """,  # noqa: S608 — fixed SQL fragments only
         params,
     ):
         count = int(r["n"])
         report.refusals.append(
             RefusalRow(
-                r["ivan_id"], r["code"] or "?", count, round(count / totals.get(r["ivan_id"], count), 4)
+                r["ivan_id"], r["reason"] or "?", count, round(count / totals.get(r["ivan_id"], count), 4)
             )
         )
     report.refusals.sort(key=lambda r: (r.ivan, -r.count, r.code))
-    report.late = late_submissions(where, params)
+    report.late = late_submissions(params)
     return report
 
 
@@ -163,8 +145,8 @@ def _median_delays(where: str, params) -> dict[str, float]:
     if connection.vendor == "postgresql":
         found = rows(
             f"""
-            SELECT ivan_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY {delay_sql()}) AS median
-            FROM intake_submission WHERE {where} AND {_claimed_sql()} IS NOT NULL
+            SELECT ivan_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY delay_seconds) AS median
+            FROM reports_ivansubmission WHERE {where} AND delay_seconds IS NOT NULL
             GROUP BY ivan_id
             """,  # noqa: S608 — fixed SQL fragments only
             params,
@@ -172,11 +154,10 @@ def _median_delays(where: str, params) -> dict[str, float]:
         return {r["ivan_id"]: round(float(r["median"]) / 60, 1) for r in found if r["median"] is not None}
     delays: dict[str, list[float]] = {}
     for r in rows(
-        f"SELECT ivan_id, {delay_sql()} AS d FROM intake_submission WHERE {where} AND {_claimed_sql()} IS NOT NULL",  # noqa: S608
+        f"SELECT ivan_id, delay_seconds AS d FROM reports_ivansubmission WHERE {where} AND delay_seconds IS NOT NULL",  # noqa: S608
         params,
     ):
-        if r["d"] is not None:
-            delays.setdefault(r["ivan_id"], []).append(float(r["d"]))
+        delays.setdefault(r["ivan_id"], []).append(float(r["d"]))
     out = {}
     for ivan, values in delays.items():
         values.sort()
@@ -186,14 +167,15 @@ def _median_delays(where: str, params) -> dict[str, float]:
     return out
 
 
-def late_submissions(where: str, params) -> list[LateRow]:
+def late_submissions(params) -> list[LateRow]:
     found = rows(
         f"""
-        SELECT public_id, ivan_id, unit_id, commune_id, office_id, received_at, outcome,
-               signature, {delay_sql()} AS delay
-        FROM intake_submission
-        WHERE {where} AND {delay_sql()} > {FORWARDING_LIMIT_SECONDS}
-        ORDER BY {delay_sql()} DESC
+        SELECT s.public_id, r.ivan_id, s.unit_id, s.commune_id, r.office_id, r.received_at, s.outcome,
+               s.signature, r.delay_seconds AS delay
+        FROM reports_ivansubmission r JOIN intake_submission s ON s.id = r.submission_id
+        WHERE r.delay_seconds > {FORWARDING_LIMIT_SECONDS}
+          AND r.received_at >= %s AND r.received_at < %s AND r.office_id LIKE %s
+        ORDER BY r.delay_seconds DESC
         LIMIT {LATE_LIST_LIMIT}
         """,  # noqa: S608 — fixed SQL fragments only
         params,

@@ -72,3 +72,21 @@ def months_between(first: date, last: date) -> list[str]:
 def office_like(office: str | None) -> str:
     """LIKE pattern of an office and the offices under it (the City office 001 covers 001xx)."""
     return f"{office}%" if office else "%"
+
+
+def month_date(column: str) -> str:
+    """SQL for the first day of the Hanoi month of a timestamp column, as a date."""
+    if connection.vendor == "postgresql":
+        return f"(date_trunc('month', {column} AT TIME ZONE 'Asia/Ho_Chi_Minh'))::date"
+    return f"strftime('%%Y-%%m-01', {column}, '+7 hours')"
+
+
+def day_date(column: str) -> str:
+    """SQL for the Hanoi day of a timestamp column, as a date."""
+    if connection.vendor == "postgresql":
+        return f"({column} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    return f"date({column}, '+7 hours')"
+
+
+def first_month(day: date) -> date:
+    return date(day.year, day.month, 1)

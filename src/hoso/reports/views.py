@@ -20,6 +20,7 @@ from hoso.reports import charts, dashboard, exports
 from hoso.reports.access import office_for, scope
 from hoso.reports.migration import migration_report
 from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
+from hoso.reports.rollups import ensure_fresh
 
 
 def _day(text: str | None) -> date | None:
@@ -76,6 +77,7 @@ def _labels(keys) -> dict[str, str]:
 @login_required
 def home(request):
     office = office_for(request.user, request.GET.get("office"))
+    state = ensure_fresh()
     first, last = _period(request)
     period = dashboard.Period(first, last, office)
     days = dashboard.per_day_by_channel(period)
@@ -102,6 +104,7 @@ def home(request):
         backlog_totals=dashboard.totals(backlog, [*due_keys, "total"]),
         backlog_chart=charts.stacked_bars(backlog, due_keys, title=_("Backlog by due state"), label_key="office", labels=_labels(due_keys)),
         today=today,
+        refreshed_at=state.refreshed_at,
     )  # fmt: skip
     return render(request, "reports/dashboard.html", context)
 
@@ -109,6 +112,7 @@ def home(request):
 @login_required
 def migration(request):
     office = office_for(request.user, request.GET.get("office"))
+    ensure_fresh()
     first, last = _period(request, default_days=240)
     try:
         last_days = max(1, min(int(request.GET.get("days", 30)), 365))
@@ -185,6 +189,7 @@ def notify(request):
 @login_required
 def ivans(request):
     office = office_for(request.user, request.GET.get("office"))
+    ensure_fresh()
     first, last = _period(request)
     report = ivan_report(first, last, office=office)
     fmt = request.GET.get("format")
