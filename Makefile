@@ -36,7 +36,7 @@ system-deps:
 	else echo "Missing Debian packages:$$missing — the tests that need them will be skipped."; fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 	$(BIN)/ruff format --check src tests bench
 
 format: $(STAMP)

@@ -25,6 +25,14 @@ def _load():
     sync_builtin_policies(only_missing=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gateway_identity():
+    """The receipt-signing key and certificate, as `hoso init` creates them in the data directory."""
+    from hoso.intake.gateway import ensure_gateway_identity
+
+    ensure_gateway_identity()
+
+
 @pytest.fixture
 def reference_data(db):
     """Reference data, reloaded when a transactional test flushed it."""

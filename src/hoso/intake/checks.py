@@ -23,6 +23,10 @@ _SI = re.compile(r"^\d{10}$")
 
 
 def looks_like_xml(raw: bytes) -> bool:
+    """Whether the bytes start like an XML document (UTF-8, or UTF-16 with its byte-order mark — the
+    parser then refuses the encoding with a coded reason, and the submission is kept)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw[2:4] in (b"<\x00", b"\x00<")
     head = raw[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")
 
