@@ -3,7 +3,8 @@
 
 For each database it prints dossiers per second, p50 / p99 latency, and the same figures for an
 authenticated no-op request (GET /api/v1/ping: key check and rate limit, no dossier) measured in the same
-run on the same server — the framework floor — with the ratio of the two. Goal (issue 5, item 12):
+run on the same server — the framework floor — with the ratio of the two. The two kinds run in
+alternating rounds, so that other load on the machine weighs on both alike. Goal (issue 5, item 12):
 ≥ 170 dossiers/s on PostgreSQL with p99 < 250 ms at 50 concurrent clients (200,000 dossiers, a month of
 Hanoi's volume, in under 20 minutes on a 2-core machine).
 
@@ -28,12 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from hoso.api.loadtest import Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
 
 
-def measure(server: Server, key: str, jobs, clients: int) -> dict:
-    cpu = time.process_time()
-    started = time.perf_counter()
-    results = run_clients(server.port, key, jobs, clients=clients)
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu
+def summarise(results, elapsed: float, cpu: float) -> dict:
     ok = [r for r in results if r.status in (200, 201)]
     latencies = [r.seconds for r in ok]
     statuses: dict = {}
@@ -48,6 +44,29 @@ def measure(server: Server, key: str, jobs, clients: int) -> dict:
         "seconds": elapsed,
         "client_cpu": cpu / elapsed,  # cores used by this client process (the server has the rest)
     }
+
+
+def measure_interleaved(
+    server: Server, key: str, dossier_jobs, noop_jobs, clients: int, rounds: int
+) -> tuple:
+    """Dossiers and no-ops in alternating rounds (the order flipped each round), so that a change in the
+    machine's load during the run weighs on both alike; each kind is summed over its rounds."""
+    totals = {"dossiers": ([], 0.0, 0.0), "noop": ([], 0.0, 0.0)}
+    for i in range(rounds):
+        batches = {
+            "dossiers": dossier_jobs[i * len(dossier_jobs) // rounds : (i + 1) * len(dossier_jobs) // rounds],
+            "noop": noop_jobs[i * len(noop_jobs) // rounds : (i + 1) * len(noop_jobs) // rounds],
+        }
+        for kind in ("dossiers", "noop") if i % 2 == 0 else ("noop", "dossiers"):
+            cpu, started = time.process_time(), time.perf_counter()
+            results = run_clients(server.port, key, batches[kind], clients=clients)
+            done, seconds, cpu_used = totals[kind]
+            totals[kind] = (
+                done + results,
+                seconds + time.perf_counter() - started,
+                cpu_used + time.process_time() - cpu,
+            )
+    return summarise(*totals["dossiers"]), summarise(*totals["noop"])
 
 
 def run(db: str, args) -> dict:
@@ -69,9 +88,9 @@ def run(db: str, args) -> dict:
             with Server(site, workers=args.workers) as server:
                 warm = [("POST", "/api/v1/dossiers", e) for e in envelopes[: args.warmup]]
                 run_clients(server.port, site.key, warm + [("GET", "/api/v1/ping", None)] * 50, clients=10)
-                noop = measure(server, site.key, [("GET", "/api/v1/ping", None)] * args.noop, args.clients)
                 jobs = [("POST", "/api/v1/dossiers", e) for e in envelopes[args.warmup :]]
-                dossiers = measure(server, site.key, jobs, args.clients)
+                noops = [("GET", "/api/v1/ping", None)] * args.noop
+                dossiers, noop = measure_interleaved(server, site.key, jobs, noops, args.clients, args.rounds)
         finally:
             site.close()
     return {"db": db, "dossiers": dossiers, "noop": noop}
@@ -84,6 +103,7 @@ def main() -> int:
     parser.add_argument("--noop", type=int, default=4000, help="no-op requests for the floor")
     parser.add_argument("--warmup", type=int, default=40)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=6, help="alternating rounds of dossiers and no-ops")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     args = parser.parse_args()
     dbs = args.db or (["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"])
