@@ -195,36 +195,32 @@ def _split_registration(text: str | None) -> tuple[str, str]:
 
 
 def switch_rows(office: str | None, first: date, last: date) -> list[SwitchRow]:
-    """The day each unit switched: its first accepted electronic dossier ever, when within the period;
-    its last barcoded dossier and its registration then. Dates come out of SQL as Hanoi days."""
+    """The day each unit switched (its first accepted electronic dossier ever) when within the period,
+    its last barcoded dossier and its registration then — from the roll-up :class:`UnitSwitch`."""
     found = rows(
-        f"""
-        SELECT u.code, u.name, f.office_id, {local_day("f.first_at")} AS first_e, {local_day("f.last_b")} AS last_b,
-               {_registration_sql("f.submitter", "f.first_at + interval '1 second'" if _pg() else "datetime(f.first_at, '+1 second')")} AS reg
-        FROM (
-            SELECT submitter, office_id, MIN(first_electronic_at) AS first_at, MAX(last_barcode_at) AS last_b
-            FROM reports_unitmonth WHERE NOT is_commune AND office_id LIKE %s
-            GROUP BY submitter, office_id
-            HAVING MIN(first_electronic_at) >= %s AND MIN(first_electronic_at) < %s
-        ) f
-        JOIN reference_unit u ON u.code = f.submitter
-        ORDER BY f.first_at, u.code
-        """,  # noqa: S608 — only fixed SQL fragments are interpolated
-        (office_like(office), start_of(first), end_of(last)),
+        """
+        SELECT s.submitter, u.name, s.office_id, s.first_electronic_day, s.last_barcode_day, s.registration
+        FROM reports_unitswitch s JOIN reference_unit u ON u.code = s.submitter
+        WHERE s.first_electronic_at >= %s AND s.first_electronic_at < %s AND s.office_id LIKE %s
+        ORDER BY s.first_electronic_at, s.submitter
+        """,
+        (start_of(first), end_of(last), office_like(office)),
     )
     out = []
     for r in found:
-        registered, ivan = _split_registration(r["reg"])
+        registered, ivan = _split_registration(r["registration"])
         out.append(
-            SwitchRow(r["code"], r["name"], r["office_id"], r["first_e"], r["last_b"] or "", registered, ivan)
+            SwitchRow(
+                r["submitter"],
+                r["name"],
+                r["office_id"],
+                r["first_electronic_day"],
+                r["last_barcode_day"],
+                registered,
+                ivan,
+            )  # fmt: skip
         )
     return out
-
-
-def _pg() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
 
 
 def still_on_barcodes(office: str | None, until: date, days: int) -> list[BarcodeUnitRow]:

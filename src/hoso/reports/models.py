@@ -222,3 +222,21 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class UnitSwitch(models.Model):
+    """Each unit's move: its first accepted electronic dossier, its last barcoded one, and the
+    registration it had then (Hanoi days as text, ready to list)."""
+
+    submitter = models.CharField(max_length=7, primary_key=True)
+    office_id = models.CharField(max_length=5)
+    first_electronic_at = models.DateTimeField(null=True)
+    first_electronic_day = models.CharField(max_length=10, blank=True)
+    last_barcode_day = models.CharField(max_length=10, blank=True)
+    registration = models.CharField(max_length=20, blank=True)  # "<day> <I-VAN>"
+
+    class Meta:
+        indexes = [models.Index(fields=["first_electronic_at", "office_id"], name="rollup_unitswitch_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.submitter} {self.first_electronic_day}"

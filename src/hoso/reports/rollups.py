@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hoso.reports.models import RollupState
-from hoso.reports.sql import day_date, month_date, seconds_between
+from hoso.reports.sql import day_date, local_day, month_date, seconds_between
 
 FINISHED = ("result_ready", "handed_over", "refused")
 
@@ -63,6 +63,23 @@ def statements() -> list[str]:
                SUM(CASE WHEN d.status IN ({finished}) AND {day_date("d.status_changed_at")} <= d.due_date THEN 1 ELSE 0 END)
         FROM workflow_dossier d JOIN reference_procedure p ON p.id = d.procedure_id
         GROUP BY d.office_id, {day_date("d.received_at")}, d.channel, p.code
+        """,  # noqa: S608 — fixed SQL fragments only
+        "DELETE FROM reports_unitswitch",
+        f"""
+        INSERT INTO reports_unitswitch (submitter, office_id, first_electronic_at, first_electronic_day,
+                                        last_barcode_day, registration)
+        SELECT f.submitter, f.office_id, f.first_at, COALESCE({local_day("f.first_at")}, ''),
+               COALESCE({local_day("f.last_b")}, ''),
+               COALESCE((SELECT {local_day("r.registered_from")} || ' ' || COALESCE(r.ivan_id, '')
+                         FROM reference_certificateregistration r
+                         WHERE r.unit_id = f.submitter AND r.registered_from <= f.first_at
+                         ORDER BY r.registered_from DESC LIMIT 1), '')
+        FROM (
+            SELECT submitter, MIN(office_id) AS office_id, MIN(first_electronic_at) AS first_at,
+                   MAX(last_barcode_at) AS last_b
+            FROM reports_unitmonth WHERE NOT is_commune
+            GROUP BY submitter
+        ) f
         """,  # noqa: S608 — fixed SQL fragments only
         "DELETE FROM reports_ivansubmission",
         f"""
