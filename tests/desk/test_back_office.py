@@ -77,6 +77,10 @@ def test_the_queue_filters_counts_and_pages(client, under6, officers, monkeypatc
         )[0].replace("&amp;", "&")
     assert len(numbers) == 5
     assert "Tổng số: <strong>0</strong>" in client.get("/ho-so/?channel=electronic").content.decode()
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)  # counts stop at the cap and say so
+    page = client.get("/ho-so/").content.decode()
+    assert "Tổng số: <strong>3+</strong>" in page and "Đã tiếp nhận: <strong>3+</strong>" in page
+    assert "Tổng số: <strong>0</strong>" in client.get("/ho-so/?unit=ZZ9999Z").content.decode()
     assert under6.number in client.get("/ho-so/?due=on_time&procedure=602&channel=barcode").content.decode()
     assert under6.number not in client.get("/ho-so/?due=late").content.decode()
     partial = client.get("/ho-so/?status=received", headers={"HX-Request": "true"}).content.decode()

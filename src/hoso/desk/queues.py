@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from hoso.desk.reception import form_tables
 from hoso.errors import CodedError
 from hoso.identifiers import IdentifierError, parse_dossier_number
 from hoso.intake.blobstore import blob_store
-from hoso.reference.models import Office, Procedure
+from hoso.reference.models import Commune, Office, Procedure, Unit
 from hoso.workflow import actions
 from hoso.workflow.access import ACTIONS, DESK, HEAD, allowed_actions, visible_dossiers
 from hoso.workflow.deadlines import LABELS as DUE_LABELS
@@ -30,6 +30,9 @@ from hoso.workflow.results import Document, children_of, is_under_6_list
 from hoso.workflow.states import Status
 
 PAGE_SIZE = 50
+# Counts per state stop at this many (shown as "10000+"): the history of handed-over dossiers grows
+# without bound, and counting it on every page view would cost what the paging saves.
+COUNT_CAP = 10_000
 FILTERS = ("status", "procedure", "channel", "unit", "due", "office", "mine")
 
 
@@ -56,12 +59,17 @@ def queue_filters(request, today: date) -> tuple[dict[str, str], Q]:
         condition &= ~Q(status__in=[Status.HANDED_OVER, Status.REFUSED])
     if given["procedure"]:  # by id (the versions of the code), so that the indexes serve it without a join
         ids = list(Procedure.objects.filter(code=given["procedure"]).values_list("pk", flat=True))
-        condition &= Q(procedure_id__in=ids)
+        condition &= Q(procedure_id=ids[0]) if len(ids) == 1 else Q(procedure_id__in=ids)
     if given["channel"] in Channel.values:
         condition &= Q(channel=given["channel"])
-    if given["unit"]:
+    if given["unit"]:  # a unit code or a commune code: one indexed column, never an OR of two
         code = given["unit"].upper()
-        condition &= Q(unit_id=code) | Q(commune_id=code)
+        if Unit.objects.filter(code=code).exists():
+            condition &= Q(unit_id=code)
+        elif Commune.objects.filter(gso_code=code).exists():
+            condition &= Q(commune_id=code)
+        else:
+            condition &= Q(pk__in=[])
     if given["due"] in DUE_LABELS:
         condition &= due_state_filter(given["due"], today)
     if given["office"]:
@@ -77,7 +85,8 @@ def queue(request):
     """Dossiers of the officer's office (all offices for the City office and the director), by due date.
 
     Paging is by keyset — (due date, id) after the last row shown — so the millionth page costs what the
-    first does; counts per state are one grouped query over the same filters (without the state)."""
+    first does; counts per state follow the other filters and are capped (``COUNT_CAP``), so that each is
+    an index range of bounded length."""
     actor = request.actor
     today = timezone.localdate()
     given, condition = queue_filters(request, today)
@@ -108,10 +117,11 @@ def queue(request):
     for dossier in page:
         dossier.due = due_state(dossier.status, dossier.due_date, today)
         dossier.due_label = DUE_LABELS[dossier.due]
-    counts = dict(
-        base.filter(_without_status(request, today)).values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    state_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    counted = base.filter(_without_status(request, today)).order_by()
+    state_counts = []
+    for value, label in Status.choices:
+        n = counted.filter(status=value)[: COUNT_CAP + 1].count()  # an index range, at most CAP + 1 rows
+        state_counts.append((value, label, min(n, COUNT_CAP), n > COUNT_CAP))
     query = request.GET.copy()
     query.pop("after", None)
     next_query = None
@@ -123,7 +133,8 @@ def queue(request):
         "rows": page,
         "given": given,
         "state_counts": state_counts,
-        "total": sum(counts.values()),
+        "total": sum(n for _v, _l, n, _c in state_counts),
+        "capped": any(c for _v, _l, _n, c in state_counts),
         "next_query": next_query,
         "first_query": query.urlencode(),
         "paged": after is not None,
