@@ -32,6 +32,14 @@ def rows(demo_data):
     make_submission(
         b, at=at(2016, 1, 5), outcome="refused", reasons=["POLICY_BARCODE_SUSPENDED_FROM_2016_01_01"]
     )
+    # Handed over late, but its result was recorded on time: on time.
+    handed = make_submission(a, at=at(2015, 12, 4), dossier_status="handed_over", due=date(2015, 12, 11),
+                             finished=at(2015, 12, 20))  # fmt: skip
+    from hoso.workflow.models import Result
+
+    Result.objects.create(
+        dossier=handed.dossier, recorded_at=at(2015, 12, 10), signed_xml=b"<r/>", signed_sha256="0" * 64
+    )
     refresh()
     return a, b
 
@@ -43,11 +51,11 @@ def test_dashboard_panels(rows):
     assert (days[date(2015, 12, 1)]["barcode"], days[date(2015, 12, 1)]["electronic"]) == (1, 1)
     assert days[date(2015, 12, 2)]["electronic"] == 1  # 16:00 in Hanoi
     shares = {s["office"]: s for s in dashboard.share_by_office(period)}
-    assert shares["00105"]["share"] == 0.5 and shares["00110"]["share"] == 1.0
+    assert shares["00105"]["share"] == round(1 / 3, 4) and shares["00110"]["share"] == 1.0
     (office,) = dashboard.on_time_by_office(period)
-    assert (office["office"], office["finished"], office["on_time"], office["late"]) == ("00105", 2, 1, 1)
+    assert (office["office"], office["finished"], office["on_time"], office["late"]) == ("00105", 3, 2, 1)
     (procedure,) = dashboard.on_time_by_procedure(period)
-    assert procedure["procedure"] == "600" and procedure["rate"] == 0.5
+    assert procedure["procedure"] == "600" and procedure["rate"] == round(2 / 3, 4)
     refusals = {r["code"]: r for r in dashboard.refusals_by_reason(period)}
     assert refusals["POLICY_BARCODE_SUSPENDED_FROM_2016_01_01"]["barcode"] == 1
     assert refusals["INTAKE_CERTIFICATE_NOT_REGISTERED"]["electronic"] == 1

@@ -2,9 +2,9 @@
 dossiers per day by channel, electronic share by office, on-time rate by office and by procedure,
 refusals by reason, the backlog by due state.
 
-On time: a finished dossier (result ready, handed over, or refused during processing) whose status last
-changed on or before its due date (Hanoi day). For a handed-over dossier that is the handover day, which
-is never earlier than the result: the rate is a conservative one.
+On time: a finished dossier (result ready, handed over, or refused during processing) whose result was
+recorded (``workflow.Result.recorded_at``; without a result record, the last status change) on or before
+its due date (Hanoi day).
 """
 
 from __future__ import annotations

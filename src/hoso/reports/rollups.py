@@ -60,8 +60,10 @@ def statements() -> list[str]:
         INSERT INTO reports_dossierday (office_id, day, channel, procedure_code, received, finished, on_time)
         SELECT d.office_id, {day_date("d.received_at")}, d.channel, p.code, COUNT(*),
                SUM(CASE WHEN d.status IN ({finished}) THEN 1 ELSE 0 END),
-               SUM(CASE WHEN d.status IN ({finished}) AND {day_date("d.status_changed_at")} <= d.due_date THEN 1 ELSE 0 END)
+               SUM(CASE WHEN d.status IN ({finished})
+                         AND {day_date("COALESCE(r.recorded_at, d.status_changed_at)")} <= d.due_date THEN 1 ELSE 0 END)
         FROM workflow_dossier d JOIN reference_procedure p ON p.id = d.procedure_id
+        LEFT JOIN workflow_result r ON r.dossier_id = d.id
         GROUP BY d.office_id, {day_date("d.received_at")}, d.channel, p.code
         """,  # noqa: S608 — fixed SQL fragments only
         "DELETE FROM reports_unitswitch",
