@@ -17,6 +17,7 @@ from hoso.reports.models import RollupState
 from hoso.reports.sql import day_date, local_day, month_date, seconds_between
 
 FINISHED = ("result_ready", "handed_over", "refused")
+REFRESH_LOCK = 26712015  # the advisory lock of the refresh (PostgreSQL)
 
 
 def _claimed() -> str:
@@ -106,6 +107,10 @@ def _marks() -> tuple[int, int]:
 def refresh() -> RollupState:
     """Rebuild every roll-up from its sources (one transaction: readers see the old or the new)."""
     started = time.monotonic()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One refresh at a time (SQLite's single writer serialises them already).
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (REFRESH_LOCK,))
     marks = _marks()
     with connection.cursor() as cursor:
         for sql in statements():
