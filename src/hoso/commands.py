@@ -54,6 +54,9 @@ def initialise(verbose: bool = True) -> None:
     sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
 
     created = ensure_gateway_identity()
+    from hoso.intake.receipts import complete_missing_receipts
+
+    complete_missing_receipts()
     if verbose:
         print(f"Dữ liệu: {settings.DATA_DIR}")
         print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} — đã cập nhật.")
@@ -99,6 +102,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     django_setup()
     os.environ["HOSO_DATA_DIR"] = str(settings.DATA_DIR)
+    from hoso.intake.receipts import complete_missing_receipts
+
+    if made := complete_missing_receipts():  # after a crash: receipts committed work still owes
+        print(f"Đã ký {made} biên nhận còn thiếu sau lần dừng đột ngột.", flush=True)
     print(
         f"Cổng hoso đang chạy tại http://{args.host}:{args.port}/  (quản trị: /admin/) — Ctrl+C để dừng.",
         flush=True,

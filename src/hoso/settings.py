@@ -26,9 +26,18 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Several processes may start together on a fresh data directory: one writes (atomically, by
+        # rename), the others read what it wrote.
+        tmp = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(tmp, path)  # fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
     return path.read_text().strip()
 
 
@@ -132,12 +141,23 @@ WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "admin:login"
 
+# --- Mail (notices to units; the demo writes to an outbox folder instead) --------------------------
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BHXH Hà Nội <hoso@bhxhhanoi.invalid>")
+
 # --- Reception ------------------------------------------------------------------------------------
 HOSO_MAX_UPLOAD_BYTES = int(os.environ.get("HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOSO_MAX_UPLOAD_BYTES + 1024 * 1024
 HOSO_OFFICE_HOURS_END = os.environ.get("HOSO_OFFICE_HOURS_END", "17:00")  # later: counts from the next working day
 HOSO_BLOB_STORE = os.environ.get("HOSO_BLOB_STORE") or DATA_DIR / "blobs"  # or s3://bucket/prefix
 HOSO_S3_ENDPOINT_URL = os.environ.get("HOSO_S3_ENDPOINT_URL")  # for MinIO, Ceph... (AWS: leave unset)
+HOSO_API_RATE = float(os.environ.get("HOSO_API_RATE", 20))  # requests per second per I-VAN, sustained
+HOSO_API_BURST = int(os.environ.get("HOSO_API_BURST", 200))  # requests an I-VAN may send at once
+HOSO_API_RATE_BACKEND = os.environ.get("HOSO_API_RATE_BACKEND", "file")  # "file" (one server) or "db"
 HOSO_RETENTION_YEARS = int(os.environ.get("HOSO_RETENTION_YEARS", 10))  # e-transaction logs: ≥ 10 years
 HOSO_GATEWAY_KEY = os.environ.get("HOSO_GATEWAY_KEY")  # PEM of a CA-issued key; default: DATA_DIR/gateway
 HOSO_GATEWAY_CERT = os.environ.get("HOSO_GATEWAY_CERT")

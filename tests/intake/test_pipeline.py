@@ -180,3 +180,36 @@ def test_too_large_and_not_xml_are_errors_not_submissions(unit, settings):
         receive(b"%PDF-1.4 not xml", ivan_code="00030")
     assert caught.value.code == "INTAKE_NOT_XML"
     assert not Submission.objects.exists()
+
+
+def test_a_receipt_lost_to_a_crash_is_made_once_at_restart(unit, signers):
+    from hoso.intake.receipts import complete_missing_receipts
+
+    reception = receive(
+        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"]),
+        ivan_code="00030",
+        received_at=JAN_5_2016,
+    )
+    Submission.objects.filter(pk=reception.submission.pk).update(
+        receipt_xml=b"", receipt_sha256=""
+    )  # the crash
+    assert complete_missing_receipts() == 1 and complete_missing_receipts() == 0
+    stored = Submission.objects.get(pk=reception.submission.pk)
+    assert b"00001/2016/00105" in bytes(stored.receipt_xml) and stored.receipt_sha256
+    assert receive(
+        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"]), ivan_code="00030"
+    ).receipt_xml
+
+
+def test_a_refusal_for_an_unregistered_certificate_can_be_resent_after_registration(unit, signers, pki):
+    from hoso.reference.models import Unit
+
+    from .conftest import register_certificate
+
+    other = Unit.objects.create(code="HB00003", tax_code="0107890123", name="Tây Hồ", office_id="00103")
+    raw = envelope(unit_code=other.code, tax_code=other.tax_code, signer=signers["unit-ec"])
+    first = receive(raw, ivan_code="00030", idempotency_key="dk-1", received_at=JAN_5_2016)
+    assert first.outcome == "refused" and first.submission.transient
+    register_certificate(other, pki.entities["unit-ec"].certificate)
+    again = receive(raw, ivan_code="00030", idempotency_key="dk-1", received_at=JAN_5_2016)
+    assert again.outcome == "accepted", again.submission.reasons

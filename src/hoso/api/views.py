@@ -402,7 +402,7 @@ def submit_dossier(request: HttpRequest):
     if submission.transient:
         # Refused for a passing reason (e.g. revocation status unknown): the same bytes may be sent again.
         headers["Retry-After"] = str(TRANSIENT_RETRY_SECONDS)
-    return _xml(submission.receipt_xml, status, headers)
+    return _xml(reception.receipt_xml, status, headers)
 
 
 @api.get(
@@ -447,7 +447,10 @@ def get_dossier(request: HttpRequest, submission_id: UUID):
 def get_receipt(request: HttpRequest, submission_id: UUID):
     """The signed receipt, byte for byte the one first answered."""
     submission = _own_submission(request, submission_id)
-    return _xml(submission.receipt_xml, 200, {"ETag": f'"{submission.receipt_sha256}"'})
+    from hoso.intake.receipts import ensure_receipt
+
+    receipt = ensure_receipt(submission)
+    return _xml(receipt, 200, {"ETag": f'"{submission.receipt_sha256}"'})
 
 
 @api.post(

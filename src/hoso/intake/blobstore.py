@@ -36,6 +36,7 @@ class FileBlobStore:
         if target.exists() and target.stat().st_size == len(data):
             return digest
         try:
+            created = not target.parent.exists()
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
             try:
@@ -47,8 +48,10 @@ class FileBlobStore:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-            _fsync_dir(target.parent)
-            _fsync_dir(target.parent.parent)
+            _fsync_dir(target.parent)  # the new name is durable
+            if created:  # and so are the folders made for it
+                _fsync_dir(target.parent.parent)
+                _fsync_dir(target.parent.parent.parent)
         except OSError as exc:
             raise BlobStoreError(
                 "BLOB_WRITE_FAILED",

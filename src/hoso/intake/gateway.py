@@ -44,7 +44,7 @@ def ensure_gateway_identity() -> bool:
     if key_path().exists() and cert_path().exists():
         return False
     _gateway_dir().mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # the size of the I-VAN files' keys
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),

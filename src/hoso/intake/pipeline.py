@@ -11,7 +11,6 @@ dossier) gets back its first receipt, never a second dossier.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +27,7 @@ from hoso.intake import checks
 from hoso.intake.blobstore import blob_store
 from hoso.intake.gateway import trust_store
 from hoso.intake.models import Submission
-from hoso.intake.receipts import Reason, ReceiptContent, build_receipt
+from hoso.intake.receipts import Reason, ensure_receipt
 from hoso.policies.services import decide, facts_for, record_decision
 from hoso.reference.catalogue import procedure_on
 from hoso.reference.models import Commune, IvanProvider, Unit
@@ -54,7 +53,7 @@ class Reception:
 
     @property
     def receipt_xml(self) -> bytes:
-        return bytes(self.submission.receipt_xml)
+        return ensure_receipt(self.submission)
 
     @property
     def accepted(self) -> bool:
@@ -337,6 +336,7 @@ def _check_certificate_binding(state: _State) -> None:
         commune=state.commune,
     )
     if registration is None:
+        # A passing state: once the unit registers this certificate, the same file may be sent again.
         raise Refusal(
             _reason(
                 "INTAKE_CERTIFICATE_NOT_REGISTERED",
@@ -347,7 +347,8 @@ def _check_certificate_binding(state: _State) -> None:
                 "ký bằng chứng thư số này, rồi gửi lại hồ sơ.",
                 advice_en="File the registration for electronic transactions (form 04/ĐK-IVAN) through your I-VAN, "
                 "signed with this certificate, then resend the dossier.",
-            )
+            ),
+            transient=True,
         )
 
 
@@ -403,48 +404,18 @@ def _check_forms(state: _State) -> None:
 
 
 def _store(state, reasons, transient, idempotency_key, repeat_key, content_type) -> Reception:
+    """Store the outcome in one short transaction, then sign and store the receipt.
+
+    Inside the transaction the counter and audit-head rows are locked only for the few statements that
+    need the number (taken last), so concurrent receptions wait on each other as briefly as possible.
+    The receipt is signed after the commit (the dossier is durable first) and stored before it is
+    returned; a crash between the two leaves a submission whose receipt :func:`ensure_receipt` makes on
+    the next request for it.
+    """
     accepted = not reasons
     public_id = uuid.uuid4()
+    policy = state.decision.to_dict() if state.decision is not None else {}
     with transaction.atomic():
-        dossier = None
-        if accepted:
-            dossier = open_dossier(
-                office=state.office,
-                procedure=state.procedure,
-                channel=state.channel,
-                received_at=state.received_at,
-                actor=state.officer,
-                actor_label=_actor_label(state),
-                unit=state.unit,
-                commune=state.commune,
-                ivan=state.ivan,
-                period=state.hoso.info.ky_ke_khai[:7],
-                data={"submission": str(public_id), "sha256": state.sha256},
-            )
-        policy = state.decision.to_dict() if state.decision is not None else {}
-        if state.decision is not None:
-            record_decision(state.facts, state.decision, reference=str(public_id))
-        content = ReceiptContent(
-            submission_id=str(public_id),
-            received_at=state.received_at,
-            outcome="accepted" if accepted else "refused",
-            sha256=state.sha256,
-            channel=state.channel,
-            dossier_number=dossier.number if dossier else "",
-            due_date=dossier.due_date if dossier else None,
-            reasons=reasons,
-            procedure=(state.procedure.code, state.procedure.name_vi) if state.procedure else ("", ""),
-            submitter=_submitter(state),
-            office=(state.office.code, state.office.name_vi) if state.hoso and state.office else ("", ""),
-            ivan=state.ivan.code if state.ivan else "",
-            policy={
-                "policy_id": policy.get("policy", ""),
-                "policy_version": policy.get("policy_version", ""),
-                "rule_id": policy.get("rule", ""),
-            },
-            signature=state.signature,
-        )
-        receipt = build_receipt(content)
         submission = Submission.objects.create(
             public_id=public_id,
             channel=state.channel,
@@ -454,7 +425,7 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
             content_type=content_type[:100],
             ivan=state.ivan,
             officer=state.officer,
-            idempotency_key=idempotency_key or None,
+            idempotency_key=(idempotency_key or None) if not transient else None,
             repeat_key=repeat_key,
             outcome=Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED,
             transient=transient,
@@ -468,11 +439,28 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
             period=(state.hoso.info.ky_ke_khai if state.hoso else "")[:7],
             signature=state.signature,
             policy=policy,
-            facts=state.content,
-            dossier=dossier,
-            receipt_xml=receipt,
-            receipt_sha256=hashlib.sha256(receipt).hexdigest(),
+            facts={**state.content, "submitter": list(_submitter(state))},
+            receipt_xml=b"",
+            receipt_sha256="",
         )
+        if state.decision is not None:
+            record_decision(state.facts, state.decision, reference=str(public_id))
+        if accepted:
+            submission.dossier = open_dossier(  # takes the number: the locks start here
+                office=state.office,
+                procedure=state.procedure,
+                channel=state.channel,
+                received_at=state.received_at,
+                actor=state.officer,
+                actor_label=_actor_label(state),
+                unit=state.unit,
+                commune=state.commune,
+                ivan=state.ivan,
+                period=state.hoso.info.ky_ke_khai[:7],
+                data={"submission": str(public_id), "sha256": state.sha256},
+            )
+            submission.save(update_fields=["dossier"])
+    ensure_receipt(submission)
     return Reception("accepted" if accepted else "refused", submission)
 
 

@@ -102,3 +102,65 @@ def build_receipt(content: ReceiptContent) -> bytes:
     _sub(signature, "NguoiKy", str(signer.get("subject", "")))
     _sub(signature, "SoSerial", str(signer.get("serial", "")))
     return sign_xml(xmlsafe.serialize(root), gateway_signer())
+
+
+def receipt_content(submission) -> ReceiptContent:
+    """What the receipt of a stored submission says: everything comes from the stored record."""
+    dossier = submission.dossier
+    policy = submission.policy or {}
+    submitter = (submission.facts or {}).get("submitter") or ["", "", ""]
+    return ReceiptContent(
+        submission_id=str(submission.public_id),
+        received_at=submission.received_at,
+        outcome=submission.outcome,
+        sha256=submission.sha256,
+        channel=submission.channel,
+        dossier_number=dossier.number if dossier else "",
+        due_date=dossier.due_date if dossier else None,
+        reasons=[Reason(**r) for r in submission.reasons],
+        procedure=(submission.procedure.code, submission.procedure.name_vi)
+        if submission.procedure
+        else ("", ""),
+        submitter=tuple(submitter),
+        office=(submission.office.code, submission.office.name_vi) if submission.office else ("", ""),
+        ivan=submission.ivan_id or "",
+        policy={
+            "policy_id": policy.get("policy", ""),
+            "policy_version": policy.get("policy_version", ""),
+            "rule_id": policy.get("rule", ""),
+        },
+        signature=submission.signature or {},
+    )
+
+
+def ensure_receipt(submission) -> bytes:
+    """The submission's signed receipt: made and stored once, the same bytes on every later call."""
+    import hashlib
+
+    from hoso.intake.models import Submission
+
+    if submission.receipt_sha256:
+        return bytes(submission.receipt_xml)
+    receipt = build_receipt(receipt_content(submission))
+    digest = hashlib.sha256(receipt).hexdigest()
+    Submission.objects.filter(pk=submission.pk, receipt_sha256="").update(
+        receipt_xml=receipt, receipt_sha256=digest
+    )
+    stored = Submission.objects.values_list("receipt_xml", "receipt_sha256").get(pk=submission.pk)
+    submission.receipt_xml, submission.receipt_sha256 = bytes(stored[0]), stored[1]
+    return submission.receipt_xml
+
+
+def complete_missing_receipts() -> int:
+    """Sign the receipts a crash left unmade (committed submissions whose receipt was not yet stored).
+
+    `hoso serve` and `hoso init` run it at start, so after a restart every submission has its receipt.
+    """
+    from hoso.intake.models import Submission
+
+    missing = list(
+        Submission.objects.filter(receipt_sha256="").select_related("dossier", "procedure", "office")
+    )
+    for submission in missing:
+        ensure_receipt(submission)
+    return len(missing)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 from django.db.models import Q
@@ -18,8 +20,31 @@ def procedures_on(on: date):
     ).select_related("department")
 
 
+_CACHE_SECONDS = 60.0
+_cache: dict[tuple[str, date], tuple[float, Procedure | None]] = {}
+_cache_lock = threading.Lock()
+
+
 def procedure_on(code: str, on: date) -> Procedure | None:
-    return procedures_on(on).filter(code=code).first()
+    """The version of procedure ``code`` in force on ``on`` (cached a minute per process: every
+    reception asks; edits in this process clear the cache at once, other processes within a minute)."""
+    now = time.monotonic()
+    key = (code, on)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < _CACHE_SECONDS:
+        return hit[1]
+    found = procedures_on(on).filter(code=code).first()
+    with _cache_lock:
+        if len(_cache) > 4096:
+            _cache.clear()
+        _cache[key] = (now, found)
+    return found
+
+
+def forget_procedures() -> None:
+    with _cache_lock:
+        _cache.clear()
 
 
 def known_tags() -> set[str]:
