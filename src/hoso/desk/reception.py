@@ -216,7 +216,7 @@ def decoded_facts(submission: Submission) -> tuple[dict, bool]:
     """What the dossier says, and whether the pipeline checked it. A dossier refused before its forms
     were checked (by the channel policy, say) is decoded here from the kept bytes for the officer to
     compare with the paper — barcoded and paper dossiers only, and marked as not checked."""
-    if submission.facts or submission.channel == Channel.ELECTRONIC:
+    if (submission.facts or {}).get("forms") or submission.channel == Channel.ELECTRONIC:
         return submission.facts or {}, True
     from hoso.dossier import parse_envelope, read_form
     from hoso.intake.blobstore import blob_store
