@@ -65,23 +65,14 @@ def unit(reference_data, pki, trusted):
 
 
 def register_certificate(submitter, certificate, *, ivan="00030", since=PKI_NOW):
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.serialization import Encoding
+    from hoso.reference.models import Commune
+    from hoso.reference.registrations import register_certificate as register
 
-    from hoso.reference.models import CertificateRegistration, Commune
-    from hoso.signature import signer_tax_code
-
-    return CertificateRegistration.objects.create(
-        unit=None if isinstance(submitter, Commune) else submitter,
-        commune=submitter if isinstance(submitter, Commune) else None,
-        ivan_id=ivan,
-        serial=format(certificate.serial_number, "X"),
-        issuer=certificate.issuer.rfc4514_string(),
-        subject=certificate.subject.rfc4514_string(),
-        tax_code=signer_tax_code(certificate) or "",
-        fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
-        not_before=certificate.not_valid_before_utc,
-        not_after=certificate.not_valid_after_utc,
-        registered_from=since,
-        certificate_der=certificate.public_bytes(Encoding.DER),
+    commune = isinstance(submitter, Commune)
+    return register(
+        certificate,
+        since=since,
+        ivan=ivan,
+        unit=None if commune else submitter,
+        commune=submitter if commune else None,
     )

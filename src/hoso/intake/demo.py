@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 
 from hoso.intake import gateway
 from hoso.reference.models import CertificateRegistration, Commune, Unit
-from hoso.signature import signer_tax_code
+from hoso.reference.registrations import register_certificate
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 
 DEMO_UNIT = ("HB00001", "0101234567", "Công ty TNHH Thương mại Hoà Bình", "00105")  # the PKI's unit-valid
@@ -31,23 +30,11 @@ class DemoSigning:
 
 def _register(certificate, *, unit=None, commune=None, ivan="00030") -> None:
     fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
-    CertificateRegistration.objects.get_or_create(
-        fingerprint_sha256=fingerprint,
-        unit=unit,
-        commune=commune,
-        defaults={
-            "ivan_id": ivan,
-            "serial": format(certificate.serial_number, "X"),
-            "issuer": certificate.issuer.rfc4514_string(),
-            "subject": certificate.subject.rfc4514_string(),
-            "tax_code": signer_tax_code(certificate) or "",
-            "not_before": certificate.not_valid_before_utc,
-            "not_after": certificate.not_valid_after_utc,
-            "registered_from": max(certificate.not_valid_before_utc, datetime(2015, 10, 1, tzinfo=UTC)),
-            "certificate_der": certificate.public_bytes(Encoding.DER),
-            "source": "demo",
-        },
-    )
+    if not CertificateRegistration.objects.filter(
+        fingerprint_sha256=fingerprint, unit=unit, commune=commune
+    ).exists():
+        since = max(certificate.not_valid_before_utc, datetime(2015, 10, 1, tzinfo=UTC))
+        register_certificate(certificate, since=since, unit=unit, commune=commune, ivan=ivan, source="demo")
 
 
 def prepare_demo_signing() -> DemoSigning:

@@ -28,3 +28,36 @@ def has_registered_certificate(*, moment: datetime, unit=None, commune=None) -> 
     qs = _active(moment).filter(not_before__lte=moment, not_after__gt=moment)
     qs = qs.filter(unit=unit) if unit is not None else qs.filter(commune=commune)
     return qs.exists()
+
+
+def register_certificate(
+    certificate,
+    *,
+    since: datetime,
+    unit=None,
+    commune=None,
+    ivan: str | None = "00030",
+    source: str = "admin",
+) -> CertificateRegistration:
+    """Record that ``certificate`` (a cryptography X.509 certificate) signs for this unit or commune,
+    carried by ``ivan``, from ``since``: the one place where a registration row is made."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from hoso.signature import signer_tax_code
+
+    return CertificateRegistration.objects.create(
+        unit=unit,
+        commune=commune,
+        ivan_id=ivan,
+        serial=format(certificate.serial_number, "X"),
+        issuer=certificate.issuer.rfc4514_string(),
+        subject=certificate.subject.rfc4514_string(),
+        tax_code=signer_tax_code(certificate) or "",
+        fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        registered_from=since,
+        certificate_der=certificate.public_bytes(Encoding.DER),
+        source=source,
+    )

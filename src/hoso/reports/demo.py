@@ -49,7 +49,8 @@ from hoso.intake.models import Submission
 from hoso.intake.pipeline import receive
 from hoso.reference.calendar import working_calendar
 from hoso.reference.demo import _demo_tax_code
-from hoso.reference.models import CertificateRegistration, Commune, Office, Officer, Unit
+from hoso.reference.models import Commune, Office, Officer, Unit
+from hoso.reference.registrations import register_certificate
 from hoso.signature.certs import UID_OID
 from hoso.signature.sign import Pkcs12Signer
 from hoso.testing.envelopes import children_list, envelope, signed_form
@@ -281,22 +282,8 @@ class HistoryPki:
 
 
 def _register(certificate: x509.Certificate, *, since: datetime, ivan: str, unit=None, commune=None):
-    from hoso.signature import signer_tax_code
-
-    return CertificateRegistration.objects.create(
-        unit=unit,
-        commune=commune,
-        ivan_id=ivan,
-        serial=format(certificate.serial_number, "X"),
-        issuer=certificate.issuer.rfc4514_string(),
-        subject=certificate.subject.rfc4514_string(),
-        tax_code=signer_tax_code(certificate) or "",
-        fingerprint_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
-        not_before=certificate.not_valid_before_utc,
-        not_after=certificate.not_valid_after_utc,
-        registered_from=since,
-        certificate_der=certificate.public_bytes(serialization.Encoding.DER),
-        source="demo-history",
+    return register_certificate(
+        certificate, since=since, ivan=ivan, unit=unit, commune=commune, source="demo-history"
     )
 
 
