@@ -139,7 +139,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "desk:login"
 
 # --- Mail (notices to units; the demo writes to an outbox folder instead) --------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
