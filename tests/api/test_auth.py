@@ -133,3 +133,24 @@ def test_keys_are_revoked_in_the_admin(admin_client, reference_data):
     admin_client.post("/admin/api/ivankey/", {"action": "revoke", "_selected_action": [row.pk]})
     row.refresh_from_db()
     assert row.revoked_at is not None
+
+
+def test_an_officers_log_in_opens_no_api(client, reference_data):
+    """Officers work in the desk pages; their session is no credential for the I-VAN API, so no API
+    reads or changes any office's dossiers for them (issue 7 item 11, the API side)."""
+    from django.contrib.auth import get_user_model
+
+    from hoso.reference.models import Officer
+
+    officer = get_user_model().objects.create_user("motcua.khac", is_staff=True, is_superuser=True)
+    Officer.objects.create(user=officer, office_id="00101", department_id="mot_cua")
+    client.force_login(officer)
+    for path in ("/api/v1/dossiers", "/api/v1/feed", "/api/v1/dossiers/00000000-0000-0000-0000-000000000000"):
+        response = client.get(path)
+        assert response.status_code == 401 and _code(response) == "API_AUTH_MISSING", path
+    response = client.post(
+        "/api/v1/dossiers/00000000-0000-0000-0000-000000000000/supplements",
+        data=b"<x/>",
+        content_type="application/xml",
+    )
+    assert response.status_code in (401, 403)
