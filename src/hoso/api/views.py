@@ -63,7 +63,7 @@ api = NinjaAPI(
     docs_url=None,  # served by hoso.api.urls from the package's own files (no CDN)
 )
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 # Problem reports (vướng mắc) to the IT department: POST /api/v1/problems, GET /api/v1/problems/{id}
 # (hoso.reports owns them; mounted here so that they share the I-VAN's key, rate limit and error shape).

@@ -10,7 +10,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from hoso.api.schemas import ErrorOut
 from hoso.reports.models import Problem
+
+#: The error answers every I-VAN endpoint may give, in the API's one error shape.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 from hoso.reports.problems import report_problem
 
 router = Router(tags=["problems"])
@@ -71,7 +75,9 @@ def _out(problem: Problem) -> dict:
     }
 
 
-@router.post("/problems", response={201: ProblemOut}, summary="Report a problem to the IT department")
+@router.post(
+    "/problems", response={201: ProblemOut, **ERRORS}, summary="Report a problem to the IT department"
+)
 def create_problem(request: HttpRequest, payload: ProblemIn):
     """Categories: signature, registration, barcode, policy, forms, ivan, system, other. A dossier number
     or submission id, when given, must be one this I-VAN carried."""
@@ -83,7 +89,9 @@ def create_problem(request: HttpRequest, payload: ProblemIn):
     return 201, _out(problem)
 
 
-@router.get("/problems/{problem_id}", response={200: ProblemOut}, summary="A problem report and its replies")
+@router.get(
+    "/problems/{problem_id}", response={200: ProblemOut, **ERRORS}, summary="A problem report and its replies"
+)
 def get_problem(request: HttpRequest, problem_id: int):
     problem = Problem.objects.filter(pk=problem_id, ivan=request.auth).first()
     if problem is None:
