@@ -12,10 +12,10 @@ from ninja.errors import HttpError
 
 from hoso.api.schemas import ErrorOut
 from hoso.reports.models import Problem
+from hoso.reports.problems import report_problem
 
 #: The error answers every I-VAN endpoint may give, in the API's one error shape.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
-from hoso.reports.problems import report_problem
 
 router = Router(tags=["problems"])
 
