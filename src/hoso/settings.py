@@ -152,7 +152,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BHXH Hà Nội <hoso@
 # --- Reception ------------------------------------------------------------------------------------
 HOSO_MAX_UPLOAD_BYTES = int(os.environ.get("HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOSO_MAX_UPLOAD_BYTES + 1024 * 1024
-HOSO_OFFICE_HOURS_END = os.environ.get("HOSO_OFFICE_HOURS_END", "17:00")  # later: counts from the next working day
+HOSO_OFFICE_HOURS_END = os.environ.get(
+    "HOSO_OFFICE_HOURS_END", "17:00"
+)  # later: counts from the next working day
 HOSO_BLOB_STORE = os.environ.get("HOSO_BLOB_STORE") or DATA_DIR / "blobs"  # or s3://bucket/prefix
 HOSO_S3_ENDPOINT_URL = os.environ.get("HOSO_S3_ENDPOINT_URL")  # for MinIO, Ceph... (AWS: leave unset)
 HOSO_API_RATE = float(os.environ.get("HOSO_API_RATE", 20))  # requests per second per I-VAN, sustained
@@ -161,7 +163,9 @@ HOSO_API_RATE_BACKEND = os.environ.get("HOSO_API_RATE_BACKEND", "file")  # "file
 HOSO_RETENTION_YEARS = int(os.environ.get("HOSO_RETENTION_YEARS", 10))  # e-transaction logs: ≥ 10 years
 HOSO_GATEWAY_KEY = os.environ.get("HOSO_GATEWAY_KEY")  # PEM of a CA-issued key; default: DATA_DIR/gateway
 HOSO_GATEWAY_CERT = os.environ.get("HOSO_GATEWAY_CERT")
-HOSO_TRUST_ANCHORS = os.environ.get("HOSO_TRUST_ANCHORS")  # folder of CA certificates; default DATA_DIR/trust/anchors
+HOSO_TRUST_ANCHORS = os.environ.get(
+    "HOSO_TRUST_ANCHORS"
+)  # folder of CA certificates; default DATA_DIR/trust/anchors
 HOSO_CRL_DIR = os.environ.get("HOSO_CRL_DIR")  # folder of CRLs; default DATA_DIR/trust/crls
 
 # --- Security headers when not in debug -----------------------------------------------------------
