@@ -143,11 +143,13 @@ def ensure_receipt(submission) -> bytes:
         return bytes(submission.receipt_xml)
     receipt = build_receipt(receipt_content(submission))
     digest = hashlib.sha256(receipt).hexdigest()
-    Submission.objects.filter(pk=submission.pk, receipt_sha256="").update(
+    if Submission.objects.filter(pk=submission.pk, receipt_sha256="").update(
         receipt_xml=receipt, receipt_sha256=digest
-    )
-    stored = Submission.objects.values_list("receipt_xml", "receipt_sha256").get(pk=submission.pk)
-    submission.receipt_xml, submission.receipt_sha256 = bytes(stored[0]), stored[1]
+    ):
+        submission.receipt_xml, submission.receipt_sha256 = receipt, digest
+    else:  # another process stored it first: that one is the receipt
+        stored = Submission.objects.values_list("receipt_xml", "receipt_sha256").get(pk=submission.pk)
+        submission.receipt_xml, submission.receipt_sha256 = bytes(stored[0]), stored[1]
     return submission.receipt_xml
 
 

@@ -60,8 +60,10 @@ def append_event(
 ) -> DossierEvent:
     """Add an event at the head of the chain. Call inside the caller's transaction: the head row stays
     locked until it commits, so sequences follow commit order (the I-VAN feed relies on it)."""
-    AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
-    head = AuditHead.objects.select_for_update().get(id=1)
+    head = AuditHead.objects.select_for_update().filter(id=1).first()
+    if head is None:  # the very first event of this database
+        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(id=1)
     sequence = head.last_sequence + 1
     payload = data or {}
     digest = event_hash(
