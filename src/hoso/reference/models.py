@@ -350,8 +350,3 @@ class CertificateRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id or self.commune_id} ← {self.serial}"
-
-    def active_on(self, moment) -> bool:
-        return self.registered_from <= moment and (
-            self.registered_until is None or moment < self.registered_until
-        )
