@@ -33,6 +33,19 @@ def gateway_identity():
     ensure_gateway_identity()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with no per-process cache (policy set, catalogue, calendar): a value cached by an
+    earlier test whose transaction was rolled back must not leak into this one."""
+    from hoso.policies.services import forget_compiled_policies
+    from hoso.reference.calendar import forget_working_calendar
+    from hoso.reference.catalogue import forget_procedures
+
+    for forget in (forget_compiled_policies, forget_procedures, forget_working_calendar):
+        forget()
+    yield
+
+
 @pytest.fixture
 def reference_data(db):
     """Reference data, reloaded when a transactional test flushed it."""

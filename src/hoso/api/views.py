@@ -371,7 +371,7 @@ def submit_dossier(request: HttpRequest):
         reception = receive(
             raw,
             channel="electronic",
-            ivan_code=request.auth.code,
+            ivan=request.auth,
             idempotency_key=key,
             content_type=request.content_type or "application/xml",
         )

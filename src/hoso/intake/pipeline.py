@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
@@ -27,11 +28,11 @@ from hoso.intake import checks
 from hoso.intake.blobstore import blob_store
 from hoso.intake.gateway import trust_store
 from hoso.intake.models import Submission
-from hoso.intake.receipts import Reason, ensure_receipt
+from hoso.intake.receipts import Reason, attach_receipt, ensure_receipt
 from hoso.policies.services import decide, facts_for, record_decision
 from hoso.reference.catalogue import procedure_on
 from hoso.reference.models import Commune, IvanProvider, Unit
-from hoso.reference.registrations import has_registered_certificate, registration_for
+from hoso.reference.registrations import has_registered_certificate, registration_id_of
 from hoso.signature import Indication, SubIndication, verify
 from hoso.workflow.models import Channel
 from hoso.workflow.services import open_dossier
@@ -84,6 +85,7 @@ class _State:
     signer_tax_code: str | None = None
     unit: Unit | None = None
     commune: Commune | None = None
+    registration: int | None = None  # id of the registration of the signing certificate (electronic)
     procedure: object = None
     facts: object = None
     decision: object = None
@@ -110,6 +112,7 @@ def receive(
     *,
     channel: str = Channel.ELECTRONIC,
     ivan_code: str | None = None,
+    ivan: IvanProvider | None = None,
     idempotency_key: str | None = None,
     officer=None,
     content_type: str = "application/xml",
@@ -123,7 +126,8 @@ def receive(
             f"The dossier exceeds the maximum size of {max_upload_bytes() // (1024 * 1024)} MB.",
         )
     sha256 = blob_store().put(raw)  # evidence first: durable before anything else happens
-    ivan = IvanProvider.objects.filter(code=ivan_code).first() if ivan_code else None
+    if ivan is None and ivan_code:
+        ivan = IvanProvider.objects.filter(code=ivan_code).first()
     if ivan_code and ivan is None:
         raise IntakeError(
             "INTAKE_IVAN_UNKNOWN", f"Mã I-VAN {ivan_code} không có trong danh mục.", "Unknown I-VAN code."
@@ -169,13 +173,18 @@ def _repeat_key(channel: str, ivan, sha256: str, officer) -> str | None:
 
 
 def _earlier(ivan, idempotency_key: str | None, repeat_key: str | None) -> Submission | None:
-    if idempotency_key and ivan is not None:
-        found = Submission.objects.filter(ivan=ivan, idempotency_key=idempotency_key).first()
-        if found is not None:
-            return found
+    """The first submission this one repeats (same idempotency key first, else same bytes), in one query."""
+    wanted = Q(ivan=ivan, idempotency_key=idempotency_key) if idempotency_key and ivan is not None else Q()
     if repeat_key:
-        return Submission.objects.filter(repeat_key=repeat_key).first()
-    return None
+        wanted |= Q(repeat_key=repeat_key)
+    if not wanted:
+        return None
+    found = list(Submission.objects.filter(wanted).values_list("pk", "idempotency_key", "ivan_id")[:2])
+    if not found:  # the usual case: one indexed look-up, nothing to load
+        return None
+    if idempotency_key:
+        found.sort(key=lambda row: row[1] != idempotency_key or row[2] != ivan.pk)
+    return Submission.objects.select_related("dossier").get(pk=found[0][0])
 
 
 # --- the checks, in order -------------------------------------------------------------------------
@@ -273,7 +282,11 @@ def _identify(state: _State) -> None:
             )
         )
     if info.loai_doi_tuong == SUBMITTER_KIND_COMMUNE:
-        state.commune = Commune.objects.select_related("office").filter(gso_code=info.ma_so_bhxh).first()
+        state.commune = (
+            _with_registration(Commune.objects.select_related("office"), state, "commune")
+            .filter(gso_code=info.ma_so_bhxh)
+            .first()
+        )
         if state.commune is None:
             raise Refusal(
                 _reason(
@@ -284,7 +297,9 @@ def _identify(state: _State) -> None:
             )
     else:
         state.unit = (
-            Unit.objects.select_related("office").filter(code=info.ma_so_bhxh.strip().upper()).first()
+            _with_registration(Unit.objects.select_related("office"), state, "unit")
+            .filter(code=info.ma_so_bhxh.strip().upper())
+            .first()
         )
         if state.unit is None or not state.unit.active:
             raise Refusal(
@@ -316,6 +331,18 @@ def _identify(state: _State) -> None:
         _check_certificate_binding(state)
 
 
+def _with_registration(queryset, state: _State, submitter: str):
+    """The submitter's lookup, annotated (electronic channel) with the id of the registration of the
+    certificate that signed, so that one query answers both questions."""
+    if state.channel != Channel.ELECTRONIC or not state.signer_fingerprint:
+        return queryset
+    return queryset.annotate(
+        registration_id=registration_id_of(
+            fingerprint_sha256=state.signer_fingerprint, moment=state.received_at, submitter=submitter
+        )
+    )
+
+
 def _check_certificate_binding(state: _State) -> None:
     submitter_tax = state.unit.tax_code if state.unit is not None else None
     if submitter_tax and (state.signer_tax_code or "").split("-")[0] != submitter_tax.split("-")[0]:
@@ -329,13 +356,9 @@ def _check_certificate_binding(state: _State) -> None:
                 basis=LEGAL_BASIS_E_TRANSACTIONS,
             )
         )
-    registration = registration_for(
-        fingerprint_sha256=state.signer_fingerprint,
-        moment=state.received_at,
-        unit=state.unit,
-        commune=state.commune,
-    )
-    if registration is None:
+    submitter = state.unit if state.unit is not None else state.commune
+    state.registration = getattr(submitter, "registration_id", None)
+    if state.registration is None:
         # A passing state: once the unit registers this certificate, the same file may be sent again.
         raise Refusal(
             _reason(
@@ -366,7 +389,8 @@ def _decide_policy(state: _State) -> None:
             )
         )
     kind = "commune" if state.commune is not None else "unit"
-    has_certificate = has_registered_certificate(
+    # A dossier signed with a registered certificate answers the question without asking again.
+    has_certificate = state.registration is not None or has_registered_certificate(
         moment=state.received_at, unit=state.unit, commune=state.commune
     )
     state.facts = facts_for(
@@ -404,45 +428,43 @@ def _check_forms(state: _State) -> None:
 
 
 def _store(state, reasons, transient, idempotency_key, repeat_key, content_type) -> Reception:
-    """Store the outcome in one short transaction, then sign and store the receipt.
+    """Store the outcome, with its signed receipt, in one short transaction.
 
-    Inside the transaction the counter and audit-head rows are locked only for the few statements that
-    need the number (taken last), so concurrent receptions wait on each other as briefly as possible.
-    The receipt is signed after the commit (the dossier is durable first) and stored before it is
-    returned; a crash between the two leaves a submission whose receipt :func:`ensure_receipt` makes on
-    the next request for it.
+    The decision is written first; the counter and audit-head rows are locked only from the moment the
+    number is taken (open_dossier) to the commit, for the dossier, its first event, and the submission
+    with its receipt. The receipt is signed before the commit, so a receipt is never sent for anything
+    that is not durable, and no submission is ever stored without its receipt; if signing fails, nothing
+    but the evidence is kept and the sender gets an error, never a receipt.
     """
     accepted = not reasons
     public_id = uuid.uuid4()
     policy = state.decision.to_dict() if state.decision is not None else {}
+    submission = Submission(
+        public_id=public_id,
+        channel=state.channel,
+        received_at=state.received_at,
+        sha256=state.sha256,
+        size=len(state.raw),
+        content_type=content_type[:100],
+        ivan=state.ivan,
+        officer=state.officer,
+        idempotency_key=(idempotency_key or None) if not transient else None,
+        repeat_key=repeat_key,
+        outcome=Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED,
+        transient=transient,
+        reasons=[r.as_dict() for r in reasons],
+        warnings=state.warnings,
+        unit=state.unit,
+        commune=state.commune,
+        office=state.office if state.hoso else None,
+        procedure=state.procedure,
+        procedure_code=(state.hoso.info.ma_thu_tuc if state.hoso else "")[:20],
+        period=(state.hoso.info.ky_ke_khai if state.hoso else "")[:7],
+        signature=state.signature,
+        policy=policy,
+        facts={**state.content, "submitter": list(_submitter(state))},
+    )
     with transaction.atomic():
-        submission = Submission.objects.create(
-            public_id=public_id,
-            channel=state.channel,
-            received_at=state.received_at,
-            sha256=state.sha256,
-            size=len(state.raw),
-            content_type=content_type[:100],
-            ivan=state.ivan,
-            officer=state.officer,
-            idempotency_key=(idempotency_key or None) if not transient else None,
-            repeat_key=repeat_key,
-            outcome=Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED,
-            transient=transient,
-            reasons=[r.as_dict() for r in reasons],
-            warnings=state.warnings,
-            unit=state.unit,
-            commune=state.commune,
-            office=state.office if state.hoso else None,
-            procedure=state.procedure,
-            procedure_code=(state.hoso.info.ma_thu_tuc if state.hoso else "")[:20],
-            period=(state.hoso.info.ky_ke_khai if state.hoso else "")[:7],
-            signature=state.signature,
-            policy=policy,
-            facts={**state.content, "submitter": list(_submitter(state))},
-            receipt_xml=b"",
-            receipt_sha256="",
-        )
         if state.decision is not None:
             record_decision(state.facts, state.decision, reference=str(public_id))
         if accepted:
@@ -459,8 +481,8 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
                 period=state.hoso.info.ky_ke_khai[:7],
                 data={"submission": str(public_id), "sha256": state.sha256},
             )
-            submission.save(update_fields=["dossier"])
-    ensure_receipt(submission)
+        attach_receipt(submission)
+        submission.save(force_insert=True)
     return Reception("accepted" if accepted else "refused", submission)
 
 

@@ -6,6 +6,7 @@ the same on every later request. Element names follow the Vietnamese style of th
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -133,10 +134,14 @@ def receipt_content(submission) -> ReceiptContent:
     )
 
 
+def attach_receipt(submission) -> None:
+    """Build and sign the receipt of a submission about to be stored, and set it on the instance."""
+    receipt = build_receipt(receipt_content(submission))
+    submission.receipt_xml, submission.receipt_sha256 = receipt, hashlib.sha256(receipt).hexdigest()
+
+
 def ensure_receipt(submission) -> bytes:
     """The submission's signed receipt: made and stored once, the same bytes on every later call."""
-    import hashlib
-
     from hoso.intake.models import Submission
 
     if submission.receipt_sha256:

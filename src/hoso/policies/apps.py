@@ -7,3 +7,6 @@ class PoliciesConfig(AppConfig):
     label = "policies"
     verbose_name = _("Channel policies")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.policies import signals  # noqa: F401 — connects the cache-clearing receivers

@@ -16,6 +16,7 @@ time they are needed.
 from __future__ import annotations
 
 import threading
+import time as time_module
 from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
 
@@ -42,6 +43,13 @@ _lock = threading.Lock()
 #: ``store_policy(known=_CATALOGUE)``: check the tags against the catalogue in the database.
 _CATALOGUE = object()
 _compiled: dict[tuple[tuple[int, str], ...], PolicySet] = {}
+#: Every reception asks for the active policy set: the list of active versions is read from the database
+#: at most once per this many seconds per process. A change made in this process (store, activate) is
+#: seen at once; one made by another process (`hoso policy activate`, the admin) within this delay.
+ACTIVE_VERSIONS_CACHE_SECONDS = 5.0
+_active_rows: tuple[float, list[tuple[int, str, str, int]]] | None = None
+#: (policy id, version, sha256) -> primary key of the stored version, for recording decisions.
+_version_pks: dict[tuple[str, int, str], int] = {}
 
 
 # --- the catalogue --------------------------------------------------------------------------------
@@ -158,6 +166,8 @@ def activate_version(version: PolicyVersion) -> None:
         PolicyVersion.objects.filter(pk=version.pk).update(
             status=version.status, activated_at=version.activated_at
         )
+        forget_compiled_policies()
+        transaction.on_commit(forget_compiled_policies)
 
 
 def sync_builtin_policies(*, only_missing: bool = False) -> list[PolicyVersion]:
@@ -189,25 +199,43 @@ def active_versions() -> list[PolicyVersion]:
     return list(PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).order_by("-precedence"))
 
 
+def _read_active_rows() -> list[tuple[int, str, str, int]]:
+    return list(
+        PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list(
+            "pk", "sha256", "policy", "version"
+        )
+    )
+
+
+def _active_versions_cached() -> list[tuple[int, str, str, int]]:
+    """(pk, sha256, policy id, version) of every active version, read at most every few seconds."""
+    global _active_rows
+    now = time_module.monotonic()
+    with _lock:
+        cached = _active_rows
+    if cached is not None and now - cached[0] < ACTIVE_VERSIONS_CACHE_SECONDS:
+        return cached[1]
+    rows = _read_active_rows()
+    if not {p for _, _, p, _ in rows} >= _builtin_ids() and _builtins_missing():
+        try:
+            sync_builtin_policies(only_missing=True)
+        except IntegrityError:  # another process stored them at the same moment
+            pass
+        rows = _read_active_rows()
+    with _lock:
+        _active_rows = (now, rows)
+        for pk, sha, policy, version in rows:
+            _version_pks[(policy, version, sha)] = pk
+    return rows
+
+
 def active_policy_set() -> PolicySet:
     """The active version of every stored policy, composed by precedence (cached by version and hash).
 
     The committed policy files are stored first if the database has none of them yet.
     """
-    rows = list(
-        PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list("pk", "sha256", "policy")
-    )
-    if not {p for _, _, p in rows} >= _builtin_ids() and _builtins_missing():
-        try:
-            sync_builtin_policies(only_missing=True)
-        except IntegrityError:  # another process stored them at the same moment
-            pass
-        rows = list(
-            PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list(
-                "pk", "sha256", "policy"
-            )
-        )
-    key = tuple(sorted((pk, sha) for pk, sha, _ in rows))
+    rows = _active_versions_cached()
+    key = tuple(sorted((pk, sha) for pk, sha, _, _ in rows))
     with _lock:
         cached = _compiled.get(key)
     if cached is not None:
@@ -245,8 +273,15 @@ def decide(facts: Facts, *, policy_set: PolicySet | None = None) -> Decision:
 
 def record_decision(facts: Facts, decision: Decision, *, reference: str = "") -> DecisionRecord:
     """Write the decision made on ``facts``, bound to the stored policy version that made it."""
-    version = PolicyVersion.objects.filter(policy=decision.policy_id, version=decision.policy_version).first()
-    if version is None or version.sha256 != decision.policy_sha256:
+    with _lock:
+        version_pk = _version_pks.get((decision.policy_id, decision.policy_version, decision.policy_sha256))
+    if version_pk is None:
+        version = PolicyVersion.objects.filter(
+            policy=decision.policy_id, version=decision.policy_version
+        ).first()
+        if version is not None and version.sha256 == decision.policy_sha256:
+            version_pk = version.pk
+    if version_pk is None:
         raise PolicyStorageError(
             "POLICY_VERSION_NOT_STORED",
             f"Phiên bản chính sách {decision.policy_id} v{decision.policy_version} chưa được lưu: không thể ghi "
@@ -277,7 +312,7 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
         facts=facts.to_json(),
         outcome=decision.outcome.value,
         rule=decision.rule_id,
-        policy_version=version,
+        policy_version_id=version_pk,
         policy=decision.policy_id,
         version=decision.policy_version,
         policy_set=[{"policy": pid, "version": ver} for pid, ver in decision.policy_set],
@@ -334,8 +369,11 @@ def replay_stored(draft: Policy | str, date_from: date | None, date_to: date | N
 
 
 def forget_compiled_policies() -> None:
+    global _active_rows
     with _lock:
         _compiled.clear()
+        _version_pks.clear()
+        _active_rows = None
 
 
 __all__ = [

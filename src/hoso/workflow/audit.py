@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.db import connection
+
 from hoso.workflow.models import AuditHead, Dossier, DossierEvent
 
 GENESIS = "0" * 64
@@ -60,14 +62,11 @@ def append_event(
 ) -> DossierEvent:
     """Add an event at the head of the chain. Call inside the caller's transaction: the head row stays
     locked until it commits, so sequences follow commit order (the I-VAN feed relies on it)."""
-    head = AuditHead.objects.select_for_update().filter(id=1).first()
-    if head is None:  # the very first event of this database
-        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
-        head = AuditHead.objects.select_for_update().get(id=1)
-    sequence = head.last_sequence + 1
+    last_sequence, last_hash = _lock_head()
+    sequence = last_sequence + 1
     payload = data or {}
     digest = event_hash(
-        previous_hash=head.last_hash,
+        previous_hash=last_hash,
         sequence=sequence,
         dossier_number=dossier.number,
         kind=kind,
@@ -89,12 +88,35 @@ def append_event(
         actor_label=actor_label,
         note=note,
         data=payload,
-        previous_hash=head.last_hash,
+        previous_hash=last_hash,
         hash=digest,
     )
-    head.last_sequence, head.last_hash = sequence, digest
-    head.save(update_fields=["last_sequence", "last_hash"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_head_table()} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+            [sequence, digest],
+        )
     return event
+
+
+def _head_table() -> str:
+    return connection.ops.quote_name(AuditHead._meta.db_table)
+
+
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain head row until the caller's transaction ends and read it (one round trip; on
+    SQLite the write transaction is already exclusive). Every reception passes here, so it is raw SQL."""
+    sql = f"SELECT last_sequence, last_hash FROM {_head_table()} WHERE id = 1"  # noqa: S608
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:  # the very first event of this database
+            AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0]), row[1]
 
 
 @dataclass(frozen=True)
