@@ -280,7 +280,19 @@ def _read_xml_body(request: HttpRequest) -> bytes:
             f"Kiểu nội dung “{media or '(không có)'}” không được nhận; gửi tệp XML với Content-Type: application/xml.",
             f"Content type “{media or '(none)'}” is not accepted; send the XML file with Content-Type: application/xml.",
         )
-    return request.body
+    raw = request.body
+    if len(raw) < size:
+        # The client stopped sending (a cut upload): these are not the bytes it meant to file, so they are
+        # neither judged nor recorded (the WSGI server hands over the short body without complaint).
+        raise ApiError(
+            400,
+            "API_INCOMPLETE_BODY",
+            f"Chỉ nhận được {len(raw)} trên {size} byte khai báo trong Content-Length (kết nối bị ngắt "
+            "giữa chừng); hồ sơ chưa được tiếp nhận, vui lòng gửi lại.",
+            f"Only {len(raw)} of the {size} bytes declared in Content-Length arrived (the upload was cut); "
+            "nothing was received, send it again.",
+        )
+    return raw
 
 
 def _require_xml(raw: bytes) -> None:
@@ -485,8 +497,23 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             "This submission was refused, so there is no dossier to supplement; file a new dossier.",
         )
     raw = _read_xml_body(request)
-    _require_xml(raw)
-    _check_supplement_signature(raw, dossier)
+    # Evidence first, as for dossiers: what is refused below is kept too, and logged with its hash.
+    from hoso.intake.blobstore import blob_store
+
+    sha256 = blob_store().put(raw)
+    try:
+        _require_xml(raw)
+        _check_supplement_signature(raw, dossier)
+    except ApiError as error:
+        logger.warning(
+            "I-VAN %s: supplement to dossier %s refused (%s), %d bytes kept as sha256 %s",
+            request.auth.code,
+            dossier.number,
+            error.code,
+            len(raw),
+            sha256,
+        )
+        raise
     try:
         services.receive_supplement(
             dossier,
