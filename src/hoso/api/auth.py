@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from hoso import fastsql
 from hoso.api import ratelimit
 from hoso.api.errors import ApiError
 from hoso.api.models import IvanKey, hash_key
+from hoso.reference.models import IvanProvider
 
 HOW_TO_GET_A_KEY_VI = "Mỗi tổ chức I-VAN dùng khoá API do cơ quan BHXH cấp (lệnh `hoso ivan add <mã I-VAN>`)."
 HOW_TO_GET_A_KEY_EN = "Each I-VAN uses the API key issued by the office (`hoso ivan add <I-VAN code>`)."
@@ -38,7 +40,7 @@ class IvanAuth(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str):
-        key = IvanKey.objects.select_related("ivan").filter(key_hash=hash_key(token)).first()
+        key = _key_with_ivan(hash_key(token))
         if key is None:
             raise ApiError(
                 401,
@@ -73,3 +75,19 @@ class IvanAuth(HttpBearer):
             )
         request.ivan_key = key
         return key.ivan
+
+
+def _key_with_ivan(key_hash: str) -> IvanKey | None:
+    """The key with this hash and its I-VAN, in one plain query (every API request asks)."""
+    row = fastsql.fetch_one(
+        f"SELECT {fastsql.columns(IvanKey, 'k')}, {fastsql.columns(IvanProvider, 'i')} "  # noqa: S608
+        f"FROM {fastsql.table(IvanKey)} k JOIN {fastsql.table(IvanProvider)} i ON i.code = k.ivan_id "
+        "WHERE k.key_hash = %s",
+        [key_hash],
+    )
+    if row is None:
+        return None
+    n = fastsql.width(IvanKey)
+    key = fastsql.from_row(IvanKey, row[:n])
+    key.ivan = fastsql.from_row(IvanProvider, row[n:])
+    return key

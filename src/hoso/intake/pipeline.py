@@ -17,11 +17,10 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
-from hoso import xmlsafe
+from hoso import fastsql, xmlsafe
 from hoso.dossier import Hoso, check_envelope, is_envelope, parse_envelope
 from hoso.errors import CodedError
 from hoso.intake import checks
@@ -31,8 +30,8 @@ from hoso.intake.models import Submission
 from hoso.intake.receipts import Reason, attach_receipt, ensure_receipt
 from hoso.policies.services import decide, facts_for, record_decision
 from hoso.reference.catalogue import procedure_on
-from hoso.reference.models import Commune, IvanProvider, Unit
-from hoso.reference.registrations import has_registered_certificate, registration_id_of
+from hoso.reference.models import CertificateRegistration, Commune, IvanProvider, Office, Unit
+from hoso.reference.registrations import has_registered_certificate
 from hoso.signature import Indication, SubIndication, verify
 from hoso.workflow.models import Channel
 from hoso.workflow.services import open_dossier
@@ -173,14 +172,23 @@ def _repeat_key(channel: str, ivan, sha256: str, officer) -> str | None:
 
 
 def _earlier(ivan, idempotency_key: str | None, repeat_key: str | None) -> Submission | None:
-    """The first submission this one repeats (same idempotency key first, else same bytes), in one query."""
-    wanted = Q(ivan=ivan, idempotency_key=idempotency_key) if idempotency_key and ivan is not None else Q()
+    """The first submission this one repeats: same idempotency key of the same I-VAN first, else the
+    same bytes. One indexed look-up (plain SQL: every reception asks, and nearly always finds none)."""
+    wanted, params = [], []
+    if idempotency_key and ivan is not None:
+        wanted.append("(ivan_id = %s AND idempotency_key = %s)")
+        params += [ivan.pk, idempotency_key]
     if repeat_key:
-        wanted |= Q(repeat_key=repeat_key)
+        wanted.append("repeat_key = %s")
+        params.append(repeat_key)
     if not wanted:
         return None
-    found = list(Submission.objects.filter(wanted).values_list("pk", "idempotency_key", "ivan_id")[:2])
-    if not found:  # the usual case: one indexed look-up, nothing to load
+    found = fastsql.fetch_all(
+        f"SELECT id, idempotency_key, ivan_id FROM {fastsql.table(Submission)} "  # noqa: S608
+        f"WHERE {' OR '.join(wanted)} LIMIT 2",
+        params,
+    )
+    if not found:
         return None
     if idempotency_key:
         found.sort(key=lambda row: row[1] != idempotency_key or row[2] != ivan.pk)
@@ -282,11 +290,7 @@ def _identify(state: _State) -> None:
             )
         )
     if info.loai_doi_tuong == SUBMITTER_KIND_COMMUNE:
-        state.commune = (
-            _with_registration(Commune.objects.select_related("office"), state, "commune")
-            .filter(gso_code=info.ma_so_bhxh)
-            .first()
-        )
+        state.commune = _submitter_with_registration(Commune, "gso_code", info.ma_so_bhxh, state)
         if state.commune is None:
             raise Refusal(
                 _reason(
@@ -296,11 +300,7 @@ def _identify(state: _State) -> None:
                 )
             )
     else:
-        state.unit = (
-            _with_registration(Unit.objects.select_related("office"), state, "unit")
-            .filter(code=info.ma_so_bhxh.strip().upper())
-            .first()
-        )
+        state.unit = _submitter_with_registration(Unit, "code", info.ma_so_bhxh.strip().upper(), state)
         if state.unit is None or not state.unit.active:
             raise Refusal(
                 _reason(
@@ -331,16 +331,32 @@ def _identify(state: _State) -> None:
         _check_certificate_binding(state)
 
 
-def _with_registration(queryset, state: _State, submitter: str):
-    """The submitter's lookup, annotated (electronic channel) with the id of the registration of the
-    certificate that signed, so that one query answers both questions."""
-    if state.channel != Channel.ELECTRONIC or not state.signer_fingerprint:
-        return queryset
-    return queryset.annotate(
-        registration_id=registration_id_of(
-            fingerprint_sha256=state.signer_fingerprint, moment=state.received_at, submitter=submitter
+def _submitter_with_registration(model, key: str, value: str, state: _State):
+    """The unit or commune (with its office) and, in the electronic channel, the id of its registration
+    of the certificate that signed (``registration_id``, None when not registered): one query."""
+    registration_sql, params = "NULL", []
+    if state.channel == Channel.ELECTRONIC and state.signer_fingerprint:
+        owner = "unit_id" if model is Unit else "commune_id"
+        registration_sql = (
+            f"(SELECT r.id FROM {fastsql.table(CertificateRegistration)} r WHERE r.{owner} = s.{key}"  # noqa: S608
+            " AND r.fingerprint_sha256 = %s AND r.registered_from <= %s"
+            " AND (r.registered_until IS NULL OR r.registered_until > %s) ORDER BY r.id LIMIT 1)"
         )
+        moment = fastsql.moment(state.received_at)
+        params = [state.signer_fingerprint.lower(), moment, moment]
+    row = fastsql.fetch_one(
+        f"SELECT {fastsql.columns(model, 's')}, {fastsql.columns(Office, 'o')}, {registration_sql} "  # noqa: S608
+        f"FROM {fastsql.table(model)} s JOIN {fastsql.table(Office)} o ON o.code = s.office_id "
+        f"WHERE s.{key} = %s",
+        [*params, value],
     )
+    if row is None:
+        return None
+    n = fastsql.width(model)
+    submitter = fastsql.from_row(model, row[:n])
+    submitter.office = fastsql.from_row(Office, row[n : n + fastsql.width(Office)])
+    submitter.registration_id = row[-1]
+    return submitter
 
 
 def _check_certificate_binding(state: _State) -> None:
@@ -482,7 +498,7 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
                 data={"submission": str(public_id), "sha256": state.sha256},
             )
         attach_receipt(submission)
-        submission.save(force_insert=True)
+        fastsql.insert(submission)
     return Reception("accepted" if accepted else "refused", submission)
 
 

@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hoso import fastsql
 from hoso.policies.errors import PolicyStorageError, PolicyVersionImmutable, UnknownProcedure
 from hoso.policies.models import Decision as DecisionRecord
 from hoso.policies.models import PolicyVersion
@@ -301,28 +302,30 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
                 f"Value of “{name}” too long to record: {value[:40]}",
             )
     moment = facts.received_at if facts.received_at.tzinfo else facts.received_at.replace(tzinfo=VN_TZ)
-    return DecisionRecord.objects.create(
-        received_at=moment,
-        channel=facts.channel.value,
-        procedure_code=facts.procedure_code,
-        submitter_kind=facts.submitter_kind.value,
-        submitter_code=facts.submitter_code,
-        has_certificate=facts.has_certificate,
-        office_code=facts.office_code,
-        facts=facts.to_json(),
-        outcome=decision.outcome.value,
-        rule=decision.rule_id,
-        policy_version_id=version_pk,
-        policy=decision.policy_id,
-        version=decision.policy_version,
-        policy_set=[{"policy": pid, "version": ver} for pid, ver in decision.policy_set],
-        message_vi=decision.message_vi,
-        message_en=decision.message_en,
-        legal_basis_vi=decision.legal_basis_vi,
-        legal_basis_en=decision.legal_basis_en,
-        advice_vi=decision.advice_vi,
-        advice_en=decision.advice_en,
-        reference=reference[:100],
+    return fastsql.insert(
+        DecisionRecord(
+            received_at=moment,
+            channel=facts.channel.value,
+            procedure_code=facts.procedure_code,
+            submitter_kind=facts.submitter_kind.value,
+            submitter_code=facts.submitter_code,
+            has_certificate=facts.has_certificate,
+            office_code=facts.office_code,
+            facts=facts.to_json(),
+            outcome=decision.outcome.value,
+            rule=decision.rule_id,
+            policy_version_id=version_pk,
+            policy=decision.policy_id,
+            version=decision.policy_version,
+            policy_set=[{"policy": pid, "version": ver} for pid, ver in decision.policy_set],
+            message_vi=decision.message_vi,
+            message_en=decision.message_en,
+            legal_basis_vi=decision.legal_basis_vi,
+            legal_basis_en=decision.legal_basis_en,
+            advice_vi=decision.advice_vi,
+            advice_en=decision.advice_en,
+            reference=reference[:100],
+        )
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from hoso.reference.models import CertificateRegistration
 
@@ -21,14 +21,6 @@ def registration_for(*, fingerprint_sha256: str, moment: datetime, unit=None, co
     qs = _active(moment).filter(fingerprint_sha256=fingerprint_sha256.lower())
     qs = qs.filter(unit=unit) if unit is not None else qs.filter(commune=commune)
     return qs.first()
-
-
-def registration_id_of(*, fingerprint_sha256: str, moment: datetime, submitter: str) -> Subquery:
-    """The id of the registration binding this certificate to the submitter of the outer query
-    (``submitter`` = "unit" or "commune"), for annotating the submitter's own lookup: one query answers
-    both "who is this?" and "did they register this certificate?"."""
-    qs = _active(moment).filter(fingerprint_sha256=fingerprint_sha256.lower(), **{submitter: OuterRef("pk")})
-    return Subquery(qs.values("pk")[:1])
 
 
 def has_registered_certificate(*, moment: datetime, unit=None, commune=None) -> bool:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 
+from hoso import fastsql
 from hoso.workflow.models import AuditHead, Dossier, DossierEvent
 
 GENESIS = "0" * 64
@@ -77,19 +78,21 @@ def append_event(
         note=note,
         data=payload,
     )
-    event = DossierEvent.objects.create(
-        sequence=sequence,
-        dossier=dossier,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        at=at,
-        actor=actor,
-        actor_label=actor_label,
-        note=note,
-        data=payload,
-        previous_hash=last_hash,
-        hash=digest,
+    event = fastsql.insert(
+        DossierEvent(
+            sequence=sequence,
+            dossier=dossier,
+            kind=kind,
+            from_status=from_status,
+            to_status=to_status,
+            at=at,
+            actor=actor,
+            actor_label=actor_label,
+            note=note,
+            data=payload,
+            previous_hash=last_hash,
+            hash=digest,
+        )
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from hoso import fastsql
 from hoso.errors import CodedError
 from hoso.reference.calendar import working_calendar
 from hoso.workflow.audit import append_event
@@ -39,22 +40,24 @@ def open_dossier(
         raise RuntimeError("open_dossier must run inside transaction.atomic()")
     year = timezone.localtime(received_at).year
     sequence = next_sequence(office.pk, year)
-    dossier = Dossier.objects.create(
-        number=dossier_number(office.pk, year, sequence),
-        office=office,
-        year=year,
-        sequence=sequence,
-        channel=channel,
-        procedure=procedure,
-        department=procedure.department,
-        unit=unit,
-        commune=commune,
-        ivan=ivan,
-        period=period,
-        received_at=received_at,
-        due_date=due_date(received_at, procedure.time_limit_days),
-        status=Status.RECEIVED,
-        status_changed_at=received_at,
+    dossier = fastsql.insert(
+        Dossier(
+            number=dossier_number(office.pk, year, sequence),
+            office=office,
+            year=year,
+            sequence=sequence,
+            channel=channel,
+            procedure=procedure,
+            department=procedure.department,
+            unit=unit,
+            commune=commune,
+            ivan=ivan,
+            period=period,
+            received_at=received_at,
+            due_date=due_date(received_at, procedure.time_limit_days),
+            status=Status.RECEIVED,
+            status_changed_at=received_at,
+        )
     )
     append_event(
         dossier,
