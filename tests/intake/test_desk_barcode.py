@@ -145,3 +145,44 @@ def test_the_children_list_command_makes_an_envelope_the_desk_accepts(unit, offi
         )
         == 3
     )
+
+
+def test_every_desk_reading_is_recorded_with_its_evidence_and_submissions(unit, officer):
+    from hoso.intake.models import DeskReading
+
+    text = "\n".join(make_chunks(_children())) + "\n" + _unit_dossier("12/2015")
+    desk = receive_scanner_text(text, officer=officer, received_at=JAN_2016)
+    reading = DeskReading.objects.get(pk=desk.reading.pk)
+    assert reading.officer == officer and reading.source == "scanner_text" and reading.complete
+    assert [e["sha256"] for e in reading.evidence] == desk.evidence
+    assert reading.evidence[0]["size"] == len(text.encode("utf-8"))
+    assert {s.pk for s in reading.submissions.all()} == {r.submission.pk for r in desk.receptions}
+    assert sorted(r.outcome for r in desk.receptions) == ["accepted", "refused"]
+
+    # Scans that carried nothing are recorded too: every stored byte belongs to a record.
+    nothing = receive_scans([("trang-trang.png", b"\x89PNG\r\n\x1a\n not an image")], officer=officer)
+    empty = DeskReading.objects.get(pk=nothing.reading.pk)
+    assert not empty.complete and empty.problems and empty.submissions.count() == 0
+    assert empty.evidence[0]["name"] == "trang-trang.png" and blob_store().exists(empty.evidence[0]["sha256"])
+
+
+def test_retention_purges_old_scans_only_when_their_dossiers_are_final(unit, officer):
+    from hoso.intake.models import DeskReading
+    from hoso.intake.retention import purge
+    from hoso.workflow.services import transition
+    from hoso.workflow.states import Status
+
+    open_desk = receive_scanner_text("\n".join(make_chunks(_children())), officer=officer, received_at=JAN_2016)
+    done_desk = receive_scanner_text(
+        "\n".join(make_chunks(_children("00382"))), officer=officer, received_at=JAN_2016
+    )
+    unread = receive_scans([("mo.png", b"blurred")], officer=officer, received_at=JAN_2016)
+    (done,) = done_desk.receptions
+    for state in (Status.IN_PROCESS, Status.RESULT_READY, Status.HANDED_OVER):
+        transition(done.submission.dossier, state, actor_label="test")
+
+    report = purge(now=datetime(2026, 6, 1, tzinfo=UTC))
+    assert report.readings_purged == 2  # the finished dossier's scans and the unreadable ones
+    assert DeskReading.objects.get(pk=open_desk.reading.pk).purged_at is None
+    assert blob_store().exists(open_desk.evidence[0])
+    assert not blob_store().exists(done_desk.evidence[0]) and not blob_store().exists(unread.evidence[0])

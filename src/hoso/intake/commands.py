@@ -55,8 +55,9 @@ def _retention(args: argparse.Namespace) -> int:
         return 3
     verb = "Sẽ xoá" if args.dry_run else "Đã xoá"
     print(
-        f"{verb} dữ liệu gốc của {report.purged} lượt nộp nhận trước {report.cutoff:%d/%m/%Y}; "
-        f"giữ {report.kept_open} hồ sơ chưa kết thúc; {report.blobs_deleted} tệp đã xoá."
+        f"{verb} dữ liệu gốc của {report.purged} lượt nộp và {report.readings_purged} lượt quét tại bộ phận "
+        f"một cửa nhận trước {report.cutoff:%d/%m/%Y}; giữ {report.kept_open} hồ sơ chưa kết thúc; "
+        f"{report.blobs_deleted} tệp đã xoá."
     )
     return 0
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from hoso.barcode import ReadResult, read_sources, read_texts
 from hoso.intake.blobstore import blob_store
+from hoso.intake.models import DeskReading
 from hoso.intake.pipeline import Reception, receive
 from hoso.workflow.models import Channel
 
@@ -22,6 +25,7 @@ class DeskReception:
     read: ReadResult
     evidence: list[str] = field(default_factory=list)  # SHA-256 of every scan kept
     receptions: list[Reception] = field(default_factory=list)
+    reading: DeskReading | None = None
 
     @property
     def complete(self) -> bool:
@@ -34,22 +38,41 @@ class DeskReception:
 
 def receive_scans(files: list[tuple[str, bytes]], *, officer, received_at=None) -> DeskReception:
     """Read scans or PDFs and receive every complete dossier they hold."""
-    store = blob_store()
-    evidence = [store.put(content) for _name, content in files]
-    result = DeskReception(read_sources(files), evidence)
-    return _receive_complete(result, officer, received_at)
+    kept = _keep([(name, content) for name, content in files])
+    return _receive(DeskReading.Source.SCANS, kept, read_sources(files), officer, received_at)
 
 
 def receive_scanner_text(text: str, *, officer, received_at=None) -> DeskReception:
     """Read what a keyboard-wedge scanner typed (one symbol per line) and receive complete dossiers."""
-    evidence = [blob_store().put(text.encode("utf-8"))]
-    result = DeskReception(read_texts(text.splitlines()), evidence)
-    return _receive_complete(result, officer, received_at)
+    kept = _keep([("scanner.txt", text.encode("utf-8"))])
+    return _receive(
+        DeskReading.Source.SCANNER_TEXT, kept, read_texts(text.splitlines()), officer, received_at
+    )
 
 
-def _receive_complete(result: DeskReception, officer, received_at) -> DeskReception:
-    for dossier in result.read.verified:
-        result.receptions.append(
-            receive(dossier.envelope, channel=Channel.BARCODE, officer=officer, received_at=received_at)
+def _keep(files: list[tuple[str, bytes]]) -> list[dict[str, object]]:
+    """Evidence first: every file is stored (fsync'd) before it is read."""
+    store = blob_store()
+    return [
+        {"sha256": store.put(content), "name": name[:200], "size": len(content)} for name, content in files
+    ]
+
+
+def _receive(source: str, kept: list[dict], read: ReadResult, officer, received_at) -> DeskReception:
+    received_at = received_at or timezone.now()
+    reading = DeskReading.objects.create(
+        received_at=received_at,
+        officer=officer if getattr(officer, "pk", None) else None,
+        source=source,
+        evidence=kept,
+        complete=read.complete,
+        problems=[problem.as_dict() for problem in read.problems()],
+    )
+    result = DeskReception(read, [k["sha256"] for k in kept], reading=reading)
+    for dossier in read.verified:
+        reception = receive(
+            dossier.envelope, channel=Channel.BARCODE, officer=officer, received_at=received_at
         )
+        result.receptions.append(reception)
+        reading.submissions.add(reception.submission)
     return result

@@ -79,3 +79,33 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.outcome}"
+
+
+class DeskReading(models.Model):
+    """One reading at the desk: the scans (or scanner text) an officer gave, kept as evidence, what the
+    reader made of them, and the submissions they carried. Scans that yielded nothing are recorded too,
+    so that every stored byte belongs to a record (and retention can find it)."""
+
+    class Source(models.TextChoices):
+        SCANS = "scans", _("Scans or PDF files")
+        SCANNER_TEXT = "scanner_text", _("Scanner text")
+
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("receiving officer"), null=True, on_delete=models.PROTECT
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    #: [{"sha256", "name", "size"}] of every file or text, in the order given
+    evidence = models.JSONField(_("evidence"), default=list)
+    complete = models.BooleanField(_("every dossier complete"), default=False)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    submissions = models.ManyToManyField(Submission, related_name="desk_readings", blank=True)
+    purged_at = models.DateTimeField(_("evidence purged at (retention)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("desk reading")
+        verbose_name_plural = _("desk readings")
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.source} ({len(self.evidence)})"
