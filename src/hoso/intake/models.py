@@ -19,11 +19,18 @@ class Submission(models.Model):
     public_id = models.UUIDField(_("submission id"), default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"), db_index=True)
-    sha256 = models.CharField(_("SHA-256 of the bytes received"), max_length=64, db_index=True)
+    # Every reception inserts a submission: a foreign key whose column leads a composite index below
+    # gets no index of its own, and no text-pattern (LIKE) index is made (issue 5, item 12).
+    sha256 = models.CharField(_("SHA-256 of the bytes received"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(max_length=100, blank=True)
     ivan = models.ForeignKey(
-        "reference.IvanProvider", verbose_name=_("I-VAN"), null=True, blank=True, on_delete=models.PROTECT
+        "reference.IvanProvider",
+        verbose_name=_("I-VAN"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -35,18 +42,30 @@ class Submission(models.Model):
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 — NULL: no key (unique)
     # Set for final outcomes only, so that a repeat gets the first receipt while a submission refused
     # for a passing reason (revocation status unknown) can be sent again.
-    repeat_key = models.CharField(max_length=300, null=True, blank=True, unique=True)  # noqa: DJ001
+    repeat_key = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001 — unique (Meta)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     transient = models.BooleanField(_("refused for a passing reason"), default=False)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     unit = models.ForeignKey(
-        "reference.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+        "reference.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        db_index=False,
     )
     commune = models.ForeignKey(
-        "reference.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+        "reference.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        db_index=False,
     )
-    office = models.ForeignKey("reference.Office", null=True, blank=True, on_delete=models.PROTECT)
+    office = models.ForeignKey(
+        "reference.Office", null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     procedure = models.ForeignKey("reference.Procedure", null=True, blank=True, on_delete=models.PROTECT)
     procedure_code = models.CharField(_("declared procedure code"), max_length=20, blank=True)
     period = models.CharField(_("declared period"), max_length=7, blank=True)
@@ -68,8 +87,11 @@ class Submission(models.Model):
                 condition=models.Q(idempotency_key__isnull=False),
                 name="submission_idempotency_unique",
             ),
+            models.UniqueConstraint(fields=["repeat_key"], name="submission_repeat_key_unique"),
         ]
         indexes = [
+            models.Index(fields=["sha256"], name="submission_sha256_idx"),
+            models.Index(fields=["commune", "received_at"], name="submission_commune_idx"),
             models.Index(fields=["ivan", "received_at"], name="submission_ivan_idx"),
             models.Index(fields=["unit", "received_at"], name="submission_unit_idx"),
             models.Index(fields=["office", "channel", "received_at"], name="submission_office_idx"),

@@ -30,12 +30,16 @@ class DossierCounter(models.Model):
 
 
 class Dossier(models.Model):
-    number = models.CharField(_("dossier number"), max_length=20, unique=True)
+    # Every reception inserts a dossier: only the indexes the pages and reports use are kept. A
+    # foreign key whose column leads a composite index below gets no index of its own (db_index=False),
+    # and no text-pattern (LIKE) index is made, since nothing searches by pattern (issue 5, item 12).
+    number = models.CharField(_("dossier number"), max_length=20)
     office = models.ForeignKey(
         "reference.Office",
         verbose_name=_("receiving office"),
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,
     )
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
@@ -44,7 +48,7 @@ class Dossier(models.Model):
         "reference.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT
     )
     department = models.ForeignKey(
-        "reference.Department", verbose_name=_("department"), on_delete=models.PROTECT
+        "reference.Department", verbose_name=_("department"), on_delete=models.PROTECT, db_index=False
     )
     unit = models.ForeignKey(
         "reference.Unit",
@@ -53,6 +57,7 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,
     )
     commune = models.ForeignKey(
         "reference.Commune",
@@ -61,6 +66,7 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,
     )
     ivan = models.ForeignKey(
         "reference.IvanProvider",
@@ -69,6 +75,7 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,
     )
     period = models.CharField(_("declared period"), max_length=7, blank=True)
     received_at = models.DateTimeField(_("received at"))
@@ -82,18 +89,21 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_dossiers",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["-received_at"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "year", "sequence"], name="dossier_sequence_unique")
+            models.UniqueConstraint(fields=["office", "year", "sequence"], name="dossier_sequence_unique"),
+            models.UniqueConstraint(fields=["number"], name="dossier_number_unique"),
         ]
         indexes = [
             models.Index(fields=["office", "status", "due_date", "id"], name="dossier_queue_idx"),
             models.Index(fields=["status", "due_date", "id"], name="dossier_due_idx"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_idx"),
             models.Index(fields=["ivan", "received_at"], name="dossier_ivan_idx"),
+            models.Index(fields=["department"], name="dossier_department_idx"),
             # The back-office queues: an office's (or all offices') open dossiers by due date, with
             # keyset paging on (due_date, id); by department, procedure and channel as filters.
             models.Index(
