@@ -35,13 +35,15 @@ def gateway_identity():
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Each test starts with no per-process cache (policy set, catalogue, calendar): a value cached by an
-    earlier test whose transaction was rolled back must not leak into this one."""
+    """Each test starts with no per-process cache (policy set, catalogue, calendar) and no counts of the
+    public lookup's rate limit: a value cached by an earlier test whose transaction was rolled back must
+    not leak into this one."""
+    from hoso.desk.throttle import forget as forget_rate_counts
     from hoso.policies.services import forget_compiled_policies
     from hoso.reference.calendar import forget_working_calendar
     from hoso.reference.catalogue import forget_procedures
 
-    for forget in (forget_compiled_policies, forget_procedures, forget_working_calendar):
+    for forget in (forget_compiled_policies, forget_procedures, forget_working_calendar, forget_rate_counts):
         forget()
     yield
 

@@ -168,6 +168,20 @@ HOSO_TRUST_ANCHORS = os.environ.get(
 )  # folder of CA certificates; default DATA_DIR/trust/anchors
 HOSO_CRL_DIR = os.environ.get("HOSO_CRL_DIR")  # folder of CRLs; default DATA_DIR/trust/crls
 
+# --- Caches: per process by default; the counts of the public pages' rate limit are shared by every
+# worker of the machine (a file cache; see hoso.desk.throttle for the choice) -----------------------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+HOSO_LOOKUP_LIMIT = int(os.environ.get("HOSO_LOOKUP_LIMIT", 30))  # public look-ups per client (0: no limit)
+HOSO_LOOKUP_WINDOW = int(os.environ.get("HOSO_LOOKUP_WINDOW", 60))  # … per this many seconds
+HOSO_PROXY_COUNT = int(os.environ.get("HOSO_PROXY_COUNT", 0))  # reverse proxies adding X-Forwarded-For
+
 # --- Security headers when not in debug -----------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ every error that is not a receipt has the one JSON shape."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,36 @@ def test_a_wrong_method_has_the_error_shape(api, unit):
     assert response.json()["code"] == "API_METHOD_NOT_ALLOWED"
 
 
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/docs/nothing.js", "/api/v1/docs/swagger-ui.css.map"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_api_root_and_unknown_docs_files_are_a_json_404(client, path, method):
+    response = getattr(client, method)(path)
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "API_NOT_FOUND" and path in body["message"] and path in body["message_en"]
+
+
+def test_the_api_root_still_anchors_the_openapi_paths(client):
+    """django-ninja reverses its root to prefix the operations' paths: replacing its view keeps that."""
+    from django.urls import reverse
+
+    assert reverse("api_v1:api-root") == "/api/v1/"
+    assert "/api/v1/ping" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/docs/init.js", "/api/v1/openapi.json"])
+def test_the_docs_and_the_openapi_document_are_read_only(client, path):
+    for method in ("get", "head"):
+        assert getattr(client, method)(path).status_code == 200, (method, path)
+    for method in ("post", "put", "patch", "delete", "options"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405, (method, path)
+        assert response["Allow"] == "GET, HEAD"
+        body = response.json()
+        assert body["code"] == "API_METHOD_NOT_ALLOWED"
+        assert method.upper() in body["message"] and "GET, HEAD" in body["message_en"]
+
+
 def test_ping_tells_whose_key_it_is(api, unit):
     body = api.get("/api/v1/ping").json()
     assert body["ivan"] == "00030" and body["name"] and "+07:00" in body["time"]
@@ -97,6 +128,9 @@ def test_problem_reports_share_the_key_and_the_error_shape(api, client, unit):
 
 def test_an_ivan_reports_a_problem_and_reads_it_back(api, client, other_key, unit):
     from .conftest import ApiClient
+
+    # The problem router answers Status(code, body): django-ninja 1.7 deprecates (code, body) tuples.
+    warnings.filterwarnings("error", message=".*Use Status", category=DeprecationWarning)
 
     created = api.client.post(
         "/api/v1/problems",

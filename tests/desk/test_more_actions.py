@@ -56,7 +56,8 @@ def test_the_receipts_qr_code_opens_the_lookup(client, under6, officers):
     assert len(document) == 1  # one page
     image = document[0].render(scale=3).to_pil()
     codes = [c.text for c in zxingcpp.read_barcodes(image) if c.format == zxingcpp.BarcodeFormat.QRCode]
-    assert codes == [f"http://testserver/tra-cuu/?so={under6.number}"]
+    assert codes == [f"http://testserver/tra-cuu/?so={under6.number}&ma={under6.commune_id}"]
+    assert 'id="found"' in client.get(codes[0]).content.decode()  # the QR code opens the dossier's state
     text = document[0].get_textpage().get_text_range()
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and under6.number in text
     assert under6.due_date.strftime("%d/%m/%Y") in text and "D03-TS" in text

@@ -143,10 +143,11 @@ def test_pages_need_a_log_in_and_roles(client, under6, officers):
 
 
 def test_the_public_lookup_shows_the_state_and_nothing_personal(client, under6):
-    page = client.get("/tra-cuu/", {"so": under6.number}).content.decode()
+    page = client.get("/tra-cuu/", {"so": under6.number, "ma": under6.commune_id}).content.decode()
     assert "Đã tiếp nhận" in page and under6.due_date.strftime("%d/%m/%Y") in page
     assert "Nguyễn Văn Bé" not in page and "Bắc Sơn" not in page
-    assert "Không có hồ sơ nào" in client.get("/tra-cuu/", {"so": "99999/2016/00110"}).content.decode()
+    missing = client.get("/tra-cuu/", {"so": "99999/2016/00110", "ma": under6.commune_id}).content.decode()
+    assert "Không có hồ sơ nào" in missing
     assert "năm chữ số" in client.get("/tra-cuu/", {"so": "abc"}).content.decode()
 
 

@@ -86,7 +86,7 @@ def test_an_under_6_list_from_scan_to_hand_over(page_for, site, shots, tmp_path)
     assert Dossier.objects.get().status == Status.HANDED_OVER
 
     visitor = page_for("motcua.socson")
-    visitor.goto(f"{site}/tra-cuu/?so={dossier.number}")
+    visitor.goto(f"{site}/tra-cuu/?so={dossier.number}&ma={dossier.commune_id}")  # what the QR code opens
     assert "Đã trả kết quả" in visitor.inner_text("#found")
     visitor.screenshot(path=shots / "lookup.png")
 

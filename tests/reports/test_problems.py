@@ -66,16 +66,18 @@ def test_an_ivan_reports_through_the_api_router(demo_data):
     unit = make_unit()
     submission = make_submission(unit, channel="electronic", ivan="00030")
     request = SimpleNamespace(auth=ivan)
-    status, body = create_problem(
+    answer = create_problem(
         request, ProblemIn(category="signature", title="Chứng thư bị từ chối", description="Mã lỗi SIG_REVOKED",
                            submission_id=str(submission.public_id)),
     )  # fmt: skip
+    status, body = answer.status_code, answer.value  # ninja.Status, not a (code, body) tuple (deprecated)
     assert status == 201 and body["status"] == "open" and body["dossier_number"] == submission.dossier.number
     problem = Problem.objects.get(pk=body["id"])
     assert (
         problem.source == "ivan" and problem.ivan == ivan and problem.reporter_label.startswith("I-VAN 00030")
     )
-    assert get_problem(request, problem.pk)[1]["events"][0]["kind"] == "created"
+    read = get_problem(request, problem.pk)
+    assert read.status_code == 200 and read.value["events"][0]["kind"] == "created"
     other = SimpleNamespace(auth=IvanProvider.objects.get(code="00040"))
     with pytest.raises(problems.ProblemError) as caught:
         create_problem(other, ProblemIn(category="other", title="x", description="y",

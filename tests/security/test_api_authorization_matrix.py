@@ -96,13 +96,13 @@ TABLE: tuple[Row, ...] = (
     ),
 )  # fmt: skip
 
-#: URLs under /api/v1 that are not operations, and their status: public, the same for every caller and every
-#: method (plain Django views, which do not look at the method), no dossier data in them.
+#: URLs under /api/v1 that are not operations, and their status: public, the same for every caller, no
+#: dossier data in them. The first three are read only (GET and HEAD; any other method is a JSON 405).
 PUBLIC: dict[str, int] = {
     "/docs": 200,  # the Swagger UI page
-    "/docs/{name}": 200,  # its files (from the package, no CDN); an unknown name is 404
+    "/docs/{name}": 200,  # its files (from the package, no CDN); an unknown name is a JSON 404
     "/openapi.json": 200,  # the published contract (also docs/openapi.json)
-    "/": 404,  # django-ninja's root: nothing there
+    "/": 404,  # django-ninja's root: nothing there (the JSON 404, for every method)
 }
 #: Sample values for the path parameters when the URL map is probed.
 SAMPLES = {"submission_id": str(uuid.UUID(int=1)), "problem_id": "1", "name": "swagger-ui.css"}

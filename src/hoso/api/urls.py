@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.http import HttpResponseNotAllowed
 from django.urls import URLPattern, path, re_path
+from django.views.decorators.http import require_safe
 
 from hoso.api import views
 from hoso.errors import CodedError
@@ -33,14 +34,38 @@ def _json_405(view):
     return wrapper
 
 
+def _read_only(view):
+    """Pages and files of the API that are only read: GET and HEAD; any other method is a JSON 405."""
+    return _json_405(require_safe(view))
+
+
 _ninja_patterns, _app, _namespace = views.api.urls
 for _pattern in _ninja_patterns:
-    if isinstance(_pattern, URLPattern):
+    if not isinstance(_pattern, URLPattern):
+        continue
+    if _pattern.name == "api-root":
+        # django-ninja names the API's root (it reverses it to build the paths of the OpenAPI document)
+        # and answers it with Django's HTML 404; nothing is served there: the API's JSON 404.
+        _pattern.callback = views.unknown_path
+    elif _pattern.name == "openapi-json":
+        _pattern.callback = _read_only(_pattern.callback)
+    else:
         _pattern.callback = _json_405(_pattern.callback)
 
+_docs_asset = _read_only(views.docs_asset)
+
+
+def _docs_file(request, name: str):
+    """A file of the docs page. Any other name is a path the API does not have: 404 whatever the method
+    (the method is looked at only for the files that exist)."""
+    if name != "init.js" and name not in views.DOCS_ASSETS:
+        return views.unknown_path(request, f"docs/{name}")
+    return _docs_asset(request, name=name)
+
+
 urlpatterns = [
-    path("docs", views.docs_page, name="api-docs"),
-    path("docs/<str:name>", views.docs_asset, name="api-docs-asset"),
+    path("docs", _read_only(views.docs_page), name="api-docs"),
+    path("docs/<str:name>", _docs_file, name="api-docs-asset"),
     path("", (_ninja_patterns, _app, _namespace)),
     re_path(r"^(?P<rest>.*)$", views.unknown_path),
 ]

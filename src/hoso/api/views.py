@@ -658,7 +658,7 @@ def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     if name == "init.js":
         return HttpResponse(DOCS_INIT, content_type="application/javascript")
     if name not in DOCS_ASSETS:
-        raise Http404(name)
+        return unknown_path(request, f"docs/{name}")
     path = Path(ninja.__file__).parent / "static" / "ninja" / name
     response = FileResponse(path.open("rb"), content_type=DOCS_ASSETS[name])
     response["Cache-Control"] = "public, max-age=86400"

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_POST
 
+from hoso.desk import throttle
 from hoso.desk.common import message_of, officer_required, visible_dossier_or_404
 from hoso.desk.reception import form_tables
 from hoso.errors import CodedError
 from hoso.identifiers import IdentifierError, parse_dossier_number
 from hoso.intake.blobstore import blob_store
 from hoso.reference.models import Commune, Office, Procedure, Unit
-from hoso.workflow import actions
+from hoso.workflow import actions, supplements
 from hoso.workflow.access import ACTIONS, DESK, HEAD, allowed_actions, visible_dossiers
 from hoso.workflow.deadlines import LABELS as DUE_LABELS
 from hoso.workflow.deadlines import due_state, due_state_filter, working_days_left
@@ -183,8 +184,16 @@ def dossier_page(request, pk: int):
         "children": children_of(dossier) if is_under_6_list(dossier) else [],
         "assignable": actions.assignable_officers(dossier) if "reassign" in allowed else [],
         "attachments": _attachments(dossier, submission),
+        # The desk may not take every supplement (an electronic dossier's comes through the I-VAN):
+        # say so in place of the upload, with the rule; ``actions`` refuses it all the same.
+        "supplement_refusal": _supplement_refusal(dossier) if "receive_supplement" in allowed else None,
     }
     return render(request, "desk/dossier.html", context)
+
+
+def _supplement_refusal(dossier: Dossier) -> str | None:
+    refusal = supplements.desk_refusal(dossier)
+    return message_of(refusal) if refusal is not None else None
 
 
 def _attachments(dossier: Dossier, submission) -> list[dict]:
@@ -317,31 +326,57 @@ def handover(request):
     return render(request, "desk/handover.html", {"rows": rows, "number": number})
 
 
+def _holds_the_receipt(dossier: Dossier, code: str) -> bool:
+    """The second factor of the lookup: the submitter's code (unit code or commune code) or the
+    transaction code (the submission's id), both printed on the receipt."""
+    code = code.strip()
+    if not code:
+        return False
+    if code.upper() in {c.upper() for c in (dossier.unit_id, dossier.commune_id) if c}:
+        return True
+    from hoso.intake.models import Submission
+
+    public_id = Submission.objects.filter(dossier=dossier).values_list("public_id", flat=True).first()
+    return public_id is not None and code.lower().replace("-", "") == public_id.hex
+
+
 @require_GET
 def lookup(request):
-    """Public lookup by dossier number (the QR code of the receipt): the state and the due date only —
-    nothing personal, and the same answer for a number that does not exist."""
+    """Public lookup (the QR code of the receipt opens it filled in): the state and the due date only —
+    nothing personal. It needs the dossier number *and* a code of the receipt (the unit or commune
+    code, or the transaction code), gives the same answer for a number that does not exist as for a code
+    that does not match, and is rate-limited per client (``hoso.desk.throttle``): numbers are sequential."""
     number = request.GET.get("so", "").strip()[:40]
-    context = {"number": number, "found": None, "invalid": False}
+    code = request.GET.get("ma", "").strip()[:60]
+    context = {"number": number, "code": code, "found": None, "invalid": False, "need_code": False}
     if number:
+        verdict = throttle.lookup_hit(request)
+        if not verdict.allowed:
+            context["retry_after"] = verdict.retry_after
+            response = render(request, "desk/lookup.html", {**context, "limited": True}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
         try:
             parse_dossier_number(number)
         except IdentifierError:
             context["invalid"] = True
         else:
-            dossier = Dossier.objects.select_related("office", "procedure").filter(number=number).first()
-            if dossier is not None:
-                today = timezone.localdate()
-                due = due_state(dossier.status, dossier.due_date, today)
-                context["found"] = {
-                    "number": dossier.number,
-                    "status": dossier.get_status_display(),
-                    "status_code": dossier.status,
-                    "due_date": dossier.due_date,
-                    "due_label": DUE_LABELS[due],
-                    "due": due,
-                    "office": dossier.office.name,
-                    "procedure": dossier.procedure.name,
-                    "received": dossier.received_at,
-                }
+            if not code:
+                context["need_code"] = True
+            else:
+                dossier = Dossier.objects.select_related("office", "procedure").filter(number=number).first()
+                if dossier is not None and _holds_the_receipt(dossier, code):
+                    today = timezone.localdate()
+                    due = due_state(dossier.status, dossier.due_date, today)
+                    context["found"] = {
+                        "number": dossier.number,
+                        "status": dossier.get_status_display(),
+                        "status_code": dossier.status,
+                        "due_date": dossier.due_date,
+                        "due_label": DUE_LABELS[due],
+                        "due": due,
+                        "office": dossier.office.name,
+                        "procedure": dossier.procedure.name,
+                        "received": dossier.received_at,
+                    }
     return render(request, "desk/lookup.html", context)

@@ -5,6 +5,7 @@ through the one pipeline; the verdict is shown beside the decoded dossier, with 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404, HttpResponse
@@ -252,8 +253,11 @@ def submission(request, public_id):
     )
 
 
-def lookup_url(request, number: str) -> str:
-    return request.build_absolute_uri(reverse("desk:lookup") + "?so=" + number)
+def lookup_url(request, dossier) -> str:
+    """The public lookup of ``dossier`` filled in: its number and its submitter's code (the second
+    factor the lookup asks for, printed on the receipt too)."""
+    query = urlencode({"so": dossier.number, "ma": dossier.unit_id or dossier.commune_id or ""}, safe="/")
+    return request.build_absolute_uri(reverse("desk:lookup") + "?" + query)
 
 
 @officer_required()
@@ -261,7 +265,7 @@ def print_paper(request, public_id):
     """The receipt (accepted) or the refusal (refused), as a one-page PDF shown in the browser."""
     submission = _submission_for(request, public_id)
     if submission.dossier_id:
-        pdf, name = receipt_pdf(submission, lookup_url(request, submission.dossier.number)), "giay-tiep-nhan"
+        pdf, name = receipt_pdf(submission, lookup_url(request, submission.dossier)), "giay-tiep-nhan"
     else:
         pdf, name = refusal_pdf(submission), "phieu-tu-choi"
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from hoso.api.schemas import ErrorOut
@@ -86,7 +86,7 @@ def create_problem(request: HttpRequest, payload: ProblemIn):
         source=Problem.Source.IVAN, ivan=request.auth, dossier_number=payload.dossier_number,
         submission_id=payload.submission_id,
     )  # fmt: skip
-    return 201, _out(problem)
+    return Status(201, _out(problem))
 
 
 @router.get(
@@ -96,4 +96,4 @@ def get_problem(request: HttpRequest, problem_id: int):
     problem = Problem.objects.filter(pk=problem_id, ivan=request.auth).first()
     if problem is None:
         raise HttpError(404, f"Không tìm thấy vướng mắc số {problem_id} của I-VAN này.")
-    return 200, _out(problem)
+    return Status(200, _out(problem))

@@ -8,16 +8,20 @@ officer takes a dossier from their department's queue; the office head reassigns
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from hoso.workflow import services
+from hoso.workflow import services, supplements
 from hoso.workflow.access import DEPARTMENT, HEAD, AccessDenied, Actor, require
 from hoso.workflow.audit import append_event
 from hoso.workflow.models import Dossier, DossierEvent, Result
 from hoso.workflow.results import Document, record_result
 from hoso.workflow.services import TransitionError
 from hoso.workflow.states import Status
+
+logger = logging.getLogger(__name__)
 
 
 def _fresh(dossier: Dossier) -> Dossier:
@@ -57,8 +61,16 @@ def request_supplement(dossier: Dossier, actor: Actor, note: str) -> Dossier:
 def receive_supplement(
     dossier: Dossier, actor: Actor, *, raw: bytes, content_type: str = "", note: str = ""
 ) -> Dossier:
+    """The desk (or the department) receives the papers that answer a supplement request: only in a
+    channel the dossier may still use (``supplements.check_at_desk``: never for an electronic dossier,
+    whose supplement comes signed through the I-VAN; the channel policy for the others)."""
     dossier = _fresh(dossier)
     require(actor, "receive_supplement", dossier)
+    try:
+        supplements.check_at_desk(dossier)
+    except supplements.SupplementChannelError as refusal:
+        logger.info("Supplement to dossier %s refused at the desk (%s)", dossier.number, refusal.code)
+        raise
     return services.receive_supplement(
         dossier, raw=raw, actor=actor.user, actor_label=actor.label, note=note, content_type=content_type
     )
