@@ -77,6 +77,20 @@ def test_a_signed_supplement_answers_the_request(api, unit, make_envelope):
     assert feed[-1]["kind"] == "supplement_received"
 
 
+def test_the_same_supplement_sent_again_is_a_repeat_not_a_second_answer(api, unit, make_envelope):
+    """An I-VAN whose connection was cut sends the same bytes again: 200 and the dossier, one event."""
+    sid, dossier = _awaiting_supplement(api, make_envelope)
+    papers = make_envelope(employees=1)
+    first = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", papers)
+    again = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", papers)
+    assert (first.status_code, again.status_code) == (201, 200), again.content
+    assert again.json()["dossier"] == first.json()["dossier"]
+    assert dossier.events.filter(kind="supplement_received").count() == 1
+    # Other bytes when nothing is awaited are still a 409: the repeat is recognised by its bytes.
+    other = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", make_envelope(employees=2))
+    assert other.status_code == 409 and other.json()["code"] == "WORKFLOW_NO_SUPPLEMENT_REQUESTED"
+
+
 def test_a_supplement_nobody_asked_for_is_409(api, unit, make_envelope):
     sid = api.submit(make_envelope())["X-Submission-Id"]
     response = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", make_envelope(employees=2))

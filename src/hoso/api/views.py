@@ -468,6 +468,7 @@ def get_receipt(request: HttpRequest, submission_id: UUID):
 @api.post(
     "/dossiers/{submission_id}/supplements",
     response={
+        200: SubmissionOut,
         201: SubmissionOut,
         400: ErrorOut,
         409: ErrorOut,
@@ -483,8 +484,9 @@ def get_receipt(request: HttpRequest, submission_id: UUID):
 def submit_supplement(request: HttpRequest, submission_id: UUID):
     """Answer a supplement request (event `supplement_requested` in the feed) with an XML file signed by
     the dossier's submitter with its registered certificate (an envelope or a single signed form).
-    **201** and the dossier's new status; **409** when no supplement is awaited; **422** when the
-    signature or the certificate is not acceptable."""
+    **201** and the dossier's new status; **200** and the dossier when the same bytes were already
+    received as a supplement of this dossier (a repeat: nothing is recorded twice); **409** when no
+    supplement is awaited; **422** when the signature or the certificate is not acceptable."""
     from hoso.workflow import services
 
     submission = _own_submission(request, submission_id)
@@ -514,6 +516,9 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             sha256,
         )
         raise
+    if _supplement_already_received(dossier, sha256):
+        # An I-VAN sending again what got no answer (a cut connection): the first reception stands.
+        return Answer(200, _submission(request, submission))
     try:
         services.receive_supplement(
             dossier,
@@ -522,9 +527,20 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             content_type=request.content_type or "application/xml",
         )
     except services.TransitionError as error:
+        if _supplement_already_received(dossier, sha256):  # a concurrent twin was recorded first
+            return Answer(200, _submission(request, submission))
         raise ApiError(409, error.code, error.message_vi, error.message_en) from error
     submission.dossier.refresh_from_db()
     return Answer(201, _submission(request, submission))
+
+
+def _supplement_already_received(dossier, sha256: str) -> bool:
+    from hoso.workflow.models import DossierEvent
+
+    received = dossier.events.filter(kind=DossierEvent.Kind.SUPPLEMENT_RECEIVED).values_list(
+        "data", flat=True
+    )
+    return any((data or {}).get("sha256") == sha256 for data in received)
 
 
 def _check_supplement_signature(raw: bytes, dossier) -> None:
