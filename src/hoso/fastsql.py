@@ -28,9 +28,18 @@ def table(model: type[Model]) -> str:
     return quote(model._meta.db_table)
 
 
+_columns: dict[tuple[type, str, str], str] = {}
+
+
 def columns(model: type[Model], alias: str) -> str:
     """The model's concrete columns, in field order, for ``SELECT``: what :func:`from_row` reads."""
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+    key = (model, alias, connection.vendor)
+    found = _columns.get(key)
+    if found is None:
+        found = ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+        with _lock:
+            _columns[key] = found
+    return found
 
 
 def width(model: type[Model]) -> int:
