@@ -93,5 +93,5 @@ def test_check_reports_the_demo_configuration_as_unsafe(source):
     data, _folder = source
     result = _run(["-m", "hoso", "check"], _env(data))
     assert result.returncode == 1
-    for code in ("CHECK_HTTPS", "CHECK_DEMO_TRUST", "CHECK_SELF_SIGNED", "CHECK_SQLITE"):
+    for code in ("CHECK_HTTPS", "CHECK_DEMO_TRUST", "CHECK_SELF_SIGNED", "CHECK_SQLITE", "CHECK_NO_PROXY"):
         assert code in result.stdout

@@ -70,6 +70,19 @@ def production_findings() -> list[Finding]:
                 "The trust anchors include the demo test CA: remove it from trust/anchors.",
             )
         )
+    if not getattr(settings, "HOSO_PROXY_COUNT", 0):
+        findings.append(
+            Finding(
+                "CHECK_NO_PROXY",
+                "Không khai báo máy chủ trung gian (HOSO_PROXY_COUNT=0): `hoso serve` dùng tiến trình đồng bộ, "
+                "một máy khách gửi chậm giữ một tiến trình tới 60 giây. Đặt cổng sau nginx (hoặc tương đương) "
+                "có đệm yêu cầu và đặt HOSO_PROXY_COUNT.",
+                "No reverse proxy declared (HOSO_PROXY_COUNT=0): `hoso serve` runs synchronous workers, and a "
+                "client that sends slowly holds one for up to 60 s. Serve behind nginx (or similar) buffering "
+                "requests, and set HOSO_PROXY_COUNT.",
+                "warning",
+            )
+        )
     if "*" in settings.ALLOWED_HOSTS:
         findings.append(
             Finding(
