@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from hoso.intake.blobstore import blob_store
 from hoso.intake.registration import build_registration
 from hoso.reference.models import CertificateRegistration, Office, Unit
 from hoso.signature.sign import sign_xml
@@ -44,7 +46,8 @@ def _register(api, body):
 def test_register_then_file_electronically(api, new_unit, registration, make_envelope, pki):
     refused = api.submit(make_envelope())
     assert refused.status_code == 422 and b"INTAKE_CERTIFICATE_NOT_REGISTERED" in refused.content
-    response = _register(api, registration())
+    signed = registration()
+    response = _register(api, signed)
     assert response.status_code == 201, response.content
     body = response.json()
     cert = pki.entities["unit-valid"].certificate
@@ -54,6 +57,9 @@ def test_register_then_file_electronically(api, new_unit, registration, make_env
     assert "+07:00" in body["registered_from"] and body["registered_until"] is None
     row = CertificateRegistration.objects.get(pk=body["id"])
     assert row.source == "api" and bytes(row.certificate_der) and row.ivan_id == "00030"
+    assert row.evidence_sha256 == hashlib.sha256(signed).hexdigest() and blob_store().exists(
+        row.evidence_sha256
+    )
     assert api.submit(make_envelope()).status_code == 201  # a newly signed dossier is now accepted
     again = _register(api, registration())
     assert (
@@ -63,8 +69,13 @@ def test_register_then_file_electronically(api, new_unit, registration, make_env
 
 def test_stop_a_registration(api, new_unit, registration, make_envelope):
     _register(api, registration())
-    stopped = _register(api, registration(kind="3"))
+    stop = registration(kind="3")
+    stopped = _register(api, stop)
     assert stopped.status_code == 200 and stopped.json()["outcome"] == "stopped"
+    row = CertificateRegistration.objects.get(pk=stopped.json()["id"])
+    assert row.ended_by_sha256 == hashlib.sha256(stop).hexdigest() and blob_store().exists(
+        row.ended_by_sha256
+    )
     assert stopped.json()["registered_until"] is not None
     refused = api.submit(make_envelope())
     assert refused.status_code == 422 and b"INTAKE_CERTIFICATE_NOT_REGISTERED" in refused.content

@@ -182,11 +182,13 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
                     "Chứng thư số này không có đăng ký giao dịch điện tử đang hiệu lực để ngừng.",
                     "This certificate has no registration in force to stop.",
                 )
-            same.registered_until = received_at
-            same.save(update_fields=["registered_until"])
+            same.registered_until, same.ended_by_sha256 = received_at, sha256
+            same.save(update_fields=["registered_until", "ended_by_sha256"])
             return RegistrationOutcome(same, False, kind, sha256)
         if kind == "change":
-            active.exclude(fingerprint_sha256=fingerprint).update(registered_until=start)
+            active.exclude(fingerprint_sha256=fingerprint).update(
+                registered_until=start, ended_by_sha256=sha256
+            )
         if same is not None:
             return RegistrationOutcome(same, False, kind, sha256)
         registration = CertificateRegistration.objects.create(
@@ -203,6 +205,7 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
             registered_from=start,
             certificate_der=report.signer.certificate_der,
             source="api",
+            evidence_sha256=sha256,
         )
     return RegistrationOutcome(registration, True, kind, sha256)
 

@@ -336,6 +336,12 @@ class CertificateRegistration(models.Model):
     registered_until = models.DateTimeField(_("registered until"), null=True, blank=True)
     certificate_der = models.BinaryField(_("certificate (DER)"), blank=True, default=b"")
     source = models.CharField(_("source"), max_length=20, default="admin")
+    #: SHA-256 of the signed registration (04/ĐK-IVAN) that made this row, kept in the evidence store
+    evidence_sha256 = models.CharField(_("SHA-256 of the registration received"), max_length=64, blank=True)
+    #: … and of the one that ended it (a stop, or a change to another certificate)
+    ended_by_sha256 = models.CharField(
+        _("SHA-256 of the registration that ended it"), max_length=64, blank=True
+    )
 
     class Meta:
         ordering = ["-registered_from"]
