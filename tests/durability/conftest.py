@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import random
 import re
 import subprocess
@@ -19,20 +18,15 @@ from urllib.parse import urlencode
 
 import pytest
 
-from hoso.api.loadtest import HOST, Result, prepare
+from hoso.api.loadtest import HOST
+from tests.api.conftest import live_site  # noqa: F401 — the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    prepared = prepare(
-        tmp_path_factory.mktemp("durability"),
-        database_url=os.environ.get("DATABASE_URL"),
-        extra_env={"HOSO_API_RATE": "100000", "HOSO_API_BURST": "100000"},  # load tests are not throttled
-    )
-    yield prepared
-    prepared.close()
+def site(live_site):  # noqa: F811 — a gateway of its own per test module (tests/api/conftest.py)
+    return live_site
 
 
 def step(site, name: str, arg: dict | None = None) -> dict:
@@ -112,37 +106,6 @@ def verdict(page: bytes) -> tuple[str, str]:
         return "refused", ""
     heading = html[found.end() :].split("</h1>", 1)[0]
     return "accepted", NUMBER.search(heading).group(0)
-
-
-def run_officers(sessions, jobs, *, send, on_result=None, stop=None) -> list[Result]:
-    """Each session takes the next job from one queue (officers at their desks, in parallel) and
-    ``send(session, job)``s it; one Result a job sent (status None: no answer)."""
-    results, lock, cursor = [], threading.Lock(), iter(range(len(jobs)))
-    stop = stop or threading.Event()
-
-    def officer(session) -> None:
-        while not stop.is_set():
-            with lock:
-                index = next(cursor, None)
-            if index is None:
-                return
-            started = time.perf_counter()
-            try:
-                status, headers, body = send(session, jobs[index])
-                result = Result(index, status, time.perf_counter() - started, headers, body)
-            except (OSError, http.client.HTTPException) as exc:
-                result = Result(index, None, time.perf_counter() - started, error=repr(exc))
-            with lock:
-                results.append(result)
-            if on_result is not None:
-                on_result(result)
-
-    threads = [threading.Thread(target=officer, args=(s,), daemon=True) for s in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def kill_when(server, enough: threading.Event) -> tuple[threading.Event, threading.Event]:

@@ -15,12 +15,12 @@ from datetime import date
 
 import pytest
 
-from hoso.api.loadtest import Server, check, sha256
+from hoso.api.loadtest import Server, check, run_sessions, sha256
 from hoso.barcode import make_chunks
 from hoso.dossier import EnvelopeFile, build_d02
 from hoso.testing.envelopes import children_list, d02_rows, envelope
 
-from .conftest import DeskSession, kill_when, run_officers, step, verdict
+from .conftest import DeskSession, kill_when, step, verdict
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ def test_sigkill_at_the_desk_loses_no_verdict_an_officer_was_shown(site, request
         return 302, headers, page
 
     stopping, killed = kill_when(server, enough)
-    results = run_officers(sessions, list(range(JOBS)), send=desk, stop=stopping)
+    results = run_sessions(sessions, list(range(JOBS)), send=desk, stop=stopping)
     killed.wait(timeout=60)
     load_seconds = time.monotonic() - started
     assert all(r.status in (302, None) for r in results), {(r.status, r.body[:300]) for r in results}
@@ -131,7 +131,7 @@ def test_sigkill_at_the_desk_loses_no_verdict_an_officer_was_shown(site, request
         # The officers scan again what got no answer (and a few answered ones, by mistake): a repeat
         # when it had committed — the same verdict — otherwise received now.
         again = lost + unsent + list(answered)[:5]
-        resent = run_officers(
+        resent = run_sessions(
             sessions,
             again,
             send=lambda session, i: owner.get(i, sessions[i % len(sessions)]).post_scanner(dossiers[i][1]),

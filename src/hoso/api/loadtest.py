@@ -220,21 +220,38 @@ def run_clients(
     timeout: float = 60,
 ) -> list[Result]:
     """Send ``jobs`` (method, path, body) from ``clients`` concurrent connections; one result a job sent."""
+
+    def send(_client, job):
+        method, path, body = job
+        return request(port, method, path, key=key, body=body, timeout=timeout)
+
+    return run_sessions(range(clients), jobs, send=send, stop=stop, on_result=on_result)
+
+
+def run_sessions(
+    sessions,
+    jobs: list,
+    *,
+    send: Callable[[object, object], tuple[int, dict, bytes]],
+    stop: threading.Event | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Each session (an I-VAN connection, an officer's browser) takes the next job from one queue and
+    ``send(session, job)``s it, all in parallel; one Result a job sent (status None: no answer)."""
     results: list[Result] = []
     lock = threading.Lock()
     cursor = iter(range(len(jobs)))
     stop = stop or threading.Event()
 
-    def worker() -> None:
+    def worker(session) -> None:
         while not stop.is_set():
             with lock:
                 index = next(cursor, None)
             if index is None:
                 return
-            method, path, body = jobs[index]
             started = time.perf_counter()
             try:
-                status, headers, data = request(port, method, path, key=key, body=body, timeout=timeout)
+                status, headers, data = send(session, jobs[index])
                 result = Result(index, status, time.perf_counter() - started, headers, data)
             except (OSError, http.client.HTTPException) as exc:
                 result = Result(index, None, time.perf_counter() - started, error=repr(exc))
@@ -243,7 +260,7 @@ def run_clients(
             if on_result is not None:
                 on_result(result)
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(session,), daemon=True) for session in sessions]
     for thread in threads:
         thread.start()
     for thread in threads:
