@@ -4,7 +4,10 @@
 For each database it prints dossiers per second, p50 / p99 latency, and the same figures for an
 authenticated no-op request (GET /api/v1/ping: key check and rate limit, no dossier) measured in the same
 run on the same server — the framework floor — with the ratio of the two. The two kinds run in
-alternating rounds, so that other load on the machine weighs on both alike. Goal (issue 5, item 12):
+alternating rounds, so that other load on the machine weighs on both alike. It also prints the CPU
+milliseconds each answered request cost the gunicorn workers, PostgreSQL (every postgres process of the
+machine) and this client: steadier than requests per second on a shared machine, and what bounds the
+throughput (2 cores / CPU per dossier). Goal (issue 5, item 12):
 ≥ 170 dossiers/s on PostgreSQL with p99 < 250 ms at 50 concurrent clients (200,000 dossiers, a month of
 Hanoi's volume, in under 20 minutes on a 2-core machine).
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +33,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from hoso.api.loadtest import Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
 
 
-def summarise(results, elapsed: float, cpu: float) -> dict:
+def _cpu_seconds(pids) -> float:
+    """User + system CPU seconds of these processes so far (those that have ended count nothing)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def server_cpu(server: Server) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers and by every PostgreSQL process of the machine:
+    per request, a figure far steadier on a shared machine than requests per second."""
+    workers = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True)
+    postgres = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True)
+    return {
+        "workers": _cpu_seconds(int(p) for p in workers.stdout.split()),
+        "postgres": _cpu_seconds(int(p) for p in postgres.stdout.split()),
+    }
+
+
+def summarise(results, elapsed: float, cpu: float, server: dict | None = None) -> dict:
     ok = [r for r in results if r.status in (200, 201)]
     latencies = [r.seconds for r in ok]
     statuses: dict = {}
@@ -43,6 +70,8 @@ def summarise(results, elapsed: float, cpu: float) -> dict:
         "statuses": statuses,
         "seconds": elapsed,
         "client_cpu": cpu / elapsed,  # cores used by this client process (the server has the rest)
+        # CPU milliseconds per answered request: the workers, PostgreSQL, this client
+        "cpu_ms": {k: 1000 * v / max(1, len(ok)) for k, v in {**(server or {}), "client": cpu}.items()},
     }
 
 
@@ -52,12 +81,14 @@ def measure_interleaved(
     """Dossiers and no-ops in alternating rounds (the order flipped each round), so that a change in the
     machine's load during the run weighs on both alike; each kind is summed over its rounds."""
     totals = {"dossiers": ([], 0.0, 0.0), "noop": ([], 0.0, 0.0)}
+    used = {"dossiers": {}, "noop": {}}  # server CPU seconds by process kind
     for i in range(rounds):
         batches = {
             "dossiers": dossier_jobs[i * len(dossier_jobs) // rounds : (i + 1) * len(dossier_jobs) // rounds],
             "noop": noop_jobs[i * len(noop_jobs) // rounds : (i + 1) * len(noop_jobs) // rounds],
         }
         for kind in ("dossiers", "noop") if i % 2 == 0 else ("noop", "dossiers"):
+            before = server_cpu(server)
             cpu, started = time.process_time(), time.perf_counter()
             results = run_clients(server.port, key, batches[kind], clients=clients)
             done, seconds, cpu_used = totals[kind]
@@ -66,7 +97,9 @@ def measure_interleaved(
                 seconds + time.perf_counter() - started,
                 cpu_used + time.process_time() - cpu,
             )
-    return summarise(*totals["dossiers"]), summarise(*totals["noop"])
+            for name, value in server_cpu(server).items():
+                used[kind][name] = used[kind].get(name, 0.0) + value - before[name]
+    return summarise(*totals["dossiers"], used["dossiers"]), summarise(*totals["noop"], used["noop"])
 
 
 def run(db: str, args) -> dict:
@@ -125,6 +158,12 @@ def main() -> int:
         month = 200_000 / d["per_second"] / 60
         goal = "met" if d["per_second"] >= 170 and d["p99_ms"] < 250 else "not met"
         print(f"{'':<11} 200,000 dossiers would take {month:.1f} min; goal (≥170/s, p99 < 250 ms): {goal}")
+        cpu = "  ".join(
+            f"{k} {d['cpu_ms'][k]:.2f} ({n['cpu_ms'][k]:.2f})"
+            for k in d["cpu_ms"]
+            if d["cpu_ms"][k] or db != "sqlite"
+        )
+        print(f"{'':<11} CPU ms per dossier (per no-op): {cpu}")
         print(
             f"{'':<11} client process used {d['client_cpu']:.2f} cores while submitting, "
             f"{n['client_cpu']:.2f} during the no-op run (of {os.cpu_count()}); load average {os.getloadavg()[0]:.1f}"
