@@ -213,3 +213,59 @@ def test_a_refusal_for_an_unregistered_certificate_can_be_resent_after_registrat
     register_certificate(other, pki.entities["unit-ec"].certificate)
     again = receive(raw, ivan_code="00030", idempotency_key="dk-1", received_at=JAN_5_2016)
     assert again.outcome == "accepted", again.submission.reasons
+
+
+def test_a_decision_is_never_bound_to_a_version_whose_content_changed_in_another_process(unit, signers):
+    """The active policy versions are cached for a few seconds per process. When another process (the
+    admin of another worker, `hoso policy publish`) replaces the content of an active version that has
+    decided nothing yet, a decision made here under the cached content must not be recorded as made by
+    the stored version (whose content is now another): the reception fails as it did before the cache
+    (nothing stored but the evidence), and the next one is decided under the stored content."""
+    from hoso.policies.errors import PolicyStorageError
+    from hoso.policies.models import Decision, PolicyVersion
+    from hoso.policies.services import active_policy_set
+    from hoso.policy import load_policy
+
+    assert active_policy_set()  # this process has read the active versions
+    version = PolicyVersion.objects.get(policy="2671-bhxh-cntt", status="active")
+    assert not version.has_decisions
+    edited = version.content + "\n# edited by the admin of another worker\n"
+    edited_sha = load_policy(edited, known_tags=None).sha256
+    # What store_policy does in the other process; no signal reaches this one.
+    PolicyVersion.objects.filter(pk=version.pk).update(content=edited, sha256=edited_sha)
+
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    try:
+        reception = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    except PolicyStorageError:
+        assert not Decision.objects.exists() and not Submission.objects.exists()
+        reception = receive(raw, ivan_code="00030", received_at=JAN_5_2016)  # the I-VAN sends it again
+    assert reception.outcome == "accepted", reception.submission.reasons
+    decided = reception.submission.policy
+    record = Decision.objects.select_related("policy_version").get(
+        reference=str(reception.submission.public_id)
+    )
+    assert record.policy_version.sha256 == decided["policy_sha256"] == edited_sha
+
+
+def test_the_certificate_fact_is_that_of_the_registrations_at_the_last_instant_of_the_certificate(
+    unit, signers, pki, settings
+):
+    """The has-certificate fact reuses the registration of the signing certificate; it stays what
+    ``has_registered_certificate`` says (a certificate is not valid at its notAfter instant there) even
+    when the signature check accepts the certificate at that instant (RFC 5280: notAfter inclusive)."""
+    import shutil
+
+    from hoso.intake import gateway
+    from hoso.policies.models import Decision
+    from hoso.reference.registrations import has_registered_certificate
+
+    # A pinned end-entity is checked for its validity only (no revocation data that expires before it).
+    shutil.copy(pki.entities["unit-valid"].cert_path, settings.HOSO_TRUST_ANCHORS / "unit-valid.pem")
+    gateway.forget()
+    at = pki.entities["unit-valid"].certificate.not_valid_after_utc
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    reception = receive(raw, ivan_code="00030", received_at=at)
+    assert reception.outcome == "accepted", reception.submission.reasons
+    recorded = Decision.objects.get(reference=str(reception.submission.public_id)).has_certificate
+    assert recorded == has_registered_certificate(moment=at, unit=unit)

@@ -85,6 +85,7 @@ class _State:
     unit: Unit | None = None
     commune: Commune | None = None
     registration: int | None = None  # id of the registration of the signing certificate (electronic)
+    signer_valid: tuple[datetime, datetime] | None = None  # the signing certificate's validity period
     procedure: object = None
     facts: object = None
     decision: object = None
@@ -275,6 +276,7 @@ def _verify_signatures(state: _State) -> None:
     if report.signer is not None:
         state.signer_fingerprint = report.signer.fingerprint_sha256.lower()
         state.signer_tax_code = report.signer.tax_code
+        state.signer_valid = (report.signer.not_before, report.signer.not_after)
 
 
 def _identify(state: _State) -> None:
@@ -405,8 +407,15 @@ def _decide_policy(state: _State) -> None:
             )
         )
     kind = "commune" if state.commune is not None else "unit"
-    # A dossier signed with a registered certificate answers the question without asking again.
-    has_certificate = state.registration is not None or has_registered_certificate(
+    # A dossier signed with a registered certificate answers the question without asking again, on the
+    # terms of has_registered_certificate (valid at the moment: not_before <= moment < not_after; the
+    # signature check also accepts a certificate at its notAfter instant, which that fact does not).
+    signed_registered = (
+        state.registration is not None
+        and state.signer_valid is not None
+        and state.signer_valid[0] <= state.received_at < state.signer_valid[1]
+    )
+    has_certificate = signed_registered or has_registered_certificate(
         moment=state.received_at, unit=state.unit, commune=state.commune
     )
     state.facts = facts_for(

@@ -20,7 +20,7 @@ import time as time_module
 from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hoso import fastsql
@@ -49,8 +49,6 @@ _compiled: dict[tuple[tuple[int, str], ...], PolicySet] = {}
 #: seen at once; one made by another process (`hoso policy activate`, the admin) within this delay.
 ACTIVE_VERSIONS_CACHE_SECONDS = 5.0
 _active_rows: tuple[float, list[tuple[int, str, str, int]]] | None = None
-#: (policy id, version, sha256) -> primary key of the stored version, for recording decisions.
-_version_pks: dict[tuple[str, int, str], int] = {}
 
 
 # --- the catalogue --------------------------------------------------------------------------------
@@ -225,8 +223,6 @@ def _active_versions_cached() -> list[tuple[int, str, str, int]]:
         rows = _read_active_rows()
     with _lock:
         _active_rows = (now, rows)
-        for pk, sha, policy, version in rows:
-            _version_pks[(policy, version, sha)] = pk
     return rows
 
 
@@ -274,15 +270,11 @@ def decide(facts: Facts, *, policy_set: PolicySet | None = None) -> Decision:
 
 def record_decision(facts: Facts, decision: Decision, *, reference: str = "") -> DecisionRecord:
     """Write the decision made on ``facts``, bound to the stored policy version that made it."""
-    with _lock:
-        version_pk = _version_pks.get((decision.policy_id, decision.policy_version, decision.policy_sha256))
+    version_pk = _stored_version_pk(decision)
     if version_pk is None:
-        version = PolicyVersion.objects.filter(
-            policy=decision.policy_id, version=decision.policy_version
-        ).first()
-        if version is not None and version.sha256 == decision.policy_sha256:
-            version_pk = version.pk
-    if version_pk is None:
+        # Decided under a content the database no longer holds (changed by another process since this
+        # one cached the active versions): refuse to record it, and read the active versions again.
+        forget_compiled_policies()
         raise PolicyStorageError(
             "POLICY_VERSION_NOT_STORED",
             f"Phiên bản chính sách {decision.policy_id} v{decision.policy_version} chưa được lưu: không thể ghi "
@@ -327,6 +319,21 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
             reference=reference[:100],
         )
     )
+
+
+def _stored_version_pk(decision: Decision) -> int | None:
+    """The primary key of the stored version with the identity *and content hash* of the one that
+    decided, read (not cached) in the caller's transaction. On PostgreSQL the row is key-share locked
+    until the decision is committed, so that no concurrent `store_policy` can replace the content of a
+    version whose decision is not yet visible (it locks the row before checking ``has_decisions``)."""
+    sql = (
+        f"SELECT id FROM {fastsql.table(PolicyVersion)} "  # noqa: S608 — names from the model, values bound
+        "WHERE policy = %s AND version = %s AND sha256 = %s"
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR KEY SHARE"
+    row = fastsql.fetch_one(sql, [decision.policy_id, decision.policy_version, decision.policy_sha256])
+    return row[0] if row is not None else None
 
 
 def decide_and_record(facts: Facts, *, reference: str = "") -> tuple[Decision, DecisionRecord]:
@@ -375,7 +382,6 @@ def forget_compiled_policies() -> None:
     global _active_rows
     with _lock:
         _compiled.clear()
-        _version_pks.clear()
         _active_rows = None
 
 
