@@ -84,6 +84,11 @@ def fetch_one(sql: str, params: Sequence = ()) -> tuple | None:
         return cursor.fetchone()
 
 
+def execute(sql: str, params: Sequence = ()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def fetch_all(sql: str, params: Sequence = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -516,7 +516,7 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             sha256,
         )
         raise
-    if _supplement_already_received(dossier, sha256):
+    if services.supplement_already_received(dossier, sha256):
         # An I-VAN sending again what got no answer (a cut connection): the first reception stands.
         return Answer(200, _submission(request, submission))
     try:
@@ -527,20 +527,11 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             content_type=request.content_type or "application/xml",
         )
     except services.TransitionError as error:
-        if _supplement_already_received(dossier, sha256):  # a concurrent twin was recorded first
+        if services.supplement_already_received(dossier, sha256):  # a concurrent twin was recorded first
             return Answer(200, _submission(request, submission))
         raise ApiError(409, error.code, error.message_vi, error.message_en) from error
     submission.dossier.refresh_from_db()
     return Answer(201, _submission(request, submission))
-
-
-def _supplement_already_received(dossier, sha256: str) -> bool:
-    from hoso.workflow.models import DossierEvent
-
-    received = dossier.events.filter(kind=DossierEvent.Kind.SUPPLEMENT_RECEIVED).values_list(
-        "data", flat=True
-    )
-    return any((data or {}).get("sha256") == sha256 for data in received)
 
 
 def _check_supplement_signature(raw: bytes, dossier) -> None:

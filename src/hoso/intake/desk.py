@@ -38,7 +38,7 @@ class DeskReception:
 
 def receive_scans(files: list[tuple[str, bytes]], *, officer, received_at=None) -> DeskReception:
     """Read scans or PDFs and receive every complete dossier they hold."""
-    kept = _keep([(name, content) for name, content in files])
+    kept = _keep(files)
     return _receive(DeskReading.Source.SCANS, kept, read_sources(files), officer, received_at)
 
 

@@ -30,9 +30,9 @@ from hoso.intake.models import Submission
 from hoso.intake.receipts import Reason, attach_receipt, ensure_receipt
 from hoso.policies.services import decide, facts_for, record_decision
 from hoso.reference.catalogue import procedure_on
-from hoso.reference.models import CertificateRegistration, Commune, IvanProvider, Office, Unit
-from hoso.reference.registrations import has_registered_certificate
-from hoso.signature import Indication, SubIndication, verify
+from hoso.reference.models import Commune, IvanProvider, Office, Unit
+from hoso.reference.registrations import has_registered_certificate, registration_id_sql
+from hoso.signature import Indication, SignerInfo, SubIndication, verify
 from hoso.workflow.models import Channel
 from hoso.workflow.services import open_dossier
 
@@ -80,12 +80,9 @@ class _State:
     hoso: Hoso | None = None
     signed_root: etree._Element | None = None
     signature: dict = field(default_factory=dict)
-    signer_fingerprint: str = ""
-    signer_tax_code: str | None = None
+    signer: SignerInfo | None = None  # the certificate that signed (electronic)
     unit: Unit | None = None
     commune: Commune | None = None
-    registration: int | None = None  # id of the registration of the signing certificate (electronic)
-    signer_valid: tuple[datetime, datetime] | None = None  # the signing certificate's validity period
     procedure: object = None
     facts: object = None
     decision: object = None
@@ -97,6 +94,19 @@ class _State:
         if self.unit is not None:
             return self.unit.office
         return self.commune.office if self.commune is not None else None
+
+    @property
+    def signer_fingerprint(self) -> str:
+        return self.signer.fingerprint_sha256.lower() if self.signer is not None else ""
+
+    @property
+    def signer_tax_code(self) -> str | None:
+        return self.signer.tax_code if self.signer is not None else None
+
+    @property
+    def registration_id(self) -> int | None:
+        """The id of the submitter's registration of the signing certificate (electronic channel)."""
+        return getattr(self.unit or self.commune, "registration_id", None)
 
     @property
     def local_day(self) -> date:
@@ -273,10 +283,7 @@ def _verify_signatures(state: _State) -> None:
         )
     # From here on, only what the signature covers is read.
     _read_envelope(state, report.signed_root)
-    if report.signer is not None:
-        state.signer_fingerprint = report.signer.fingerprint_sha256.lower()
-        state.signer_tax_code = report.signer.tax_code
-        state.signer_valid = (report.signer.not_before, report.signer.not_after)
+    state.signer = report.signer
 
 
 def _identify(state: _State) -> None:
@@ -337,15 +344,13 @@ def _submitter_with_registration(model, key: str, value: str, state: _State):
     """The unit or commune (with its office) and, in the electronic channel, the id of its registration
     of the certificate that signed (``registration_id``, None when not registered): one query."""
     registration_sql, params = "NULL", []
-    if state.channel == Channel.ELECTRONIC and state.signer_fingerprint:
-        owner = "unit_id" if model is Unit else "commune_id"
-        registration_sql = (
-            f"(SELECT r.id FROM {fastsql.table(CertificateRegistration)} r WHERE r.{owner} = s.{key}"  # noqa: S608
-            " AND r.fingerprint_sha256 = %s AND r.registered_from <= %s"
-            " AND (r.registered_until IS NULL OR r.registered_until > %s) ORDER BY r.id LIMIT 1)"
+    if state.channel == Channel.ELECTRONIC and state.signer is not None:
+        registration_sql, params = registration_id_sql(
+            fingerprint_sha256=state.signer_fingerprint,
+            moment=state.received_at,
+            owner="unit_id" if model is Unit else "commune_id",
+            outer=f"s.{key}",
         )
-        moment = fastsql.moment(state.received_at)
-        params = [state.signer_fingerprint.lower(), moment, moment]
     row = fastsql.fetch_one(
         f"SELECT {fastsql.columns(model, 's')}, {fastsql.columns(Office, 'o')}, {registration_sql} "  # noqa: S608
         f"FROM {fastsql.table(model)} s JOIN {fastsql.table(Office)} o ON o.code = s.office_id "
@@ -374,9 +379,7 @@ def _check_certificate_binding(state: _State) -> None:
                 basis=LEGAL_BASIS_E_TRANSACTIONS,
             )
         )
-    submitter = state.unit if state.unit is not None else state.commune
-    state.registration = getattr(submitter, "registration_id", None)
-    if state.registration is None:
+    if state.registration_id is None:
         # A passing state: once the unit registers this certificate, the same file may be sent again.
         raise Refusal(
             _reason(
@@ -411,9 +414,8 @@ def _decide_policy(state: _State) -> None:
     # terms of has_registered_certificate (valid at the moment: not_before <= moment < not_after; the
     # signature check also accepts a certificate at its notAfter instant, which that fact does not).
     signed_registered = (
-        state.registration is not None
-        and state.signer_valid is not None
-        and state.signer_valid[0] <= state.received_at < state.signer_valid[1]
+        state.registration_id is not None
+        and state.signer.not_before <= state.received_at < state.signer.not_after
     )
     has_certificate = signed_registered or has_registered_certificate(
         moment=state.received_at, unit=state.unit, commune=state.commune

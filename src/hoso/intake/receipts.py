@@ -134,10 +134,15 @@ def receipt_content(submission) -> ReceiptContent:
     )
 
 
+def _signed_receipt(submission) -> tuple[bytes, str]:
+    """The signed receipt of a submission, as its record says, and the receipt's SHA-256."""
+    receipt = build_receipt(receipt_content(submission))
+    return receipt, hashlib.sha256(receipt).hexdigest()
+
+
 def attach_receipt(submission) -> None:
     """Build and sign the receipt of a submission about to be stored, and set it on the instance."""
-    receipt = build_receipt(receipt_content(submission))
-    submission.receipt_xml, submission.receipt_sha256 = receipt, hashlib.sha256(receipt).hexdigest()
+    submission.receipt_xml, submission.receipt_sha256 = _signed_receipt(submission)
 
 
 def ensure_receipt(submission) -> bytes:
@@ -146,8 +151,7 @@ def ensure_receipt(submission) -> bytes:
 
     if submission.receipt_sha256:
         return bytes(submission.receipt_xml)
-    receipt = build_receipt(receipt_content(submission))
-    digest = hashlib.sha256(receipt).hexdigest()
+    receipt, digest = _signed_receipt(submission)
     if Submission.objects.filter(pk=submission.pk, receipt_sha256="").update(
         receipt_xml=receipt, receipt_sha256=digest
     ):

@@ -48,7 +48,7 @@ _compiled: dict[tuple[tuple[int, str], ...], PolicySet] = {}
 #: at most once per this many seconds per process. A change made in this process (store, activate) is
 #: seen at once; one made by another process (`hoso policy activate`, the admin) within this delay.
 ACTIVE_VERSIONS_CACHE_SECONDS = 5.0
-_active_rows: tuple[float, list[tuple[int, str, str, int]]] | None = None
+_active_rows: tuple[float, list[tuple[int, str, str]]] | None = None
 
 
 # --- the catalogue --------------------------------------------------------------------------------
@@ -198,16 +198,14 @@ def active_versions() -> list[PolicyVersion]:
     return list(PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).order_by("-precedence"))
 
 
-def _read_active_rows() -> list[tuple[int, str, str, int]]:
+def _read_active_rows() -> list[tuple[int, str, str]]:
     return list(
-        PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list(
-            "pk", "sha256", "policy", "version"
-        )
+        PolicyVersion.objects.filter(status=PolicyVersion.Status.ACTIVE).values_list("pk", "sha256", "policy")
     )
 
 
-def _active_versions_cached() -> list[tuple[int, str, str, int]]:
-    """(pk, sha256, policy id, version) of every active version, read at most every few seconds."""
+def _active_versions_cached() -> list[tuple[int, str, str]]:
+    """(pk, sha256, policy id) of every active version, read at most every few seconds."""
     global _active_rows
     now = time_module.monotonic()
     with _lock:
@@ -215,7 +213,7 @@ def _active_versions_cached() -> list[tuple[int, str, str, int]]:
     if cached is not None and now - cached[0] < ACTIVE_VERSIONS_CACHE_SECONDS:
         return cached[1]
     rows = _read_active_rows()
-    if not {p for _, _, p, _ in rows} >= _builtin_ids() and _builtins_missing():
+    if not {p for _, _, p in rows} >= _builtin_ids() and _builtins_missing():
         try:
             sync_builtin_policies(only_missing=True)
         except IntegrityError:  # another process stored them at the same moment
@@ -232,7 +230,7 @@ def active_policy_set() -> PolicySet:
     The committed policy files are stored first if the database has none of them yet.
     """
     rows = _active_versions_cached()
-    key = tuple(sorted((pk, sha) for pk, sha, _, _ in rows))
+    key = tuple(sorted((pk, sha) for pk, sha, _ in rows))
     with _lock:
         cached = _compiled.get(key)
     if cached is not None:

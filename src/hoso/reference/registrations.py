@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from hoso import fastsql
 from hoso.reference.models import CertificateRegistration
 
 
@@ -14,6 +15,22 @@ def _active(moment: datetime):
         Q(registered_until__isnull=True) | Q(registered_until__gt=moment),
         registered_from__lte=moment,
     )
+
+
+def registration_id_sql(
+    *, fingerprint_sha256: str, moment: datetime, owner: str, outer: str
+) -> tuple[str, list]:
+    """:func:`registration_for` as a plain SQL sub-select (and its parameters) giving the registration's
+    id, for the submitter whose key is the outer query's column ``outer``; ``owner`` is "unit_id" or
+    "commune_id". The reception asks it inside its one submitter query (hoso.intake.pipeline); the
+    conditions are those of :func:`_active`."""
+    sql = (
+        f"(SELECT r.id FROM {fastsql.table(CertificateRegistration)} r WHERE r.{owner} = {outer}"  # noqa: S608
+        " AND r.fingerprint_sha256 = %s AND r.registered_from <= %s"
+        " AND (r.registered_until IS NULL OR r.registered_until > %s) ORDER BY r.id LIMIT 1)"
+    )
+    at = fastsql.moment(moment)
+    return sql, [fingerprint_sha256.lower(), at, at]
 
 
 def registration_for(*, fingerprint_sha256: str, moment: datetime, unit=None, commune=None):

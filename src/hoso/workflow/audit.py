@@ -94,31 +94,23 @@ def append_event(
             hash=digest,
         )
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_head_table()} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
-            [sequence, digest],
-        )
+    fastsql.execute(
+        f"UPDATE {fastsql.table(AuditHead)} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+        [sequence, digest],
+    )
     return event
-
-
-def _head_table() -> str:
-    return connection.ops.quote_name(AuditHead._meta.db_table)
 
 
 def _lock_head() -> tuple[int, str]:
     """Lock the chain head row until the caller's transaction ends and read it (one round trip; on
     SQLite the write transaction is already exclusive). Every reception passes here, so it is raw SQL."""
-    sql = f"SELECT last_sequence, last_hash FROM {_head_table()} WHERE id = 1"  # noqa: S608
+    sql = f"SELECT last_sequence, last_hash FROM {fastsql.table(AuditHead)} WHERE id = 1"  # noqa: S608
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-        if row is None:  # the very first event of this database
-            AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
-            cursor.execute(sql)
-            row = cursor.fetchone()
+    row = fastsql.fetch_one(sql)
+    if row is None:  # the very first event of this database
+        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+        row = fastsql.fetch_one(sql)
     return int(row[0]), row[1]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from hoso import fastsql
 from hoso.identifiers import format_dossier_number
 from hoso.reference.calendar import working_calendar
 from hoso.workflow.models import DossierCounter
@@ -21,17 +21,13 @@ def next_sequence(office_id: str, year: int) -> int:
 
     One ``UPDATE … RETURNING`` takes the row lock and the number in a single round trip; the row is
     created (idempotently) only the first time an office numbers in a year."""
-    table = connection.ops.quote_name(DossierCounter._meta.db_table)
-    sql = f"UPDATE {table} SET last_sequence = last_sequence + 1 WHERE office_id = %s AND year = %s RETURNING last_sequence"  # noqa: S608 — no user input in the names
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [office_id, year])
-        row = cursor.fetchone()
-        if row is None:
-            DossierCounter.objects.bulk_create(
-                [DossierCounter(office_id=office_id, year=year)], ignore_conflicts=True
-            )
-            cursor.execute(sql, [office_id, year])
-            row = cursor.fetchone()
+    sql = f"UPDATE {fastsql.table(DossierCounter)} SET last_sequence = last_sequence + 1 WHERE office_id = %s AND year = %s RETURNING last_sequence"  # noqa: S608 — no user input in the names
+    row = fastsql.fetch_one(sql, [office_id, year])
+    if row is None:
+        DossierCounter.objects.bulk_create(
+            [DossierCounter(office_id=office_id, year=year)], ignore_conflicts=True
+        )
+        row = fastsql.fetch_one(sql, [office_id, year])
     return int(row[0])
 
 

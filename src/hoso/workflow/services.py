@@ -146,6 +146,15 @@ def request_supplement(dossier: Dossier, *, actor=None, actor_label: str, note: 
     )
 
 
+def supplement_already_received(dossier: Dossier, sha256: str) -> bool:
+    """Whether these bytes (by SHA-256) were already received as a supplement of ``dossier``: a sender
+    sending again what got no answer is answered with the dossier as it is, never recorded twice."""
+    received = dossier.events.filter(kind=DossierEvent.Kind.SUPPLEMENT_RECEIVED).values_list(
+        "data", flat=True
+    )
+    return any((data or {}).get("sha256") == sha256 for data in received)
+
+
 def receive_supplement(
     dossier: Dossier, *, raw: bytes, actor=None, actor_label: str, note: str = "", content_type: str = ""
 ) -> Dossier:
