@@ -11,12 +11,10 @@ the under-6 exception by commune.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from hoso.reference.models import CertificateRegistration, Commune, Office
 from hoso.reports.sql import end_of, first_month, local_day, office_like, rows, start_of
-
-HANOI_OFFSET = timedelta(hours=7)  # Vietnam has kept UTC+7, without daylight saving, since 1975
 
 
 @dataclass
@@ -99,29 +97,8 @@ class MigrationReport:
         }
 
 
-def _aware(value):
-    """A timestamp from a raw query as an aware datetime (SQLite gives UTC text or naive values)."""
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
-
-
-def _iso(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str) and len(value) > 10:
-        value = _aware(value)  # a UTC timestamp from SQLite: its Hanoi day below
-    if isinstance(value, str):
-        return value[:10]
-    if isinstance(value, datetime):
-        return (_aware(value).astimezone(UTC) + HANOI_OFFSET).date().isoformat()
-    return value.isoformat()
 
 
 def _months(first: date, last: date) -> tuple[date, date]:
