@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Debian packages the test suite uses (real tools, no mocks): xmlsec1 checks our signatures
 # independently, softhsm2 is a real PKCS#11 token, zint is a second PDF417 encoder, gettext compiles
 # translations. Installed when missing and we are root; otherwise the tests that need them skip.
-TEST_DEBIAN_PACKAGES := xmlsec1 softhsm2 zint gettext chromium
+TEST_DEBIAN_PACKAGES := xmlsec1 softhsm2 zint gettext chromium poppler-utils  # poppler-utils: the e2e run renders the receipt PDF (pdftoppm)
 
 .PHONY: demo test lint format venv clean messages system-deps
 
