@@ -54,16 +54,27 @@ def test_unknown_paths_have_the_error_shape(client, reference_data):
     assert response.json()["code"] == "API_NOT_FOUND" and "nothing/here" in response.json()["message"]
 
 
-def test_a_wrong_method_has_the_error_shape(api, unit):
-    response = api.client.delete("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {api.key}")
+def test_a_wrong_method_has_the_error_shape(api, unit, outside_client):
+    response = outside_client.delete("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {api.key}")
     assert response.status_code == 405
     assert response.json()["code"] == "API_METHOD_NOT_ALLOWED"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/docs/nothing.js", "/api/v1/docs/swagger-ui.css.map"])
+@pytest.fixture
+def outside_client():
+    """A client as an integrator's is: no cookies, and Django's CSRF check not switched off (the test
+    client switches it off by default)."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/", "/api/v1/docs/nothing.js", "/api/v1/docs/swagger-ui.css.map", "/api/v1/nothing"]
+)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_the_api_root_and_unknown_docs_files_are_a_json_404(client, path, method):
-    response = getattr(client, method)(path)
+def test_the_api_root_and_unknown_docs_files_are_a_json_404(outside_client, path, method):
+    response = getattr(outside_client, method)(path)
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
     body = response.json()
     assert body["code"] == "API_NOT_FOUND" and path in body["message"] and path in body["message_en"]
@@ -78,11 +89,11 @@ def test_the_api_root_still_anchors_the_openapi_paths(client):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/docs/init.js", "/api/v1/openapi.json"])
-def test_the_docs_and_the_openapi_document_are_read_only(client, path):
+def test_the_docs_and_the_openapi_document_are_read_only(outside_client, path):
     for method in ("get", "head"):
-        assert getattr(client, method)(path).status_code == 200, (method, path)
+        assert getattr(outside_client, method)(path).status_code == 200, (method, path)
     for method in ("post", "put", "patch", "delete", "options"):
-        response = getattr(client, method)(path)
+        response = getattr(outside_client, method)(path)
         assert response.status_code == 405, (method, path)
         assert response["Allow"] == "GET, HEAD"
         body = response.json()
