@@ -60,3 +60,11 @@ def test_s3_compatible_store_against_a_local_s3_server(monkeypatch):
         assert keys == [f"received/{digest}"]
     finally:
         server.stop()
+
+
+def test_the_first_blob_makes_the_store_and_its_folders(tmp_path):
+    store = FileBlobStore(tmp_path / "data" / "blobs")
+    digest = store.put(b"first")
+    assert store.path(digest).read_bytes() == b"first"
+    assert store.put(b"first") == digest  # stored once: the second put finds it
+    assert [p.name for p in store.path(digest).parent.iterdir()] == [digest]

@@ -9,9 +9,10 @@ S3-compatible storage.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from hoso.errors import CodedError
@@ -32,26 +33,18 @@ class FileBlobStore:
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if target.exists() and target.stat().st_size == len(data):
-            return digest
+        folder = os.path.join(self.root, digest[:2], digest[2:4])  # plain strings: put is on every reception
+        target = os.path.join(folder, digest)
         try:
-            created = not target.parent.exists()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            _fsync_dir(target.parent)  # the new name is durable
-            if created:  # and so are the folders made for it
-                _fsync_dir(target.parent.parent)
-                _fsync_dir(target.parent.parent.parent)
+            if os.stat(target).st_size == len(data):
+                return digest
+        except OSError:
+            pass  # not stored yet (or unreadable: writing says which)
+        try:
+            made = self._write_new(folder, target, data)
+            _fsync_dir(folder)  # the new name is durable
+            for parent in made:  # and so are the folders made for it
+                _fsync_dir(parent)
         except OSError as exc:
             raise BlobStoreError(
                 "BLOB_WRITE_FAILED",
@@ -60,6 +53,40 @@ class FileBlobStore:
                 errno=exc.errno,
             ) from exc
         return digest
+
+    def _write_new(self, folder: str, target: str, data: bytes) -> list[str]:
+        """Write ``data`` to a new temporary file in ``folder``, fsync it and rename it to ``target``;
+        the folders that had to be made (their parents' entries must be fsync'd too)."""
+        made: list[str] = []
+        tmp = os.path.join(folder, f".incoming-{secrets.token_hex(8)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileNotFoundError:  # the first blob of this folder
+            if not os.path.isdir(self.root):
+                os.makedirs(self.root, exist_ok=True)
+                made.append(os.path.dirname(self.root))
+            for path in (os.path.dirname(folder), folder):
+                try:
+                    os.mkdir(path)
+                except FileExistsError:
+                    continue
+                made.append(os.path.dirname(path))
+            fd = os.open(tmp, flags, 0o600)
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return made
 
     def get(self, sha256: str) -> bytes:
         try:
@@ -75,7 +102,7 @@ class FileBlobStore:
         self.path(sha256).unlink(missing_ok=True)
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_dir(path: str | Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
