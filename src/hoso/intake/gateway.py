@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,12 @@ from hoso.signature.sign import Pkcs12Signer
 _lock = threading.Lock()
 _signer: Pkcs12Signer | None = None
 _trust: tuple[tuple, TrustStore] | None = None
+_trust_checked = 0.0  # time.monotonic() of the last look at the anchor and CRL files
+
+# How long a verified trust store is used before its files are looked at again: every reception asks
+# for it, and listing and stat-ing the folders cost 0.1 ms each time (issue 5). A CRL or anchor copied
+# in is used from at most this long after; ``forget()`` applies a change in this process at once.
+TRUST_RECHECK_SECONDS = 1.0
 
 
 def _gateway_dir() -> Path:
@@ -118,18 +125,24 @@ def _state() -> tuple:
 
 
 def trust_store() -> TrustStore:
-    """The trust store of the configured anchors and CRLs, rebuilt when those files change."""
-    global _trust
+    """The trust store of the configured anchors and CRLs, rebuilt when those files change (looked at
+    again at most every ``TRUST_RECHECK_SECONDS``)."""
+    global _trust, _trust_checked
+    now = time.monotonic()
+    current = _trust
+    if current is not None and now - _trust_checked < TRUST_RECHECK_SECONDS:
+        return current[1]
     state = _state()
     with _lock:
         if _trust is None or _trust[0] != state:
             anchors = [p for p in [anchors_dir()] if p.is_dir()]
             crls = [p for p in [crl_dir()] if p.is_dir()]
             _trust = (state, TrustStore.from_paths(anchors, crls=crls))
+        _trust_checked = now
         return _trust[1]
 
 
 def forget() -> None:
-    global _signer, _trust
+    global _signer, _trust, _trust_checked
     with _lock:
-        _signer, _trust = None, None
+        _signer, _trust, _trust_checked = None, None, 0.0
