@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,7 +32,7 @@ from hoso.policies.services import decide, facts_for, record_decision
 from hoso.reference.catalogue import procedure_on
 from hoso.reference.models import Commune, IvanProvider, Office, Unit
 from hoso.reference.registrations import has_registered_certificate, registration_id_sql
-from hoso.signature import Indication, SignerInfo, SubIndication, verify
+from hoso.signature import Indication, SignerInfo, SubIndication, verify_tree
 from hoso.workflow.models import Channel
 from hoso.workflow.services import open_dossier
 
@@ -78,7 +78,7 @@ class _State:
     ivan: IvanProvider | None
     officer: object = None
     hoso: Hoso | None = None
-    signed_root: etree._Element | None = None
+    tree: etree._Element | None = None  # parsed, not yet verified: signature verification consumes it
     signature: dict = field(default_factory=dict)
     signer: SignerInfo | None = None  # the certificate that signed (electronic)
     unit: Unit | None = None
@@ -239,6 +239,7 @@ def _parse(state: _State) -> None:
             )
         )
     _read_envelope(state, root)
+    state.tree = root
 
 
 def _read_envelope(state: _State, root: etree._Element) -> None:
@@ -257,7 +258,11 @@ def _read_envelope(state: _State, root: etree._Element) -> None:
 
 
 def _verify_signatures(state: _State) -> None:
-    report = verify(state.raw, trust=trust_store(), at=state.received_at)
+    # The tree parsed from the raw bytes is verified as it is (not parsed again); verification changes
+    # it, so nothing reads it afterwards.
+    tree, state.tree = state.tree, None
+    at = state.received_at if state.received_at.tzinfo else state.received_at.replace(tzinfo=UTC)
+    report = verify_tree(tree, trust=trust_store(), at=at)
     state.signature = report.as_dict()
     state.warnings.extend(state.signature.get("warnings", []))
     if report.indication is not Indication.TOTAL_PASSED:
@@ -281,8 +286,12 @@ def _verify_signatures(state: _State) -> None:
             ),
             transient=report.sub_indication is SubIndication.TRY_LATER,
         )
-    # From here on, only what the signature covers is read.
-    _read_envelope(state, report.signed_root)
+    # From here on, only what the signature covers is read: the envelope as verification read it from
+    # the signed content (its declared lengths and counts already checked there).
+    if report.envelope is not None:
+        state.hoso = report.envelope
+    else:
+        _read_envelope(state, report.signed_root)
     state.signer = report.signer
 
 

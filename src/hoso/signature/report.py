@@ -291,6 +291,9 @@ class ValidationReport:
     parts: list[ValidationReport] = field(default_factory=list)
     signed_root: etree._Element | None = field(default=None, repr=False)
     form_code: str | None = None
+    # An envelope's signed content as read to verify its parts (a ``hoso.dossier.Hoso``), when it could be
+    # read; later steps take it instead of reading ``signed_root`` again.
+    envelope: Any = field(default=None, repr=False)
 
     @property
     def passed(self) -> bool:

@@ -156,6 +156,7 @@ def _verify_parts(report: ValidationReport, *, trust: TrustStore, at: datetime, 
         set_verdict(report, "ATTACHMENT_INVALID", detail=exc.message_vi, detail_en=exc.message_en)
         report.code = exc.code
         return
+    report.envelope = hoso
     if len(hoso.info.files) > policy.max_parts:
         count = len(hoso.info.files)
         set_verdict(
