@@ -130,3 +130,44 @@ def insert(instance: Model) -> Model:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+_selecting: dict[tuple, tuple[str, list]] = {}
+
+
+def insert_selecting(
+    instance: Model, *, field: str, expression: str, source: str, params: Sequence = ()
+) -> Model | None:
+    """``INSERT`` one new instance as :func:`insert` does, except that ``field`` (a concrete field's name)
+    takes the SQL ``expression`` over ``source`` (``FROM … WHERE …``, with its own bound ``params``,
+    which may lock the row it reads): one statement where a look-up and an insert would take two.
+    Nothing is inserted, and None is returned, when ``source`` yields no row."""
+    model = type(instance)
+    meta = model._meta
+    if not connection.features.can_return_columns_from_insert:  # pragma: no cover — SQLite ≥ 3.35, PostgreSQL
+        raise NotImplementedError("insert_selecting needs INSERT … RETURNING")
+    target = meta.get_field(field)
+    key = (model, connection.vendor, field, expression, source)
+    found = _selecting.get(key)
+    if found is None:
+        _, fields, returning = _insert_statement(model)
+        values = ", ".join(expression if f is target else "%s" for f in fields)
+        sql = "INSERT INTO {} ({}) SELECT {} {} RETURNING {}, {}".format(  # noqa: S608 — values bound
+            table(model), ", ".join(quote(f.column) for f in fields), values, source,
+            quote(meta.pk.column), quote(target.column),
+        )  # fmt: skip
+        found = (sql, [f for f in fields if f is not target])
+        with _lock:
+            _selecting[key] = found
+    sql, bound = found
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in bound]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instance.pk = row[0]
+    setattr(instance, target.attname, row[1])
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

@@ -267,19 +267,13 @@ def decide(facts: Facts, *, policy_set: PolicySet | None = None) -> Decision:
 
 
 def record_decision(facts: Facts, decision: Decision, *, reference: str = "") -> DecisionRecord:
-    """Write the decision made on ``facts``, bound to the stored policy version that made it."""
-    version_pk = _stored_version_pk(decision)
-    if version_pk is None:
-        # Decided under a content the database no longer holds (changed by another process since this
-        # one cached the active versions): refuse to record it, and read the active versions again.
-        forget_compiled_policies()
-        raise PolicyStorageError(
-            "POLICY_VERSION_NOT_STORED",
-            f"Phiên bản chính sách {decision.policy_id} v{decision.policy_version} chưa được lưu: không thể ghi "
-            "quyết định.",
-            f"Policy {decision.policy_id} v{decision.policy_version} (as evaluated) is not stored: the decision "
-            "cannot be recorded.",
-        )
+    """Write the decision made on ``facts``, bound to the stored policy version that made it.
+
+    The version is found by its identity *and content hash* in the same statement that inserts the
+    decision (read, not cached, in the caller's transaction). On PostgreSQL its row is key-share locked
+    until the decision is committed, so that no concurrent `store_policy` can replace the content of a
+    version whose decision is not yet visible (it locks the row before checking ``has_decisions``).
+    """
     for name, value in (
         ("office_code", facts.office_code),
         ("procedure_code", facts.procedure_code),
@@ -292,7 +286,7 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
                 f"Value of “{name}” too long to record: {value[:40]}",
             )
     moment = facts.received_at if facts.received_at.tzinfo else facts.received_at.replace(tzinfo=VN_TZ)
-    return fastsql.insert(
+    record = fastsql.insert_selecting(
         DecisionRecord(
             received_at=moment,
             channel=facts.channel.value,
@@ -304,7 +298,6 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
             facts=facts.to_json(),
             outcome=decision.outcome.value,
             rule=decision.rule_id,
-            policy_version_id=version_pk,
             policy=decision.policy_id,
             version=decision.policy_version,
             policy_set=[{"policy": pid, "version": ver} for pid, ver in decision.policy_set],
@@ -315,23 +308,30 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
             advice_vi=decision.advice_vi,
             advice_en=decision.advice_en,
             reference=reference[:100],
+        ),
+        field="policy_version",
+        expression="v.id",
+        source=_STORED_VERSION_SOURCE.format(
+            table=fastsql.table(PolicyVersion),
+            lock=" FOR KEY SHARE" if connection.vendor == "postgresql" else "",
+        ),
+        params=[decision.policy_id, decision.policy_version, decision.policy_sha256],
+    )
+    if record is None:
+        # Decided under a content the database no longer holds (changed by another process since this
+        # one cached the active versions): refuse to record it, and read the active versions again.
+        forget_compiled_policies()
+        raise PolicyStorageError(
+            "POLICY_VERSION_NOT_STORED",
+            f"Phiên bản chính sách {decision.policy_id} v{decision.policy_version} chưa được lưu: không thể ghi "
+            "quyết định.",
+            f"Policy {decision.policy_id} v{decision.policy_version} (as evaluated) is not stored: the decision "
+            "cannot be recorded.",
         )
-    )
+    return record
 
 
-def _stored_version_pk(decision: Decision) -> int | None:
-    """The primary key of the stored version with the identity *and content hash* of the one that
-    decided, read (not cached) in the caller's transaction. On PostgreSQL the row is key-share locked
-    until the decision is committed, so that no concurrent `store_policy` can replace the content of a
-    version whose decision is not yet visible (it locks the row before checking ``has_decisions``)."""
-    sql = (
-        f"SELECT id FROM {fastsql.table(PolicyVersion)} "  # noqa: S608 — names from the model, values bound
-        "WHERE policy = %s AND version = %s AND sha256 = %s"
-    )
-    if connection.vendor == "postgresql":
-        sql += " FOR KEY SHARE"
-    row = fastsql.fetch_one(sql, [decision.policy_id, decision.policy_version, decision.policy_sha256])
-    return row[0] if row is not None else None
+_STORED_VERSION_SOURCE = "FROM {table} v WHERE v.policy = %s AND v.version = %s AND v.sha256 = %s{lock}"
 
 
 def decide_and_record(facts: Facts, *, reference: str = "") -> tuple[Decision, DecisionRecord]:
