@@ -150,7 +150,7 @@ def insert_selecting(
     key = (model, connection.vendor, field, expression, source)
     found = _selecting.get(key)
     if found is None:
-        _, fields, returning = _insert_statement(model)
+        fields = _insert_statement(model)[1]  # the columns insert() writes, in the same order
         values = ", ".join(expression if f is target else "%s" for f in fields)
         sql = "INSERT INTO {} ({}) SELECT {} {} RETURNING {}, {}".format(  # noqa: S608 — values bound
             table(model), ", ".join(quote(f.column) for f in fields), values, source,
