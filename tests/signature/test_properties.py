@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 
 import pytest
@@ -84,3 +85,19 @@ def test_envelope_byte_mutations_never_raise_nor_pass(signed_envelope, data):
     # The only unsigned bytes of an envelope are inside its own signature element (and whitespace).
     if report.passed:
         assert report.signed_root is not None
+
+
+def test_a_certificate_with_an_unknown_key_algorithm_is_unreadable_not_a_crash(test_pki):
+    """Found by the mutation property above: rsaEncryption's OID changed by one byte (1.2.840… → 0.2.840…)
+    made cryptography raise UnsupportedAlgorithm, which escaped as a server error."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from hoso.signature import xmldsig
+
+    der = test_pki["unit-valid"].certificate.public_bytes(Encoding.DER)
+    rsa_encryption = bytes.fromhex("06092a864886f70d010101")
+    assert rsa_encryption in der
+    damaged = der.replace(rsa_encryption, bytes.fromhex("0609028648") + rsa_encryption[5:])
+    with pytest.raises(xmldsig.ProfileViolation) as caught:
+        xmldsig._load_cert(base64.b64encode(damaged).decode())
+    assert caught.value.code == "CERTIFICATE_UNREADABLE"

@@ -17,6 +17,7 @@ from datetime import datetime
 
 import xmlsec
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from lxml import etree
@@ -368,7 +369,7 @@ def _load_cert_cached(b64: str) -> x509.Certificate:
         cert.not_valid_before_utc  # noqa: B018
         cert.not_valid_after_utc  # noqa: B018
         return cert
-    except (ValueError, binascii.Error, TypeError) as exc:
+    except (ValueError, binascii.Error, TypeError, UnsupportedAlgorithm) as exc:
         raise ProfileViolation("CERTIFICATE_UNREADABLE", detail=str(exc)) from None
 
 
