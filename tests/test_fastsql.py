@@ -138,22 +138,19 @@ def test_moment_compares_like_the_orm(reference_data):
 def test_insert_selecting_takes_one_field_from_the_row_it_selects(reference_data):
     """A new unit's office is read and written in one statement; a source with no row inserts nothing."""
     office = Office.objects.get(code="00105")
-    source = f"FROM {fastsql.table(Office)} o WHERE o.code = %s"
-    unit = fastsql.insert_selecting(
-        Unit(code="HB09999", tax_code="0109999999", name="Công ty Thử", office_id="00000"),
-        field="office",
-        expression="o.code",
-        source=source,
-        params=["00105"],
-    )
+
+    def insert_unit(code: str, office_code: str):
+        return fastsql.insert_selecting(
+            Unit(code=code, tax_code="0109999999", name="Công ty Thử", office_id="00000"),
+            field="office",
+            expression="o.code",
+            source=f"FROM {fastsql.table(Office)} o WHERE o.code = %s",
+            params=[office_code],
+        )
+
+    unit = insert_unit("HB09999", "00105")
     assert unit is not None and unit.office_id == "00105" and not unit._state.adding
     assert _fields(Unit.objects.get(code="HB09999")) == _fields(unit) and unit.office == office
 
-    missing = fastsql.insert_selecting(
-        Unit(code="HB09998", tax_code="0109999998", name="Công ty Không", office_id="00105"),
-        field="office",
-        expression="o.code",
-        source=source,
-        params=["99999"],
-    )
-    assert missing is None and not Unit.objects.filter(code="HB09998").exists()
+    assert insert_unit("HB09998", "99999") is None
+    assert not Unit.objects.filter(code="HB09998").exists()

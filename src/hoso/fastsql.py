@@ -118,15 +118,23 @@ def insert(instance: Model) -> Model:
     such as ``auto_now``, value preparation, the generated primary key), without signals: the models
     written this way have no save hooks or receivers (tests/test_fastsql.py checks it)."""
     sql, fields, returning = _insert_statement(type(instance))
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _values(instance, fields))
         if returning:
             if connection.features.can_return_columns_from_insert:
                 pk = cursor.fetchone()[0]
             else:
                 pk = connection.ops.last_insert_id(cursor, instance._meta.db_table, instance._meta.pk.column)
             instance.pk = pk
+    return _stored(instance)
+
+
+def _values(instance: Model, fields: list) -> list:
+    """The fields' values as ``Model.save`` sends them (``pre_save`` such as ``auto_now``, then preparation)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in fields]
+
+
+def _stored(instance: Model) -> Model:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
@@ -160,14 +168,11 @@ def insert_selecting(
         with _lock:
             _selecting[key] = found
     sql, bound = found
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in bound]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *params])
+        cursor.execute(sql, [*_values(instance, bound), *params])
         row = cursor.fetchone()
     if row is None:
         return None
     instance.pk = row[0]
     setattr(instance, target.attname, row[1])
-    instance._state.adding = False
-    instance._state.db = connection.alias
-    return instance
+    return _stored(instance)
