@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from hoso.signature import Indication, verify
+from hoso import xmlsafe
+from hoso.signature import Indication, verify, verify_tree
 
 AT = datetime.now(UTC)
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -101,3 +102,11 @@ def test_a_certificate_with_an_unknown_key_algorithm_is_unreadable_not_a_crash(t
     with pytest.raises(xmldsig.ProfileViolation) as caught:
         xmldsig._load_cert(base64.b64encode(damaged).decode())
     assert caught.value.code == "CERTIFICATE_UNREADABLE"
+
+
+def test_a_validation_time_without_a_zone_is_utc_for_a_parsed_tree_too(signed):
+    raw, trust, _ = signed
+    naive = verify_tree(xmlsafe.parse(raw), trust=trust, at=AT.replace(tzinfo=None))
+    assert naive.passed and naive.validation_time == AT
+    expired = verify_tree(xmlsafe.parse(raw), trust=trust, at=datetime(2100, 1, 1))
+    assert not expired.passed and expired.validation_time == datetime(2100, 1, 1, tzinfo=UTC)

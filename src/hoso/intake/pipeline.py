@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -261,8 +261,7 @@ def _verify_signatures(state: _State) -> None:
     # The tree parsed from the raw bytes is verified as it is (not parsed again); verification changes
     # it, so nothing reads it afterwards.
     tree, state.tree = state.tree, None
-    at = state.received_at if state.received_at.tzinfo else state.received_at.replace(tzinfo=UTC)
-    report = verify_tree(tree, trust=trust_store(), at=at)
+    report = verify_tree(tree, trust=trust_store(), at=state.received_at)
     state.signature = report.as_dict()
     state.warnings.extend(state.signature.get("warnings", []))
     if report.indication is not Indication.TOTAL_PASSED:

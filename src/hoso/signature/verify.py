@@ -69,7 +69,7 @@ def verify(
     attachment's declared length is checked. ``at`` is the validation time (default: now, UTC). Later
     steps must read ``report.signed_root`` (or ``signed_xml``), never the original bytes.
     """
-    at = datetime.now(UTC) if at is None else (at if at.tzinfo else at.replace(tzinfo=UTC))
+    at = datetime.now(UTC) if at is None else _aware(at)
     try:
         root = xmlsafe.parse(xml_bytes, limits=policy.limits)
     except xmlsafe.XmlError as exc:
@@ -78,6 +78,11 @@ def verify(
         report.code = exc.code
         return report
     return verify_tree(root, trust=trust, at=at, policy=policy)
+
+
+def _aware(at: datetime) -> datetime:
+    """A validation time without a zone is taken as UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def verify_tree(
@@ -89,6 +94,7 @@ def verify_tree(
     allow_envelope: bool = True,
 ) -> ValidationReport:
     """Like :func:`verify` on an already safely-parsed tree (which it modifies: keep no other reference)."""
+    at = _aware(at)
     tag = root.tag if isinstance(root.tag, str) else ""
     is_envelope = tag == dossier.ENVELOPE_ROOT
     kind = "envelope" if is_envelope else "form"
