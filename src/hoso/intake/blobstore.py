@@ -29,12 +29,16 @@ class FileBlobStore:
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
             raise BlobStoreError("BLOB_BAD_KEY", "Khoá lưu trữ không hợp lệ.", "Invalid blob key.")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return Path(self._location(sha256)[1])
+
+    def _location(self, sha256: str) -> tuple[str, str]:
+        """The folder and the file of a blob, as plain strings (put runs on every reception)."""
+        folder = os.path.join(self.root, sha256[:2], sha256[2:4])
+        return folder, os.path.join(folder, sha256)
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        folder = os.path.join(self.root, digest[:2], digest[2:4])  # plain strings: put is on every reception
-        target = os.path.join(folder, digest)
+        folder, target = self._location(digest)
         try:
             if os.stat(target).st_size == len(data):
                 return digest
