@@ -96,8 +96,10 @@ def share_by_office(period: Period) -> list[dict]:
     return sorted(table.values(), key=lambda i: i["office"])
 
 
-def _on_time(period: Period, group: str) -> list[dict]:
-    return rows(
+def _on_time(period: Period, group: str, label: str, names: dict[str, str]) -> list[dict]:
+    """Dossiers finished in ``period`` and how many on time, by ``group`` (a column of the day roll-up),
+    each row keyed ``label`` with its name from ``names``."""
+    found = rows(
         f"""
         SELECT {group} AS key, SUM(finished) AS finished, SUM(on_time) AS on_time FROM reports_dossierday
         WHERE day >= %s AND day <= %s AND office_id LIKE %s
@@ -106,28 +108,22 @@ def _on_time(period: Period, group: str) -> list[dict]:
         """,  # noqa: S608 — a fixed column name only
         _day_params(period),
     )
+    out = []
+    for r in found:
+        finished, on_time = int(r["finished"]), int(r["on_time"] or 0)
+        out.append({label: r["key"], "name": names.get(r["key"], ""), "finished": finished,
+                    "on_time": on_time, "late": finished - on_time, "rate": round(on_time / finished, 4)})  # fmt: skip
+    return sorted(out, key=lambda i: i[label])
 
 
 def on_time_by_office(period: Period) -> list[dict]:
-    names = dict(Office.objects.values_list("code", "name_vi"))
-    out = []
-    for r in _on_time(period, "office_id"):
-        finished, on_time = int(r["finished"]), int(r["on_time"] or 0)
-        out.append({"office": r["key"], "name": names.get(r["key"], ""), "finished": finished,
-                    "on_time": on_time, "late": finished - on_time, "rate": round(on_time / finished, 4)})  # fmt: skip
-    return sorted(out, key=lambda i: i["office"])
+    return _on_time(period, "office_id", "office", dict(Office.objects.values_list("code", "name_vi")))
 
 
 def on_time_by_procedure(period: Period) -> list[dict]:
-    names = {}
-    for code, name in Procedure.objects.order_by("valid_from").values_list("code", "name_vi"):
-        names[code] = name
-    out = []
-    for r in _on_time(period, "procedure_code"):
-        finished, on_time = int(r["finished"]), int(r["on_time"] or 0)
-        out.append({"procedure": r["key"], "name": names.get(r["key"], ""), "finished": finished,
-                    "on_time": on_time, "late": finished - on_time, "rate": round(on_time / finished, 4)})  # fmt: skip
-    return sorted(out, key=lambda i: i["procedure"])
+    # A code's latest name wins: the catalogue's versions in order of validity.
+    names = dict(Procedure.objects.order_by("valid_from").values_list("code", "name_vi"))
+    return _on_time(period, "procedure_code", "procedure", names)
 
 
 def first_reason_sql() -> str:
