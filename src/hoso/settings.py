@@ -97,6 +97,16 @@ TEMPLATES = [
 SQLITE_PATH = DATA_DIR / "hoso.sqlite3"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Parameters bound by the server and statements prepared on their second run in a connection: the
+    # reception's dozen statements are then planned once per worker, not on every dossier (PostgreSQL
+    # CPU −35 % a dossier, bench/intake.py). Behind a transaction-mode pooler without prepared-statement
+    # support, HOSO_PG_PREPARE_THRESHOLD=off turns preparation off.
+    _prepare = os.environ.get("HOSO_PG_PREPARE_THRESHOLD", "2").strip().lower()
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if _prepare in ("off", "none", "") else int(_prepare),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 else:
     DATABASES = {
         "default": {
