@@ -16,7 +16,7 @@ from hoso import fastsql
 from hoso.api.models import IvanKey
 from hoso.intake.models import Submission
 from hoso.policies.models import Decision
-from hoso.reference.models import IvanProvider, Office, Unit
+from hoso.reference.models import IvanProvider, Office, Procedure, Unit
 from hoso.workflow.models import Dossier, DossierEvent
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,9 @@ def test_models_written_without_save_have_no_hooks(model):
     for signal in (signals.pre_save, signals.post_save):
         assert not signal.has_listeners(model), f"{model.__name__} has a {signal} receiver fastsql would skip"
     own_save = model.__dict__.get("save")
-    assert own_save is None or model is Decision, f"{model.__name__}.save() would be skipped by fastsql.insert"
+    assert own_save is None or model is Decision, (
+        f"{model.__name__}.save() would be skipped by fastsql.insert"
+    )
 
 
 def _fields(instance) -> dict:
@@ -54,7 +56,9 @@ json_values = st.recursive(
     seconds=st.integers(0, 10**9),
     micro=st.integers(0, 999_999),
 )
-def test_an_inserted_row_reads_back_as_the_orm_wrote_it(reference_data, reasons, facts, receipt, seconds, micro):
+def test_an_inserted_row_reads_back_as_the_orm_wrote_it(
+    reference_data, reasons, facts, receipt, seconds, micro
+):
     at = datetime(1990, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds, microseconds=micro)
     submission = Submission(
         public_id=uuid.uuid4(),
@@ -154,3 +158,88 @@ def test_insert_selecting_takes_one_field_from_the_row_it_selects(reference_data
 
     assert insert_unit("HB09998", "99999") is None
     assert not Unit.objects.filter(code="HB09998").exists()
+
+
+def _submission(**fields) -> Submission:
+    return Submission(
+        public_id=uuid.uuid4(),
+        channel="electronic",
+        received_at=datetime(2016, 1, 5, 2, tzinfo=UTC),
+        sha256="d" * 64,
+        size=0,
+        outcome=Submission.Outcome.REFUSED,
+        receipt_xml=b"",
+        **fields,
+    )
+
+
+def test_a_related_object_saved_after_it_was_assigned_gives_its_key_and_an_unsaved_one_is_refused(
+    reference_data,
+):
+    """As Model.save does: the reception assigns the dossier to its submission before the dossier is
+    written (the receipt is signed first)."""
+    procedure = Procedure.objects.select_related("department").first()
+    dossier = Dossier(
+        number="00001/2016/00105",
+        office=Office.objects.get(code="00105"),
+        procedure=procedure,
+        department=procedure.department,
+        year=2016,
+        sequence=1,
+        channel="electronic",
+    )
+    submission = _submission(dossier=dossier, repeat_key="related")
+    with pytest.raises(ValueError, match="unsaved related object 'dossier'"):
+        fastsql.insert(submission)
+    dossier.received_at = dossier.status_changed_at = submission.received_at
+    dossier.due_date = submission.received_at.date()
+    fastsql.insert(dossier)
+    fastsql.insert(submission)
+    assert Submission.objects.get(pk=submission.pk).dossier_id == dossier.pk
+
+
+def test_insert_without_key_writes_the_row_and_reads_nothing_back(reference_data):
+    submission = _submission(repeat_key="keyless", reasons=[{"code": "X"}])
+    assert fastsql.insert_without_key(submission) is None
+    assert submission.pk is None
+    stored = Submission.objects.get(repeat_key="keyless")
+    assert stored.public_id == submission.public_id and stored.reasons == [{"code": "X"}]
+
+
+def test_a_sent_statement_gives_its_row_through_its_steps_once(reference_data):
+    steps = []
+    sent = fastsql.send(f"SELECT code FROM {fastsql.table(Office)} WHERE code = %s", ["00105"])
+    sent.then(lambda row: steps.append(row) or row[0]).then(lambda code: code + "!")
+    assert sent.result() == "00105!" and sent.result() == "00105!"
+    assert steps == [("00105",)]
+    with pytest.raises(RuntimeError):
+        sent.then(str)
+    assert (
+        fastsql.send(f"SELECT code FROM {fastsql.table(Office)} WHERE code = %s", ["none"]).result() is None
+    )
+
+
+def test_pipelined_statements_are_answered_and_an_error_undoes_the_whole_transaction(reference_data):
+    """Inside fastsql.pipelined (PostgreSQL: one pipeline; SQLite: statement by statement) every result
+    arrives, and a constraint broken by a statement nobody waited for still fails the transaction with
+    Django's IntegrityError, undoing what came before it."""
+    from django.db import IntegrityError, connection, transaction
+
+    with transaction.atomic(), fastsql.pipelined():
+        if connection.vendor == "postgresql":
+            from psycopg.pq import PipelineStatus
+
+            assert connection.connection.pgconn.pipeline_status == PipelineStatus.ON
+        first = fastsql.send_insert(_submission(repeat_key="p-1"))
+        fastsql.insert_without_key(_submission(repeat_key="p-2"))
+        count = fastsql.send(
+            f"SELECT count(*) FROM {fastsql.table(Submission)} WHERE repeat_key LIKE %s", ["p-%"]
+        )
+        assert count.result() == (2,)
+    assert first.result().pk == Submission.objects.get(repeat_key="p-1").pk
+
+    with pytest.raises(IntegrityError), transaction.atomic(), fastsql.pipelined():
+        fastsql.insert_without_key(_submission(repeat_key="p-3"))
+        fastsql.insert_without_key(_submission(repeat_key="p-1"))  # taken
+    assert not Submission.objects.filter(repeat_key="p-3").exists()
+    assert Submission.objects.filter(repeat_key__startswith="p-").count() == 2

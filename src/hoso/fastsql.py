@@ -10,7 +10,8 @@ way out — without building a query each time. Everything else in the gateway u
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Model
@@ -78,10 +79,83 @@ def from_row(model: type[Model], values: Sequence):
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
-def fetch_one(sql: str, params: Sequence = ()) -> tuple | None:
-    with connection.cursor() as cursor:
+_pipelines = threading.local()
+
+
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """Inside, statements go to PostgreSQL without waiting for one another (psycopg's pipeline mode):
+    the wait for an answer happens when a row is read (:meth:`Sent.result`, :func:`fetch_one`) and, for
+    whatever is still unanswered, on leaving; statements sent one after another thus share one round trip.
+    An error surfaces at that wait, as Django's exception. Elsewhere (SQLite) nothing changes: each
+    statement runs, and its row is read, when it is sent."""
+    if connection.vendor != "postgresql" or getattr(_pipelines, "open", False):
+        yield
+        return
+    connection.ensure_connection()
+    _pipelines.open = True
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            yield
+    finally:
+        _pipelines.open = False
+
+
+class Sent:
+    """A statement handed to the database whose row is read only when asked for, inside
+    :func:`pipelined` (elsewhere it was read when sent). The row (None when there is none) goes through
+    each step given, in order; the last step's value is the result."""
+
+    __slots__ = ("_cursor", "_done", "_result", "_row", "_steps")
+
+    def __init__(self, *, cursor=None, row: tuple | None = None) -> None:
+        self._cursor, self._row, self._steps, self._done = cursor, row, [], False
+
+    @classmethod
+    def answered(cls, result) -> Sent:
+        sent = cls()
+        sent._result, sent._done = result, True
+        return sent
+
+    def then(self, step: Callable) -> Sent:
+        """Also pass the result through ``step`` (before it is read)."""
+        if self._done:
+            raise RuntimeError("the result has already been read")
+        self._steps.append(step)
+        return self
+
+    def result(self):
+        if not self._done:
+            if self._cursor is not None:
+                try:
+                    self._row = self._cursor.fetchone()
+                finally:
+                    self._cursor.close()
+                    self._cursor = None
+            value = self._row
+            for step in self._steps:
+                value = step(value)
+            self._result, self._done = value, True
+        return self._result
+
+
+def send(sql: str, params: Sequence = ()) -> Sent:
+    """Execute ``sql``, which returns at most one row: read by :meth:`Sent.result`."""
+    cursor = connection.cursor()
+    if getattr(_pipelines, "open", False):
+        try:
+            cursor.execute(sql, params)
+        except BaseException:
+            cursor.close()
+            raise
+        return Sent(cursor=cursor)
+    with cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        return Sent(row=cursor.fetchone())
+
+
+def fetch_one(sql: str, params: Sequence = ()) -> tuple | None:
+    return send(sql, params).result()
 
 
 def execute(sql: str, params: Sequence = ()) -> None:
@@ -95,18 +169,21 @@ def fetch_all(sql: str, params: Sequence = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _insert_statement(model: type[Model]) -> tuple[str, list, bool]:
+def _insert_statement(model: type[Model]) -> tuple[str, list, str]:
+    """The ``INSERT`` of ``model``'s columns, the fields it writes, and the ``RETURNING`` clause that
+    reads back a generated key ("" when the key is not generated or cannot be read back so)."""
     key = (model, connection.vendor)
     found = _inserts.get(key)
     if found is None:
         meta = model._meta
-        returning = bool(getattr(meta.pk, "db_returning", False))
-        fields = [f for f in meta.concrete_fields if not (returning and f is meta.pk)]
+        generated = bool(getattr(meta.pk, "db_returning", False))
+        fields = [f for f in meta.concrete_fields if not (generated and f is meta.pk)]
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 — names from the model, values bound
             table(model), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
         )
-        if returning and connection.features.can_return_columns_from_insert:
-            sql += f" RETURNING {quote(meta.pk.column)}"
+        returning = ""
+        if generated and connection.features.can_return_columns_from_insert:
+            returning = f" RETURNING {quote(meta.pk.column)}"
         found = (sql, fields, returning)
         with _lock:
             _inserts[key] = found
@@ -117,20 +194,40 @@ def insert(instance: Model) -> Model:
     """``INSERT`` one new instance as ``Model.save(force_insert=True)`` would (defaults, ``pre_save``
     such as ``auto_now``, value preparation, the generated primary key), without signals: the models
     written this way have no save hooks or receivers (tests/test_fastsql.py checks it)."""
+    return send_insert(instance).result()
+
+
+def send_insert(instance: Model) -> Sent:
+    """:func:`insert`, the generated key read only when the result is asked for (see :func:`pipelined`)."""
     sql, fields, returning = _insert_statement(type(instance))
+    if returning:
+
+        def finish(row):
+            instance.pk = row[0]
+            return _stored(instance)
+
+        return send(sql + returning, _values(instance, fields)).then(finish)
     with connection.cursor() as cursor:
         cursor.execute(sql, _values(instance, fields))
-        if returning:
-            if connection.features.can_return_columns_from_insert:
-                pk = cursor.fetchone()[0]
-            else:
-                pk = connection.ops.last_insert_id(cursor, instance._meta.db_table, instance._meta.pk.column)
-            instance.pk = pk
-    return _stored(instance)
+        if instance._meta.pk.db_returning:  # pragma: no cover — SQLite before 3.35
+            instance.pk = connection.ops.last_insert_id(
+                cursor, instance._meta.db_table, instance._meta.pk.column
+            )
+    return Sent.answered(_stored(instance))
+
+
+def insert_without_key(instance: Model) -> None:
+    """:func:`insert` for a row whose generated key nobody needs: nothing is read back, so inside
+    :func:`pipelined` the statement waits for nothing. The instance keeps no primary key."""
+    sql, fields, _returning = _insert_statement(type(instance))
+    execute(sql, _values(instance, fields))
 
 
 def _values(instance: Model, fields: list) -> list:
-    """The fields' values as ``Model.save`` sends them (``pre_save`` such as ``auto_now``, then preparation)."""
+    """The fields' values as ``Model.save`` sends them: a related object saved after it was assigned
+    gives its key (an unsaved one is refused, as ``save`` refuses it), then ``pre_save`` (such as
+    ``auto_now``) and preparation."""
+    instance._prepare_related_fields_for_save(operation_name="insert")
     return [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in fields]
 
 
@@ -146,10 +243,19 @@ _selecting: dict[tuple, tuple[str, list]] = {}
 def insert_selecting(
     instance: Model, *, field: str, expression: str, source: str, params: Sequence = ()
 ) -> Model | None:
+    """:func:`send_insert_selecting`, its result read at once."""
+    return send_insert_selecting(
+        instance, field=field, expression=expression, source=source, params=params
+    ).result()
+
+
+def send_insert_selecting(
+    instance: Model, *, field: str, expression: str, source: str, params: Sequence = ()
+) -> Sent:
     """``INSERT`` one new instance as :func:`insert` does, except that ``field`` (a concrete field's name)
     takes the SQL ``expression`` over ``source`` (``FROM … WHERE …``, with its own bound ``params``,
     which may lock the row it reads): one statement where a look-up and an insert would take two.
-    Nothing is inserted, and None is returned, when ``source`` yields no row."""
+    Nothing is inserted, and the result is None, when ``source`` yields no row."""
     model = type(instance)
     meta = model._meta
     if not connection.features.can_return_columns_from_insert:  # pragma: no cover — SQLite ≥ 3.35, PostgreSQL
@@ -168,11 +274,12 @@ def insert_selecting(
         with _lock:
             _selecting[key] = found
     sql, bound = found
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*_values(instance, bound), *params])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    instance.pk = row[0]
-    setattr(instance, target.attname, row[1])
-    return _stored(instance)
+
+    def finish(row):
+        if row is None:
+            return None
+        instance.pk = row[0]
+        setattr(instance, target.attname, row[1])
+        return _stored(instance)
+
+    return send(sql, [*_values(instance, bound), *params]).then(finish)

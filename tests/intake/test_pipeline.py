@@ -64,6 +64,33 @@ def test_a_repeat_gets_the_first_receipt_and_no_second_dossier(unit, signers):
     assert Dossier.objects.count() == 2
 
 
+def test_a_twin_stored_first_turns_the_second_into_a_repeat_and_gives_its_number_back(
+    unit, signers, monkeypatch
+):
+    """The race of two identical submissions, made certain: the second finds no earlier one, takes a
+    number, and its submission then collides with the first's when written (on PostgreSQL at the end of
+    the pipelined transaction). It answers with the first receipt, and the number it took is given back."""
+    from hoso.intake import pipeline
+
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    first = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    looked_up = []
+    real_earlier = pipeline._earlier
+
+    def blind_first_time(*args):
+        looked_up.append(args)
+        return None if len(looked_up) == 1 else real_earlier(*args)
+
+    monkeypatch.setattr(pipeline, "_earlier", blind_first_time)
+    twin = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    assert len(looked_up) == 2  # the second look-up came from the collision
+    assert twin.outcome == "repeat" and twin.receipt_xml == first.receipt_xml
+    assert Dossier.objects.count() == Submission.objects.count() == 1
+    other = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=2)
+    assert receive(other, ivan_code="00030", received_at=JAN_5_2016).submission.dossier.sequence == 2
+    assert verify_chain() == (2, None)
+
+
 def _refusal(raw, *, code, ivan="00030", at=JAN_5_2016, channel="electronic"):
     reception = receive(raw, ivan_code=ivan, received_at=at, channel=channel)
     assert reception.outcome == "refused"

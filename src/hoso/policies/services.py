@@ -19,6 +19,7 @@ import threading
 import time as time_module
 from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -267,7 +268,14 @@ def decide(facts: Facts, *, policy_set: PolicySet | None = None) -> Decision:
 
 
 def record_decision(facts: Facts, decision: Decision, *, reference: str = "") -> DecisionRecord:
-    """Write the decision made on ``facts``, bound to the stored policy version that made it.
+    """:func:`send_decision`, its outcome awaited at once."""
+    return send_decision(facts, decision, reference=reference).result()
+
+
+def send_decision(facts: Facts, decision: Decision, *, reference: str = "") -> fastsql.Sent:
+    """Write the decision made on ``facts``, bound to the stored policy version that made it; the
+    result (the record, or ``POLICY_VERSION_NOT_STORED`` raised) comes when asked for, so that inside
+    :func:`hoso.fastsql.pipelined` the statement travels with the next one.
 
     The version is found by its identity *and content hash* in the same statement that inserts the
     decision (read, not cached, in the caller's transaction). On PostgreSQL its row is key-share locked
@@ -286,7 +294,7 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
                 f"Value of “{name}” too long to record: {value[:40]}",
             )
     moment = facts.received_at if facts.received_at.tzinfo else facts.received_at.replace(tzinfo=VN_TZ)
-    record = fastsql.insert_selecting(
+    return fastsql.send_insert_selecting(
         DecisionRecord(
             received_at=moment,
             channel=facts.channel.value,
@@ -316,7 +324,10 @@ def record_decision(facts: Facts, decision: Decision, *, reference: str = "") ->
             lock=" FOR KEY SHARE" if connection.vendor == "postgresql" else "",
         ),
         params=[decision.policy_id, decision.policy_version, decision.policy_sha256],
-    )
+    ).then(partial(_recorded, decision))
+
+
+def _recorded(decision: Decision, record: DecisionRecord | None) -> DecisionRecord:
     if record is None:
         # Decided under a content the database no longer holds (changed by another process since this
         # one cached the active versions): refuse to record it, and read the active versions again.

@@ -60,10 +60,40 @@ def append_event(
     to_status: str = "",
     note: str = "",
     data: dict | None = None,
-) -> DossierEvent:
+) -> None:
     """Add an event at the head of the chain. Call inside the caller's transaction: the head row stays
     locked until it commits, so sequences follow commit order (the I-VAN feed relies on it)."""
-    last_sequence, last_hash = _lock_head()
+    write_event(
+        lock_head(),
+        dossier,
+        kind,
+        at=at,
+        actor=actor,
+        actor_label=actor_label,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
+    )
+
+
+def write_event(
+    head: tuple[int, str],
+    dossier: Dossier,
+    kind: str,
+    *,
+    at: datetime,
+    actor=None,
+    actor_label: str,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> None:
+    """Write the event that follows ``head`` (read by :func:`lock_head` in this transaction) and move the
+    head to it. Nothing is read back: inside :func:`hoso.fastsql.pipelined` both statements travel with
+    whatever the transaction sends next."""
+    last_sequence, last_hash = head
     sequence = last_sequence + 1
     payload = data or {}
     digest = event_hash(
@@ -78,7 +108,7 @@ def append_event(
         note=note,
         data=payload,
     )
-    event = fastsql.insert(
+    fastsql.insert_without_key(
         DossierEvent(
             sequence=sequence,
             dossier=dossier,
@@ -98,10 +128,9 @@ def append_event(
         f"UPDATE {fastsql.table(AuditHead)} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
         [sequence, digest],
     )
-    return event
 
 
-def _lock_head() -> tuple[int, str]:
+def lock_head() -> tuple[int, str]:
     """Lock the chain head row until the caller's transaction ends and read it (one round trip; on
     SQLite the write transaction is already exclusive). Every reception passes here, so it is raw SQL."""
     sql = f"SELECT last_sequence, last_hash FROM {fastsql.table(AuditHead)} WHERE id = 1"  # noqa: S608

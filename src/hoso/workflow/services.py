@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from hoso import fastsql
 from hoso.errors import CodedError
 from hoso.reference.calendar import working_calendar
-from hoso.workflow.audit import append_event
+from hoso.workflow.audit import append_event, lock_head, write_event
 from hoso.workflow.models import Dossier, DossierEvent
 from hoso.workflow.numbering import dossier_number, due_date, next_sequence
 from hoso.workflow.states import CLOCK_STOPPED_STATES, Status, allowed
@@ -33,33 +34,44 @@ def open_dossier(
     period: str = "",
     actor=None,
     data: dict | None = None,
+    before_storing: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
     """Number a new dossier, give it its due date and its first event. Must run inside the caller's
-    transaction, which also stores the submission and the receipt."""
+    transaction, which also stores the submission and the receipt.
+
+    The office's counter is locked from the moment the number is taken, the chain head from the moment
+    it is read, both until the commit; everything that needs neither is done before. ``before_storing``
+    gets the numbered, dated dossier before it is written (the reception signs its receipt there, so
+    that the chain head is not locked while it signs). Inside :func:`hoso.fastsql.pipelined`, the dossier
+    row and the head are one round trip, and the event and the new head are sent with whatever the
+    transaction sends next."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("open_dossier must run inside transaction.atomic()")
     year = timezone.localtime(received_at).year
-    sequence = next_sequence(office.pk, year)
-    dossier = fastsql.insert(
-        Dossier(
-            number=dossier_number(office.pk, year, sequence),
-            office=office,
-            year=year,
-            sequence=sequence,
-            channel=channel,
-            procedure=procedure,
-            department=procedure.department,
-            unit=unit,
-            commune=commune,
-            ivan=ivan,
-            period=period,
-            received_at=received_at,
-            due_date=due_date(received_at, procedure.time_limit_days),
-            status=Status.RECEIVED,
-            status_changed_at=received_at,
-        )
+    dossier = Dossier(
+        office=office,
+        year=year,
+        channel=channel,
+        procedure=procedure,
+        department=procedure.department,
+        unit=unit,
+        commune=commune,
+        ivan=ivan,
+        period=period,
+        received_at=received_at,
+        due_date=due_date(received_at, procedure.time_limit_days),
+        status=Status.RECEIVED,
+        status_changed_at=received_at,
     )
-    append_event(
+    dossier.sequence = next_sequence(office.pk, year)
+    dossier.number = dossier_number(office.pk, year, dossier.sequence)
+    if before_storing is not None:
+        before_storing(dossier)
+    stored = fastsql.send_insert(dossier)
+    head = lock_head()
+    stored.result()
+    write_event(
+        head,
         dossier,
         DossierEvent.Kind.RECEIVED,
         at=received_at,
