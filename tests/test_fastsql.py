@@ -21,7 +21,7 @@ from hoso.workflow.models import Dossier, DossierEvent
 
 pytestmark = pytest.mark.django_db
 
-#: The models the reception writes with fastsql.insert: no signal receivers, and no save() of their own
+#: The models the reception writes with fastsql's inserts: no signal receivers, and no save() of their own
 #: that would do more than refuse an update (Decision is immutable evidence).
 INSERTED = (Decision, Dossier, DossierEvent, Submission)
 
@@ -139,18 +139,18 @@ def test_moment_compares_like_the_orm(reference_data):
     assert found == set(ids[:2])
 
 
-def test_insert_selecting_takes_one_field_from_the_row_it_selects(reference_data):
+def test_an_insert_selecting_takes_one_field_from_the_row_it_selects(reference_data):
     """A new unit's office is read and written in one statement; a source with no row inserts nothing."""
     office = Office.objects.get(code="00105")
 
     def insert_unit(code: str, office_code: str):
-        return fastsql.insert_selecting(
+        return fastsql.send_insert_selecting(
             Unit(code=code, tax_code="0109999999", name="Công ty Thử", office_id="00000"),
             field="office",
             expression="o.code",
             source=f"FROM {fastsql.table(Office)} o WHERE o.code = %s",
             params=[office_code],
-        )
+        ).result()
 
     unit = insert_unit("HB09999", "00105")
     assert unit is not None and unit.office_id == "00105" and not unit._state.adding
@@ -214,6 +214,13 @@ def test_a_sent_statement_gives_its_row_through_its_steps_once(reference_data):
     assert steps == [("00105",)]
     with pytest.raises(RuntimeError):
         sent.then(str)
+    seen = []
+    failing = fastsql.send(f"SELECT code FROM {fastsql.table(Office)} WHERE code = %s", ["00105"])
+    failing.then(lambda row: seen.append(row) or 1 / 0)
+    for _ in range(2):  # asked again, the failure is raised again: the steps never see a made-up row
+        with pytest.raises(ZeroDivisionError):
+            failing.result()
+    assert seen == [("00105",)]
     assert (
         fastsql.send(f"SELECT code FROM {fastsql.table(Office)} WHERE code = %s", ["none"]).result() is None
     )

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Model
 
 _lock = threading.Lock()
-_inserts: dict[tuple[type, str], tuple[str, list, bool]] = {}
+_inserts: dict[tuple[type, str], tuple[str, list, str]] = {}
 _converters: dict[tuple[type, str], list[tuple[object, list]]] = {}
 
 
@@ -84,11 +84,14 @@ _pipelines = threading.local()
 
 @contextmanager
 def pipelined() -> Iterator[None]:
-    """Inside, statements go to PostgreSQL without waiting for one another (psycopg's pipeline mode):
-    the wait for an answer happens when a row is read (:meth:`Sent.result`, :func:`fetch_one`) and, for
-    whatever is still unanswered, on leaving; statements sent one after another thus share one round trip.
-    An error surfaces at that wait, as Django's exception. Elsewhere (SQLite) nothing changes: each
-    statement runs, and its row is read, when it is sent."""
+    """Inside, statements go to PostgreSQL without waiting for one another (psycopg's pipeline mode): the
+    wait for answers happens when a row is read (:meth:`Sent.result`, :func:`fetch_one`) and, for whatever
+    is still unanswered, on leaving; statements sent one after another thus share one round trip. Use it
+    inside ``transaction.atomic()`` (outside, a pipeline makes one implicit transaction of everything up
+    to its next wait). An error comes out, as Django's exception, of whichever call next collects
+    answers: the read, a later statement's call, or the exit — not necessarily the call that sent the
+    failing statement; the transaction is then rolled back as usual. Elsewhere (SQLite) nothing changes:
+    each statement runs, and its row is read, when it is sent; a nested use is part of the outer one."""
     if connection.vendor != "postgresql" or getattr(_pipelines, "open", False):
         yield
         return
@@ -104,12 +107,13 @@ def pipelined() -> Iterator[None]:
 class Sent:
     """A statement handed to the database whose row is read only when asked for, inside
     :func:`pipelined` (elsewhere it was read when sent). The row (None when there is none) goes through
-    each step given, in order; the last step's value is the result."""
+    each step given, in order; the last step's value is the result. A failure is kept: asking again
+    raises it again."""
 
-    __slots__ = ("_cursor", "_done", "_result", "_row", "_steps")
+    __slots__ = ("_cursor", "_done", "_error", "_result", "_row", "_steps")
 
     def __init__(self, *, cursor=None, row: tuple | None = None) -> None:
-        self._cursor, self._row, self._steps, self._done = cursor, row, [], False
+        self._cursor, self._row, self._steps, self._done, self._error = cursor, row, [], False, None
 
     @classmethod
     def answered(cls, result) -> Sent:
@@ -125,16 +129,22 @@ class Sent:
         return self
 
     def result(self):
+        if self._error is not None:
+            raise self._error
         if not self._done:
-            if self._cursor is not None:
-                try:
-                    self._row = self._cursor.fetchone()
-                finally:
-                    self._cursor.close()
-                    self._cursor = None
-            value = self._row
-            for step in self._steps:
-                value = step(value)
+            try:
+                if self._cursor is not None:
+                    try:
+                        self._row = self._cursor.fetchone()
+                    finally:
+                        self._cursor.close()
+                        self._cursor = None
+                value = self._row
+                for step in self._steps:
+                    value = step(value)
+            except Exception as error:
+                self._error = error
+                raise
             self._result, self._done = value, True
         return self._result
 
@@ -240,15 +250,6 @@ def _stored(instance: Model) -> Model:
 _selecting: dict[tuple, tuple[str, list]] = {}
 
 
-def insert_selecting(
-    instance: Model, *, field: str, expression: str, source: str, params: Sequence = ()
-) -> Model | None:
-    """:func:`send_insert_selecting`, its result read at once."""
-    return send_insert_selecting(
-        instance, field=field, expression=expression, source=source, params=params
-    ).result()
-
-
 def send_insert_selecting(
     instance: Model, *, field: str, expression: str, source: str, params: Sequence = ()
 ) -> Sent:
@@ -259,7 +260,7 @@ def send_insert_selecting(
     model = type(instance)
     meta = model._meta
     if not connection.features.can_return_columns_from_insert:  # pragma: no cover — SQLite ≥ 3.35, PostgreSQL
-        raise NotImplementedError("insert_selecting needs INSERT … RETURNING")
+        raise NotImplementedError("send_insert_selecting needs INSERT … RETURNING")
     target = meta.get_field(field)
     key = (model, connection.vendor, field, expression, source)
     found = _selecting.get(key)

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -93,20 +94,33 @@ TEMPLATES = [
     },
 ]
 
+
+def _prepare_threshold(value: str) -> int | None:
+    """HOSO_PG_PREPARE_THRESHOLD: a positive number of runs, or off (also 0, no, false, none, empty)."""
+    value = value.strip().lower()
+    if value in ("", "0", "off", "no", "false", "none"):
+        return None
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"HOSO_PG_PREPARE_THRESHOLD={value!r}: give a positive number of runs, or off"
+        )
+    return int(value)
+
+
 # --- Database: embedded SQLite (WAL, busy timeout, immediate transactions) or PostgreSQL ---------
 SQLITE_PATH = DATA_DIR / "hoso.sqlite3"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
-    # Parameters bound by the server and statements prepared on their second run in a connection: the
-    # reception's dozen statements are then planned once per worker, not on every dossier (PostgreSQL
-    # CPU −35 % a dossier, bench/intake.py). Behind a transaction-mode pooler without prepared-statement
-    # support, HOSO_PG_PREPARE_THRESHOLD=off turns preparation off.
-    _prepare = os.environ.get("HOSO_PG_PREPARE_THRESHOLD", "2").strip().lower()
-    DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": True,
-        "prepare_threshold": None if _prepare in ("off", "none", "") else int(_prepare),
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound by the server, and a statement prepared once it has run HOSO_PG_PREPARE_THRESHOLD
+        # times in a connection (default 2: from its third run): the reception's statements are then
+        # planned once per worker, not on every dossier (PostgreSQL CPU −35 % a dossier, bench/intake.py).
+        # Behind a transaction-mode pooler without prepared-statement support: HOSO_PG_PREPARE_THRESHOLD=off.
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": _prepare_threshold(os.environ.get("HOSO_PG_PREPARE_THRESHOLD", "2")),
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 else:
     DATABASES = {
         "default": {

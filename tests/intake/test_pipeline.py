@@ -28,6 +28,8 @@ def test_a_signed_envelope_is_accepted_numbered_and_answered_with_a_signed_recei
     assert dossier.number == "00001/2016/00105"
     assert dossier.due_date.isoformat() == "2016-01-12"  # 5 working days
     assert dossier.department_id == "thu" and dossier.status == "received"
+    stored = Submission.objects.select_related("dossier").get(pk=reception.submission.pk)
+    assert stored.dossier.number == "00001/2016/00105" and bytes(stored.receipt_xml) == reception.receipt_xml
     assert blob_store().get(reception.submission.sha256) == raw
     receipt = reception.receipt_xml
     assert b"00001/2016/00105" in receipt and b"2016-01-05T09:00:00+07:00" in receipt

@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,7 +34,7 @@ from hoso.reference.models import Commune, IvanProvider, Office, Unit
 from hoso.reference.registrations import has_registered_certificate, registration_id_sql
 from hoso.signature import Indication, SignerInfo, SubIndication, verify_tree
 from hoso.workflow.models import Channel
-from hoso.workflow.services import open_dossier
+from hoso.workflow.services import number_dossier, store_dossier
 
 LEGAL_BASIS_E_TRANSACTIONS = (
     "Quyết định 08/2015/QĐ-TTg ngày 24/3/2015 về giao dịch điện tử trong lĩnh vực BHXH, BHYT, BHTN"
@@ -467,7 +466,8 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
     """Store the outcome, with its signed receipt, in one short transaction.
 
     The decision is written first; the office's counter is locked from the moment the number is taken
-    (open_dossier) and the audit-chain head from the moment it is read, both to the commit. The receipt
+    (number_dossier) and the audit-chain head from the moment it is read (store_dossier), both to the
+    commit. The receipt
     is signed between the two, before the dossier, its first event and the submission with the receipt
     are written. The receipt is signed before the commit, so a receipt is never sent for anything that
     is not durable, and no submission is ever stored without its receipt; if signing fails, nothing but
@@ -512,32 +512,29 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
             else None
         )
         if accepted:
-            open_dossier(  # takes the number: the locks start here
+            submission.dossier = number_dossier(  # takes the number: the office's counter is locked from here
                 office=state.office,
                 procedure=state.procedure,
                 channel=state.channel,
                 received_at=state.received_at,
-                actor=state.officer,
-                actor_label=_actor_label(state),
                 unit=state.unit,
                 commune=state.commune,
                 ivan=state.ivan,
                 period=state.hoso.info.ky_ke_khai[:7],
-                data={"submission": str(public_id), "sha256": state.sha256},
-                before_storing=partial(_sign_with_dossier, submission),
             )
-        else:
-            attach_receipt(submission)
         if decision is not None:
-            decision.result()  # answered with the counter (or now, for a refusal): raises if not recorded
+            decision.result()  # answered with the counter's update: raises if the decision was not recorded
+        attach_receipt(submission)
+        if accepted:
+            store_dossier(  # the audit-chain head is locked from here
+                submission.dossier,
+                actor=state.officer,
+                actor_label=_actor_label(state),
+                data={"submission": str(public_id), "sha256": state.sha256},
+            )
         stored = fastsql.send_insert(submission)
     stored.result()
     return Reception("accepted" if accepted else "refused", submission)
-
-
-def _sign_with_dossier(submission: Submission, dossier) -> None:
-    submission.dossier = dossier
-    attach_receipt(submission)
 
 
 def _actor_label(state: _State) -> str:

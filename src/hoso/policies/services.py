@@ -8,7 +8,8 @@ For each submission the intake pipeline builds the facts, asks for the decision 
     decision = decide(facts)                  # hoso.policy.Decision: outcome, rule, messages, basis
     record = record_decision(facts, decision, reference=submission_key)   # inside its transaction
 
-or both at once with :func:`decide_and_record`. Decisions are made under the *active* version of
+or both at once with :func:`decide_and_record`. The reception uses :func:`send_decision`, which sends
+the same statement and checks its outcome when asked (its transaction is pipelined on PostgreSQL). Decisions are made under the *active* version of
 every stored policy (see :func:`active_policy_set`); the committed policy files are stored the first
 time they are needed.
 """

@@ -2,7 +2,7 @@
 state table (`states`, enforced again by `services.transition`). The web pages call only these.
 
 Routing: at reception a dossier goes to the office that manages its submitter (a commune's list to its
-district office) and to the department its procedure names (`services.open_dossier`). Here a department
+district office) and to the department its procedure names (`services.number_dossier`). Here a department
 officer takes a dossier from their department's queue; the office head reassigns it.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -21,32 +20,23 @@ class TransitionError(CodedError):
     pass
 
 
-def open_dossier(
+def number_dossier(
     *,
     office,
     procedure,
     channel: str,
     received_at: datetime,
-    actor_label: str,
     unit=None,
     commune=None,
     ivan=None,
     period: str = "",
-    actor=None,
-    data: dict | None = None,
-    before_storing: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
-    """Number a new dossier, give it its due date and its first event. Must run inside the caller's
-    transaction, which also stores the submission and the receipt.
-
-    The office's counter is locked from the moment the number is taken, the chain head from the moment
-    it is read, both until the commit; everything that needs neither is done before. ``before_storing``
-    gets the numbered, dated dossier before it is written (the reception signs its receipt there, so
-    that the chain head is not locked while it signs). Inside :func:`hoso.fastsql.pipelined`, the dossier
-    row and the head are one round trip, and the event and the new head are sent with whatever the
-    transaction sends next."""
+    """A new dossier with its number and due date, not yet written: the first half of opening one. Must
+    run inside the caller's transaction, which writes it with :func:`store_dossier` and also stores the
+    submission and its receipt: the office's counter stays locked from here to the commit (numbers stay
+    gapless), so what can be done before is done before."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("open_dossier must run inside transaction.atomic()")
+        raise RuntimeError("number_dossier must run inside transaction.atomic()")
     year = timezone.localtime(received_at).year
     dossier = Dossier(
         office=office,
@@ -65,8 +55,14 @@ def open_dossier(
     )
     dossier.sequence = next_sequence(office.pk, year)
     dossier.number = dossier_number(office.pk, year, dossier.sequence)
-    if before_storing is not None:
-        before_storing(dossier)
+    return dossier
+
+
+def store_dossier(dossier: Dossier, *, actor_label: str, actor=None, data: dict | None = None) -> Dossier:
+    """Write a dossier numbered by :func:`number_dossier` and its first event, in the same transaction.
+    The audit-chain head, which every office shares, is locked from here to the commit. Inside
+    :func:`hoso.fastsql.pipelined` the dossier row and the head's read are one round trip, and the event
+    and the new head travel with whatever the transaction sends next."""
     stored = fastsql.send_insert(dossier)
     head = lock_head()
     stored.result()
@@ -74,11 +70,11 @@ def open_dossier(
         head,
         dossier,
         DossierEvent.Kind.RECEIVED,
-        at=received_at,
+        at=dossier.received_at,
         actor=actor,
         actor_label=actor_label,
         to_status=Status.RECEIVED,
-        data={"channel": channel, "due_date": dossier.due_date.isoformat(), **(data or {})},
+        data={"channel": dossier.channel, "due_date": dossier.due_date.isoformat(), **(data or {})},
     )
     return dossier
 
