@@ -82,6 +82,10 @@ def from_row(model: type[Model], values: Sequence):
 _pipelines = threading.local()
 
 
+def _in_pipeline() -> bool:
+    return getattr(_pipelines, "open", False)
+
+
 @contextmanager
 def pipelined() -> Iterator[None]:
     """Inside, statements go to PostgreSQL without waiting for one another (psycopg's pipeline mode): the
@@ -92,7 +96,7 @@ def pipelined() -> Iterator[None]:
     answers: the read, a later statement's call, or the exit — not necessarily the call that sent the
     failing statement; the transaction is then rolled back as usual. Elsewhere (SQLite) nothing changes:
     each statement runs, and its row is read, when it is sent; a nested use is part of the outer one."""
-    if connection.vendor != "postgresql" or getattr(_pipelines, "open", False):
+    if connection.vendor != "postgresql" or _in_pipeline():
         yield
         return
     connection.ensure_connection()
@@ -152,7 +156,7 @@ class Sent:
 def send(sql: str, params: Sequence = ()) -> Sent:
     """Execute ``sql``, which returns at most one row: read by :meth:`Sent.result`."""
     cursor = connection.cursor()
-    if getattr(_pipelines, "open", False):
+    if _in_pipeline():
         try:
             cursor.execute(sql, params)
         except BaseException:

@@ -60,40 +60,14 @@ def append_event(
     to_status: str = "",
     note: str = "",
     data: dict | None = None,
+    head: tuple[int, str] | None = None,
 ) -> None:
-    """Add an event at the head of the chain. Call inside the caller's transaction: the head row stays
-    locked until it commits, so sequences follow commit order (the I-VAN feed relies on it)."""
-    write_event(
-        lock_head(),
-        dossier,
-        kind,
-        at=at,
-        actor=actor,
-        actor_label=actor_label,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        data=data,
-    )
-
-
-def write_event(
-    head: tuple[int, str],
-    dossier: Dossier,
-    kind: str,
-    *,
-    at: datetime,
-    actor=None,
-    actor_label: str,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-    data: dict | None = None,
-) -> None:
-    """Write the event that follows ``head`` (read by :func:`lock_head` in this transaction) and move the
-    head to it. Nothing is read back: inside :func:`hoso.fastsql.pipelined` both statements travel with
-    whatever the transaction sends next."""
-    last_sequence, last_hash = head
+    """Add an event at the head of the chain and move the head to it. Call inside the caller's
+    transaction: the head row stays locked until it commits, so sequences follow commit order (the I-VAN
+    feed relies on it). ``head`` is the head already read and locked by :func:`lock_head` in this
+    transaction (read here otherwise). Nothing is read back: inside :func:`hoso.fastsql.pipelined` both
+    statements travel with whatever the transaction sends next."""
+    last_sequence, last_hash = head if head is not None else lock_head()
     sequence = last_sequence + 1
     payload = data or {}
     digest = event_hash(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hoso import fastsql
 from hoso.errors import CodedError
 from hoso.reference.calendar import working_calendar
-from hoso.workflow.audit import append_event, lock_head, write_event
+from hoso.workflow.audit import append_event, lock_head
 from hoso.workflow.models import Dossier, DossierEvent
 from hoso.workflow.numbering import dossier_number, due_date, next_sequence
 from hoso.workflow.states import CLOCK_STOPPED_STATES, Status, allowed
@@ -66,10 +66,10 @@ def store_dossier(dossier: Dossier, *, actor_label: str, actor=None, data: dict 
     stored = fastsql.send_insert(dossier)
     head = lock_head()
     stored.result()
-    write_event(
-        head,
+    append_event(
         dossier,
         DossierEvent.Kind.RECEIVED,
+        head=head,
         at=dossier.received_at,
         actor=actor,
         actor_label=actor_label,
