@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 _lock = threading.Lock()
@@ -22,7 +22,7 @@ _converters: dict[tuple[type, str], list[tuple[object, list]]] = {}
 
 
 def quote(name: str) -> str:
-    return connection.ops.quote_name(name)
+    return _db().ops.quote_name(name)
 
 
 def table(model: type[Model]) -> str:
@@ -34,7 +34,7 @@ _columns: dict[tuple[type, str, str], str] = {}
 
 def columns(model: type[Model], alias: str) -> str:
     """The model's concrete columns, in field order, for ``SELECT``: what :func:`from_row` reads."""
-    key = (model, alias, connection.vendor)
+    key = (model, alias, _db().vendor)
     found = _columns.get(key)
     if found is None:
         found = ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
@@ -49,20 +49,19 @@ def width(model: type[Model]) -> int:
 
 def moment(value):
     """A datetime as the database takes it in a raw statement (as the ORM would send it)."""
-    return connection.ops.adapt_datetimefield_value(value)
+    return _db().ops.adapt_datetimefield_value(value)
 
 
 def _converters_of(model: type[Model]) -> list[tuple[object, list]]:
     """(column expression, converters) of each concrete field, as the SQL compiler would apply them."""
-    key = (model, connection.vendor)
+    db = _db()
+    key = (model, db.vendor)
     found = _converters.get(key)
     if found is None:
         found = []
         for field in model._meta.concrete_fields:
             column = field.get_col(model._meta.db_table)
-            found.append(
-                (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
-            )
+            found.append((column, db.ops.get_db_converters(column) + column.get_db_converters(db)))
         with _lock:
             _converters[key] = found
     return found
@@ -70,13 +69,13 @@ def _converters_of(model: type[Model]) -> list[tuple[object, list]]:
 
 def from_row(model: type[Model], values: Sequence):
     """A model instance from the values of :func:`columns`, converted as the ORM converts them."""
-    fields = model._meta.concrete_fields
+    db = _db()
     converted = []
     for (column, converters), value in zip(_converters_of(model), values, strict=True):
         for converter in converters:
-            value = converter(value, column, connection)
+            value = converter(value, column, db)
         converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    return model.from_db(db.alias, [f.attname for f in model._meta.concrete_fields], converted)
 
 
 _pipelines = threading.local()
@@ -96,16 +95,39 @@ def pipelined() -> Iterator[None]:
     answers: the read, a later statement's call, or the exit — not necessarily the call that sent the
     failing statement; the transaction is then rolled back as usual. Elsewhere (SQLite) nothing changes:
     each statement runs, and its row is read, when it is sent; a nested use is part of the outer one."""
-    if connection.vendor != "postgresql" or _in_pipeline():
+    db = _db()
+    if db.vendor != "postgresql" or _in_pipeline():
         yield
         return
-    connection.ensure_connection()
+    db.ensure_connection()
     _pipelines.open = True
     try:
-        with connection.wrap_database_errors, connection.connection.pipeline():
+        with db.wrap_database_errors, db.connection.pipeline():
             yield
     finally:
         _pipelines.open = False
+
+
+def _db():
+    """The default connection itself: ``django.db.connection`` is a proxy that looks the connection up
+    again on every attribute (2 µs each, and a reception reads dozens)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _cursor(db):
+    """A cursor for one statement. The driver's own cursor, with what Django's cursor wrapper adds that
+    matters (its error translation, ``wrap_database_errors``, is applied by the callers; the check for a
+    transaction that must be rolled back, here): the wrapper costs 35 µs a statement. Where queries are
+    logged (``DEBUG``, tests capturing queries) or wrapped (``execute_wrapper``), Django's own cursor,
+    so that they still see every statement."""
+    if db.queries_logged or db.execute_wrappers:
+        return db.cursor()
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        return db.create_cursor()
 
 
 class Sent:
@@ -114,10 +136,11 @@ class Sent:
     each step given, in order; the last step's value is the result. A failure is kept: asking again
     raises it again."""
 
-    __slots__ = ("_cursor", "_done", "_error", "_result", "_row", "_steps")
+    __slots__ = ("_cursor", "_db", "_done", "_error", "_result", "_row", "_steps")
 
-    def __init__(self, *, cursor=None, row: tuple | None = None) -> None:
-        self._cursor, self._row, self._steps, self._done, self._error = cursor, row, [], False, None
+    def __init__(self, *, cursor=None, db=None, row: tuple | None = None) -> None:
+        self._cursor, self._db, self._row, self._steps = cursor, db, row, []
+        self._done, self._error = False, None
 
     @classmethod
     def answered(cls, result) -> Sent:
@@ -139,7 +162,8 @@ class Sent:
             try:
                 if self._cursor is not None:
                     try:
-                        self._row = self._cursor.fetchone()
+                        with self._db.wrap_database_errors:
+                            self._row = self._cursor.fetchone()
                     finally:
                         self._cursor.close()
                         self._cursor = None
@@ -155,17 +179,22 @@ class Sent:
 
 def send(sql: str, params: Sequence = ()) -> Sent:
     """Execute ``sql``, which returns at most one row: read by :meth:`Sent.result`."""
-    cursor = connection.cursor()
+    db = _db()
+    cursor = _cursor(db)
     if _in_pipeline():
         try:
-            cursor.execute(sql, params)
+            with db.wrap_database_errors:
+                cursor.execute(sql, params)
         except BaseException:
             cursor.close()
             raise
-        return Sent(cursor=cursor)
-    with cursor:
-        cursor.execute(sql, params)
-        return Sent(row=cursor.fetchone())
+        return Sent(cursor=cursor, db=db)
+    try:
+        with db.wrap_database_errors:
+            cursor.execute(sql, params)
+            return Sent(row=cursor.fetchone())
+    finally:
+        cursor.close()
 
 
 def fetch_one(sql: str, params: Sequence = ()) -> tuple | None:
@@ -173,20 +202,31 @@ def fetch_one(sql: str, params: Sequence = ()) -> tuple | None:
 
 
 def execute(sql: str, params: Sequence = ()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    db = _db()
+    cursor = _cursor(db)
+    try:
+        with db.wrap_database_errors:
+            cursor.execute(sql, params)
+    finally:
+        cursor.close()
 
 
 def fetch_all(sql: str, params: Sequence = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    db = _db()
+    cursor = _cursor(db)
+    try:
+        with db.wrap_database_errors:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _insert_statement(model: type[Model]) -> tuple[str, list, str]:
     """The ``INSERT`` of ``model``'s columns, the fields it writes, and the ``RETURNING`` clause that
     reads back a generated key ("" when the key is not generated or cannot be read back so)."""
-    key = (model, connection.vendor)
+    db = _db()
+    key = (model, db.vendor)
     found = _inserts.get(key)
     if found is None:
         meta = model._meta
@@ -196,7 +236,7 @@ def _insert_statement(model: type[Model]) -> tuple[str, list, str]:
             table(model), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
         )
         returning = ""
-        if generated and connection.features.can_return_columns_from_insert:
+        if generated and db.features.can_return_columns_from_insert:
             returning = f" RETURNING {quote(meta.pk.column)}"
         found = (sql, fields, returning)
         with _lock:
@@ -221,12 +261,11 @@ def send_insert(instance: Model) -> Sent:
             return _stored(instance)
 
         return send(sql + returning, _values(instance, fields)).then(finish)
-    with connection.cursor() as cursor:
+    db = _db()
+    with db.cursor() as cursor:
         cursor.execute(sql, _values(instance, fields))
         if instance._meta.pk.db_returning:  # pragma: no cover — SQLite before 3.35
-            instance.pk = connection.ops.last_insert_id(
-                cursor, instance._meta.db_table, instance._meta.pk.column
-            )
+            instance.pk = db.ops.last_insert_id(cursor, instance._meta.db_table, instance._meta.pk.column)
     return Sent.answered(_stored(instance))
 
 
@@ -242,12 +281,13 @@ def _values(instance: Model, fields: list) -> list:
     gives its key (an unsaved one is refused, as ``save`` refuses it), then ``pre_save`` (such as
     ``auto_now``) and preparation."""
     instance._prepare_related_fields_for_save(operation_name="insert")
-    return [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in fields]
+    db = _db()
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection=db) for f in fields]
 
 
 def _stored(instance: Model) -> Model:
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = DEFAULT_DB_ALIAS
     return instance
 
 
@@ -263,10 +303,11 @@ def send_insert_selecting(
     Nothing is inserted, and the result is None, when ``source`` yields no row."""
     model = type(instance)
     meta = model._meta
-    if not connection.features.can_return_columns_from_insert:  # pragma: no cover — SQLite ≥ 3.35, PostgreSQL
+    db = _db()
+    if not db.features.can_return_columns_from_insert:  # pragma: no cover — SQLite ≥ 3.35, PostgreSQL
         raise NotImplementedError("send_insert_selecting needs INSERT … RETURNING")
     target = meta.get_field(field)
-    key = (model, connection.vendor, field, expression, source)
+    key = (model, db.vendor, field, expression, source)
     found = _selecting.get(key)
     if found is None:
         fields = _insert_statement(model)[1]  # the columns insert() writes, in the same order

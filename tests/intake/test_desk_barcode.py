@@ -172,7 +172,9 @@ def test_retention_purges_old_scans_only_when_their_dossiers_are_final(unit, off
     from hoso.workflow.services import transition
     from hoso.workflow.states import Status
 
-    open_desk = receive_scanner_text("\n".join(make_chunks(_children())), officer=officer, received_at=JAN_2016)
+    open_desk = receive_scanner_text(
+        "\n".join(make_chunks(_children())), officer=officer, received_at=JAN_2016
+    )
     done_desk = receive_scanner_text(
         "\n".join(make_chunks(_children("00382"))), officer=officer, received_at=JAN_2016
     )

@@ -13,9 +13,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from lxml import etree
 
-from hoso import xmlsafe
 from hoso.intake.gateway import gateway_signer
-from hoso.signature.sign import sign_xml
+from hoso.signature.sign import sign_tree
 
 RECEIPT_ROOT = "ThongBaoTiepNhan"
 VERDICT_TEXT = {"accepted": ("TIEP_NHAN", "Tiếp nhận"), "refused": ("TU_CHOI", "Từ chối tiếp nhận")}
@@ -102,7 +101,7 @@ def build_receipt(content: ReceiptContent) -> bytes:
     signer = content.signature.get("signer") or {}
     _sub(signature, "NguoiKy", str(signer.get("subject", "")))
     _sub(signature, "SoSerial", str(signer.get("serial", "")))
-    return sign_xml(xmlsafe.serialize(root), gateway_signer())
+    return sign_tree(root, gateway_signer())
 
 
 def receipt_content(submission) -> ReceiptContent:

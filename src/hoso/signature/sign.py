@@ -10,8 +10,10 @@ token (whose key never leaves it) share one code path. Output verifies with libx
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -214,7 +216,27 @@ def sign_xml(
     The signature parent is created as the last child of the root if absent. A file already signed
     is refused (``SIGN_ALREADY_SIGNED``).
     """
-    root = xmlsafe.parse(xml_bytes)
+    return sign_tree(
+        xmlsafe.parse(xml_bytes),
+        signer,
+        hash_name=hash_name,
+        exclusive=exclusive,
+        include_key_value=include_key_value,
+        include_chain=include_chain,
+    )
+
+
+def sign_tree(
+    root: etree._Element,
+    signer: Signer,
+    *,
+    hash_name: str = "sha256",
+    exclusive: bool = False,
+    include_key_value: bool = True,
+    include_chain: bool = True,
+) -> bytes:
+    """Like :func:`sign_xml`, on a tree built in memory (a receipt), which it changes: the bytes are
+    those ``sign_xml`` would give for the tree's serialisation, without parsing it again."""
     parent_name = dossier.ENVELOPE_SIGNATURE_PARENT if root.tag == dossier.ENVELOPE_ROOT else "Cky"
     if next(root.iter(_ds("Signature")), None) is not None:
         raise SignError("SIGN_ALREADY_SIGNED", "Tệp đã có chữ ký số.", "The file is already signed.")
@@ -253,35 +275,57 @@ def sign_xml(
     value = etree.SubElement(sig, _ds("SignatureValue"))
 
     key_info = etree.SubElement(sig, _ds("KeyInfo"))
+    texts = _key_info_texts(signer.certificate, tuple(signer.chain) if include_chain else ())
     if include_key_value:
         kv = etree.SubElement(key_info, _ds("KeyValue"))
-        public = signer.certificate.public_key()
         if key_type == "rsa":
-            numbers = public.public_numbers()
             rsa_el = etree.SubElement(kv, _ds("RSAKeyValue"))
-            etree.SubElement(rsa_el, _ds("Modulus")).text = _b64(
-                numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")
-            )
-            etree.SubElement(rsa_el, _ds("Exponent")).text = _b64(
-                numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")
-            )
+            etree.SubElement(rsa_el, _ds("Modulus")).text = texts.modulus
+            etree.SubElement(rsa_el, _ds("Exponent")).text = texts.exponent
         else:
             ec_el = etree.SubElement(kv, f"{{{DS11}}}ECKeyValue", nsmap={"dsig11": DS11})
-            etree.SubElement(ec_el, f"{{{DS11}}}NamedCurve").set("URI", _curve_urn(public))
-            etree.SubElement(ec_el, f"{{{DS11}}}PublicKey").text = _b64(
-                public.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-            )
+            etree.SubElement(ec_el, f"{{{DS11}}}NamedCurve").set("URI", texts.curve)
+            etree.SubElement(ec_el, f"{{{DS11}}}PublicKey").text = texts.point
     x509_data = etree.SubElement(key_info, _ds("X509Data"))
-    etree.SubElement(x509_data, _ds("X509SubjectName")).text = signer.certificate.subject.rfc4514_string()
-    # The signer's certificate, then its intermediates (never a self-signed root: that is a trust anchor).
-    chain = [c for c in signer.chain if c.subject != c.issuer] if include_chain else []
-    for cert in [signer.certificate, *chain]:
-        etree.SubElement(x509_data, _ds("X509Certificate")).text = _b64(cert.public_bytes(Encoding.DER))
+    etree.SubElement(x509_data, _ds("X509SubjectName")).text = texts.subject
+    for certificate in texts.certificates:
+        etree.SubElement(x509_data, _ds("X509Certificate")).text = certificate
 
     # SignedInfo canonicalized in place (inclusive C14N takes the in-scope namespaces of its ancestors).
     signed_info_c14n = c14n_subtree(signed_info, exclusive=exclusive)
     value.text = _b64(signer.sign(signed_info_c14n, hash_name))
     return xmlsafe.serialize(root)
+
+
+@dataclass(frozen=True)
+class _KeyInfoTexts:
+    """What a signer's KeyInfo says, base64-encoded once: a gateway signs every receipt with one key."""
+
+    subject: str
+    certificates: tuple[str, ...]  # the signer's certificate, then its intermediates
+    modulus: str = ""
+    exponent: str = ""
+    curve: str = ""
+    point: str = ""
+
+
+@functools.lru_cache(maxsize=64)
+def _key_info_texts(certificate: x509.Certificate, chain: tuple[x509.Certificate, ...]) -> _KeyInfoTexts:
+    # Never a self-signed root in the chain: that is a trust anchor.
+    certificates = [certificate, *(c for c in chain if c.subject != c.issuer)]
+    public = certificate.public_key()
+    texts = {
+        "subject": certificate.subject.rfc4514_string(),
+        "certificates": tuple(_b64(c.public_bytes(Encoding.DER)) for c in certificates),
+    }
+    if isinstance(public, rsa.RSAPublicKey):
+        numbers = public.public_numbers()
+        texts["modulus"] = _b64(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big"))
+        texts["exponent"] = _b64(numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big"))
+    elif isinstance(public, ec.EllipticCurvePublicKey):
+        texts["curve"] = _curve_urn(public)
+        texts["point"] = _b64(public.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
+    return _KeyInfoTexts(**texts)
 
 
 def _curve_urn(public: ec.EllipticCurvePublicKey) -> str:
