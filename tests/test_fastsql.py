@@ -250,3 +250,45 @@ def test_pipelined_statements_are_answered_and_an_error_undoes_the_whole_transac
         fastsql.insert_without_key(_submission(repeat_key="p-1"))  # taken
     assert not Submission.objects.filter(repeat_key="p-3").exists()
     assert Submission.objects.filter(repeat_key__startswith="p-").count() == 2
+
+
+def test_statements_outside_a_pipeline_fail_as_django_errors_and_respect_a_broken_transaction(reference_data):
+    """fastsql runs statements on the driver's cursor: errors still come out as Django's, and after a
+    failed statement inside atomic() nothing more runs until the transaction is rolled back, as with
+    Django's own cursor."""
+    from django.db import DatabaseError, IntegrityError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    fastsql.insert_without_key(_submission(repeat_key="d-1"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fastsql.insert_without_key(_submission(repeat_key="d-1"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        fastsql.fetch_one("SELECT no_such_column FROM " + fastsql.table(Office))
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            fastsql.insert(_submission(repeat_key="d-1"))
+        with pytest.raises(TransactionManagementError):
+            fastsql.fetch_one("SELECT 1")
+    assert fastsql.fetch_one("SELECT 1") == (1,)
+
+
+def test_logged_and_wrapped_queries_see_every_statement(reference_data):
+    """Where queries are logged (DEBUG, a test capturing them) or wrapped (execute_wrapper), fastsql goes
+    through Django's cursor, so they miss nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fastsql.fetch_one(f"SELECT code FROM {fastsql.table(Office)} WHERE code = %s", ["00105"])
+        fastsql.insert(_submission(repeat_key="logged"))
+    assert len(captured) == 2 and "INSERT INTO" in captured[1]["sql"]
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        fastsql.execute(f"SELECT 1 FROM {fastsql.table(Office)}")
+        fastsql.fetch_all(f"SELECT code FROM {fastsql.table(Office)}")
+    assert len(seen) == 2

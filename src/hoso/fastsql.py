@@ -122,8 +122,9 @@ def _cursor(db):
     so that they still see every statement."""
     if db.queries_logged or db.execute_wrappers:
         return db.cursor()
-    db.close_if_health_check_failed()
-    db.ensure_connection()
+    if db.connection is None or (db.health_check_enabled and not db.health_check_done):
+        db.close_if_health_check_failed()
+        db.ensure_connection()
     db.validate_no_broken_transaction()
     db.validate_thread_sharing()
     with db.wrap_database_errors:
