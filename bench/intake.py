@@ -11,8 +11,14 @@ throughput (2 cores / CPU per dossier). Goal (issue 5, item 12):
 ≥ 170 dossiers/s on PostgreSQL with p99 < 250 ms at 50 concurrent clients (200,000 dossiers, a month of
 Hanoi's volume, in under 20 minutes on a 2-core machine).
 
+That run is a closed loop: each client sends again as soon as it is answered, so the latency is the
+queue in front of a saturated server (clients / throughput). ``--paced RATE`` adds open-loop runs:
+dossiers offered at RATE a second by the same clients, each latency counted from when the dossier was
+due (a server that falls behind shows its backlog), which is how long an I-VAN waits at that volume.
+
     .venv/bin/python bench/intake.py                      # SQLite, and PostgreSQL when DATABASE_URL is set
     .venv/bin/python bench/intake.py --dossiers 3000 --clients 50 --workers 5
+    .venv/bin/python bench/intake.py --db postgresql --paced 100 --paced 170
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hoso_dev .venv/bin/python bench/intake.py --db postgresql
 
 Everything runs on 127.0.0.1, in throw-away data directories (and a throw-away PostgreSQL database).
@@ -117,16 +123,29 @@ def run(db: str, args) -> dict:
         )
         try:
             print(f"[{db}] signing {args.dossiers} envelopes…", file=sys.stderr, flush=True)
-            envelopes = make_envelopes(site, args.dossiers + args.warmup)
+            paced_count = args.paced_dossiers * len(args.paced or [])
+            envelopes = make_envelopes(site, args.dossiers + args.warmup + paced_count)
             with Server(site, workers=args.workers) as server:
                 warm = [("POST", "/api/v1/dossiers", e) for e in envelopes[: args.warmup]]
                 run_clients(server.port, site.key, warm + [("GET", "/api/v1/ping", None)] * 50, clients=10)
                 jobs = [("POST", "/api/v1/dossiers", e) for e in envelopes[args.warmup :]]
+                jobs, paced_jobs = jobs[: args.dossiers], jobs[args.dossiers :]
                 noops = [("GET", "/api/v1/ping", None)] * args.noop
                 dossiers, noop = measure_interleaved(server, site.key, jobs, noops, args.clients, args.rounds)
+                paced = []
+                for i, rate in enumerate(args.paced or []):
+                    batch = paced_jobs[i * args.paced_dossiers : (i + 1) * args.paced_dossiers]
+                    before, cpu, started = server_cpu(server), time.process_time(), time.perf_counter()
+                    results = run_clients(server.port, site.key, batch, clients=args.clients, rate=rate)
+                    after = server_cpu(server)
+                    used = {k: after[k] - before[k] for k in after}
+                    summary = summarise(
+                        results, time.perf_counter() - started, time.process_time() - cpu, used
+                    )
+                    paced.append((rate, summary))
         finally:
             site.close()
-    return {"db": db, "dossiers": dossiers, "noop": noop}
+    return {"db": db, "dossiers": dossiers, "noop": noop, "paced": paced}
 
 
 def main() -> int:
@@ -138,6 +157,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds of dossiers and no-ops")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--paced",
+        type=float,
+        action="append",
+        metavar="RATE",
+        help="also offer dossiers at RATE a second (open loop, same clients; latency counted from when "
+        "each was due): the wait at a given volume rather than at saturation. Repeatable.",
+    )
+    parser.add_argument("--paced-dossiers", type=int, default=1000, help="dossiers for each --paced rate")
     args = parser.parse_args()
     dbs = args.db or (["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"])
     print(
@@ -168,6 +196,12 @@ def main() -> int:
             f"{'':<11} client process used {d['client_cpu']:.2f} cores while submitting, "
             f"{n['client_cpu']:.2f} during the no-op run (of {os.cpu_count()}); load average {os.getloadavg()[0]:.1f}"
         )
+        for rate, p in r["paced"]:
+            print(
+                f"{'':<11} offered {rate:.0f}/s (open loop, {args.clients} clients): answered {p['per_second']:.1f}/s, "
+                f"p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, {p['statuses']}; "
+                f"CPU ms per dossier: workers {p['cpu_ms']['workers']:.2f}"
+            )
     return 0
 
 

@@ -218,14 +218,16 @@ def run_clients(
     stop: threading.Event | None = None,
     on_result: Callable[[Result], None] | None = None,
     timeout: float = 60,
+    rate: float | None = None,
 ) -> list[Result]:
-    """Send ``jobs`` (method, path, body) from ``clients`` concurrent connections; one result a job sent."""
+    """Send ``jobs`` (method, path, body) from ``clients`` concurrent connections; one result a job sent.
+    ``rate``: see :func:`run_sessions`."""
 
     def send(_client, job):
         method, path, body = job
         return request(port, method, path, key=key, body=body, timeout=timeout)
 
-    return run_sessions(range(clients), jobs, send=send, stop=stop, on_result=on_result)
+    return run_sessions(range(clients), jobs, send=send, stop=stop, on_result=on_result, rate=rate)
 
 
 def run_sessions(
@@ -235,13 +237,21 @@ def run_sessions(
     send: Callable[[object, object], tuple[int, dict, bytes]],
     stop: threading.Event | None = None,
     on_result: Callable[[Result], None] | None = None,
+    rate: float | None = None,
 ) -> list[Result]:
     """Each session (an I-VAN connection, an officer's browser) takes the next job from one queue and
-    ``send(session, job)``s it, all in parallel; one Result a job sent (status None: no answer)."""
+    ``send(session, job)``s it, all in parallel; one Result a job sent (status None: no answer).
+
+    Without ``rate``, each session sends its next job as soon as it has its answer (a closed loop: the
+    most the server can take). With ``rate``, job *i* is due ``i / rate`` seconds after the start, as
+    if senders arrived at that pace (an open loop, at most one job in flight per session), and its time
+    is counted from when it was due, not from when a session was free to send it: a server that falls
+    behind shows its backlog in the latencies instead of slowing the senders down."""
     results: list[Result] = []
     lock = threading.Lock()
     cursor = iter(range(len(jobs)))
     stop = stop or threading.Event()
+    begin = time.perf_counter()
 
     def worker(session) -> None:
         while not stop.is_set():
@@ -250,6 +260,11 @@ def run_sessions(
             if index is None:
                 return
             started = time.perf_counter()
+            if rate:
+                due = begin + index / rate
+                if due > started:
+                    time.sleep(due - started)
+                started = due
             try:
                 status, headers, data = send(session, jobs[index])
                 result = Result(index, status, time.perf_counter() - started, headers, data)

@@ -1,0 +1,36 @@
+"""The load generator's open loop (bench/intake.py --paced): jobs leave no earlier than they are due,
+and a job that waited for a free sender counts that wait in its latency (no coordinated omission)."""
+
+from __future__ import annotations
+
+import time
+
+from hoso.api.loadtest import run_sessions
+
+
+def test_paced_jobs_leave_no_earlier_than_due():
+    sent: dict[int, float] = {}
+
+    def send(_session, job):
+        sent[job] = time.perf_counter()
+        return 200, {}, b""
+
+    begin = time.perf_counter()
+    results = run_sessions(range(4), list(range(6)), send=send, rate=50)
+    assert sorted(r.index for r in results) == list(range(6))
+    for index, at in sent.items():
+        assert at >= begin + index / 50 - 0.001
+
+
+def test_a_job_that_waited_for_a_sender_counts_the_wait():
+    """One sender, each answer taking 20 ms, jobs due every millisecond: the fifth waited for the four
+    before it, and its latency says so; a closed loop would report 20 ms for every one."""
+
+    def send(_session, _job):
+        time.sleep(0.02)
+        return 200, {}, b""
+
+    paced = {r.index: r.seconds for r in run_sessions([0], list(range(5)), send=send, rate=1000)}
+    assert paced[4] >= 5 * 0.02 - 4 / 1000 - 0.001
+    closed = run_sessions([0], list(range(5)), send=send)
+    assert all(r.seconds < paced[4] for r in closed)
