@@ -167,6 +167,8 @@ def main() -> int:
     )
     parser.add_argument("--paced-dossiers", type=int, default=1000, help="dossiers for each --paced rate")
     args = parser.parse_args()
+    if any(rate <= 0 for rate in args.paced or []):
+        parser.error("--paced takes a positive number of dossiers a second")
     dbs = args.db or (["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"])
     print(
         f"{args.clients} clients, {args.workers} workers, {os.cpu_count()} cores, {args.dossiers} dossiers per database"

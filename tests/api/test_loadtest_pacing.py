@@ -3,7 +3,10 @@ and a job that waited for a free sender counts that wait in its latency (no coor
 
 from __future__ import annotations
 
+import threading
 import time
+
+import pytest
 
 from hoso.api.loadtest import run_sessions
 
@@ -34,3 +37,18 @@ def test_a_job_that_waited_for_a_sender_counts_the_wait():
     assert paced[4] >= 5 * 0.02 - 4 / 1000 - 0.001
     closed = run_sessions([0], list(range(5)), send=send)
     assert all(r.seconds < paced[4] for r in closed)
+
+
+def test_a_stop_ends_sessions_waiting_for_their_jobs_and_a_rate_must_be_positive():
+    stop = threading.Event()
+    sent = []
+    timer = threading.Timer(0.05, stop.set)
+    timer.start()
+    results = run_sessions(
+        range(2), list(range(100)), send=lambda _s, j: sent.append(j) or (200, {}, b""), stop=stop, rate=2
+    )
+    timer.join()
+    assert len(results) == len(sent) <= 2  # the jobs due within 50 ms; nobody waits out the rest
+    for rate in (0, -1):
+        with pytest.raises(ValueError):
+            run_sessions([0], [1], send=lambda _s, _j: (200, {}, b""), rate=rate)

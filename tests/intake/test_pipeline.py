@@ -66,14 +66,12 @@ def test_a_repeat_gets_the_first_receipt_and_no_second_dossier(unit, signers):
     assert Dossier.objects.count() == 2
 
 
-def test_a_repeat_collides_when_written_answers_with_the_first_receipt_and_gives_its_number_back(
+def test_a_twin_stored_first_turns_the_second_into_a_repeat_and_gives_its_number_back(
     unit, signers, monkeypatch
 ):
-    """A repeat is not looked for before the checks (new submissions, nearly all of them, would pay a
-    query for it): it is checked and numbered like a new one, and its submission then collides with the
-    first's when written (on PostgreSQL at the end of the pipelined transaction). It answers with the
-    first receipt, once looked up, and the number it took is given back. The same holds for a concurrent
-    twin that found nothing because the first had not yet committed."""
+    """The race of two identical submissions, made certain: the second finds no earlier one, takes a
+    number, and its submission then collides with the first's when written (on PostgreSQL at the end of
+    the pipelined transaction). It answers with the first receipt, and the number it took is given back."""
     from hoso.intake import pipeline
 
     raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
@@ -81,14 +79,13 @@ def test_a_repeat_collides_when_written_answers_with_the_first_receipt_and_gives
     looked_up = []
     real_earlier = pipeline._earlier
 
-    def counted(*args):
+    def blind_first_time(*args):
         looked_up.append(args)
-        return real_earlier(*args)
+        return None if len(looked_up) == 1 else real_earlier(*args)
 
-    monkeypatch.setattr(pipeline, "_earlier", counted)
-    assert not looked_up
+    monkeypatch.setattr(pipeline, "_earlier", blind_first_time)
     twin = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
-    assert len(looked_up) == 1  # after the collision, not before the checks
+    assert len(looked_up) == 2  # the second look-up came from the collision
     assert twin.outcome == "repeat" and twin.receipt_xml == first.receipt_xml
     assert Dossier.objects.count() == Submission.objects.count() == 1
     other = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=2)
@@ -97,22 +94,49 @@ def test_a_repeat_collides_when_written_answers_with_the_first_receipt_and_gives
 
 
 def test_a_retry_that_would_now_be_refused_for_a_while_still_gets_the_first_receipt(unit, signers):
-    """A passing refusal is stored without the keys a repeat collides on, so before storing one the
-    first submission is looked for: an I-VAN retrying an accepted dossier after its certificate's
-    registration lapsed gets the acceptance, not "register, then send again"."""
+    """An I-VAN retrying an accepted dossier after its certificate's registration lapsed gets the
+    acceptance, by its idempotency key and by its bytes, not "register, then send again"."""
     from hoso.reference.models import CertificateRegistration
 
     raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
     first = receive(raw, ivan_code="00030", idempotency_key="retry-1", received_at=JAN_5_2016)
     assert first.outcome == "accepted"
     CertificateRegistration.objects.filter(unit=unit).delete()
-    for key in ("retry-1", None):  # by its idempotency key, and by its bytes
+    for key in ("retry-1", None):
         again = receive(raw, ivan_code="00030", idempotency_key=key, received_at=JAN_5_2016)
         assert again.outcome == "repeat" and again.receipt_xml == first.receipt_xml
     fresh = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=2)
     refused = receive(fresh, ivan_code="00030", received_at=JAN_5_2016)
     assert refused.outcome == "refused" and refused.submission.transient
     assert Submission.objects.count() == 2 and Dossier.objects.count() == 1
+
+
+def test_a_repeat_is_answered_from_the_record_even_while_receipts_cannot_be_signed(
+    unit, signers, monkeypatch
+):
+    """A retry is what an I-VAN sends when something went wrong: it must get the first receipt even
+    when the gateway could not sign a new one (a token unplugged) or verify anything just now. A repeat
+    is looked up before any check, takes no lock and signs nothing."""
+    from hoso.intake import pipeline
+
+    raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
+    first = receive(raw, ivan_code="00030", idempotency_key="outage-1", received_at=JAN_5_2016)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the signing token is unplugged")
+
+    monkeypatch.setattr(pipeline, "attach_receipt", broken)
+    monkeypatch.setattr(pipeline, "verify_tree", broken)
+    for key in ("outage-1", None):
+        again = receive(raw, ivan_code="00030", idempotency_key=key, received_at=JAN_5_2016)
+        assert again.outcome == "repeat" and again.receipt_xml == first.receipt_xml
+    with pytest.raises(RuntimeError):  # a new dossier cannot be acknowledged meanwhile
+        receive(
+            envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=2),
+            ivan_code="00030",
+            received_at=JAN_5_2016,
+        )
+    assert Dossier.objects.count() == 1
 
 
 def _refusal(raw, *, code, ivan="00030", at=JAN_5_2016, channel="electronic"):

@@ -246,7 +246,11 @@ def run_sessions(
     most the server can take). With ``rate``, job *i* is due ``i / rate`` seconds after the start, as
     if senders arrived at that pace (an open loop, at most one job in flight per session), and its time
     is counted from when it was due, not from when a session was free to send it: a server that falls
-    behind shows its backlog in the latencies instead of slowing the senders down."""
+    behind shows its backlog in the latencies instead of slowing the senders down. The sessions bound
+    what can be offered (sessions / latency a second): past that, the wait for a free session is
+    counted too, as a sender would wait for it. ``stop`` also ends a session waiting for its job."""
+    if rate is not None and rate <= 0:
+        raise ValueError("rate must be a positive number of jobs a second")
     results: list[Result] = []
     lock = threading.Lock()
     cursor = iter(range(len(jobs)))
@@ -262,8 +266,8 @@ def run_sessions(
             started = time.perf_counter()
             if rate:
                 due = begin + index / rate
-                if due > started:
-                    time.sleep(due - started)
+                if due > started and stop.wait(due - started):
+                    return
                 started = due
             try:
                 status, headers, data = send(session, jobs[index])

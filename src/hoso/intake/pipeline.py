@@ -143,6 +143,9 @@ def receive(
             "INTAKE_IVAN_UNKNOWN", f"Mã I-VAN {ivan_code} không có trong danh mục.", "Unknown I-VAN code."
         )
     repeat_key = _repeat_key(channel, ivan, sha256, officer)
+    earlier = _earlier(ivan, idempotency_key, repeat_key)
+    if earlier is not None:
+        return Reception("repeat", earlier)
     if not checks.looks_like_xml(raw):
         raise IntakeError(
             "INTAKE_NOT_XML",
@@ -158,21 +161,12 @@ def receive(
         reasons: list[Reason] = []
     except Refusal as refusal:
         reasons, transient = refusal.reasons, refusal.transient
-    if transient:
-        # A passing refusal is stored without the keys that make a repeat collide, so look for the
-        # first submission here: a retry of an accepted dossier must get its receipt, not "try later".
-        earlier = _earlier(ivan, idempotency_key, repeat_key)
-        if earlier is not None:
-            return Reception("repeat", earlier)
     try:
         return _store(
             state, reasons, transient, idempotency_key, None if transient else repeat_key, content_type
         )
     except IntegrityError:
-        # A repeat: the same bytes from the same sender, or the same idempotency key, was stored first
-        # (earlier, or by a concurrent twin). Its keys are unique, so the write fails and is undone
-        # (a number taken is given back) and the sender gets the first receipt. Repeats are rare: not
-        # looking for them before the checks saves every new submission a query.
+        # A concurrent twin of this submission committed first: answer with its receipt.
         earlier = _earlier(ivan, idempotency_key, repeat_key)
         if earlier is None:
             raise
