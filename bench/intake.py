@@ -94,18 +94,21 @@ def measure_interleaved(
             "noop": noop_jobs[i * len(noop_jobs) // rounds : (i + 1) * len(noop_jobs) // rounds],
         }
         for kind in ("dossiers", "noop") if i % 2 == 0 else ("noop", "dossiers"):
-            before = server_cpu(server)
-            cpu, started = time.process_time(), time.perf_counter()
-            results = run_clients(server.port, key, batches[kind], clients=clients)
-            done, seconds, cpu_used = totals[kind]
-            totals[kind] = (
-                done + results,
-                seconds + time.perf_counter() - started,
-                cpu_used + time.process_time() - cpu,
-            )
-            for name, value in server_cpu(server).items():
-                used[kind][name] = used[kind].get(name, 0.0) + value - before[name]
+            results, seconds, cpu, server_used = timed_run(server, key, batches[kind], clients)
+            done, total_seconds, total_cpu = totals[kind]
+            totals[kind] = (done + results, total_seconds + seconds, total_cpu + cpu)
+            for name, value in server_used.items():
+                used[kind][name] = used[kind].get(name, 0.0) + value
     return summarise(*totals["dossiers"], used["dossiers"]), summarise(*totals["noop"], used["noop"])
+
+
+def timed_run(server: Server, key: str, jobs, clients: int, rate: float | None = None) -> tuple:
+    """Run ``jobs``: their results, the seconds taken, this client's CPU seconds and the server's."""
+    before = server_cpu(server)
+    cpu, started = time.process_time(), time.perf_counter()
+    results = run_clients(server.port, key, jobs, clients=clients, rate=rate)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return results, seconds, cpu, {k: v - before[k] for k, v in server_cpu(server).items()}
 
 
 def run(db: str, args) -> dict:
@@ -135,14 +138,7 @@ def run(db: str, args) -> dict:
                 paced = []
                 for i, rate in enumerate(args.paced or []):
                     batch = paced_jobs[i * args.paced_dossiers : (i + 1) * args.paced_dossiers]
-                    before, cpu, started = server_cpu(server), time.process_time(), time.perf_counter()
-                    results = run_clients(server.port, site.key, batch, clients=args.clients, rate=rate)
-                    after = server_cpu(server)
-                    used = {k: after[k] - before[k] for k in after}
-                    summary = summarise(
-                        results, time.perf_counter() - started, time.process_time() - cpu, used
-                    )
-                    paced.append((rate, summary))
+                    paced.append((rate, summarise(*timed_run(server, site.key, batch, args.clients, rate))))
         finally:
             site.close()
     return {"db": db, "dossiers": dossiers, "noop": noop, "paced": paced}
