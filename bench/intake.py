@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from hoso.api.loadtest import Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
+from hoso.commands import default_workers  # noqa: E402
 
 
 def _cpu_seconds(pids) -> float:
@@ -152,7 +153,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=40)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds of dossiers and no-ops")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="as `hoso serve` starts")
     parser.add_argument(
         "--paced",
         type=float,

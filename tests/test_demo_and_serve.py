@@ -56,8 +56,8 @@ def test_serve_runs_a_multi_process_server(demo_dir):
     _data_dir, env, _out, _seconds = demo_dir
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "hoso", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "hoso", "serve", "--port", str(port)],
+        env=env | {"HOSO_WORKERS": "3"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
@@ -80,4 +80,15 @@ def test_serve_runs_a_multi_process_server(demo_dir):
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "gunicorn" in output.lower() or "Booting worker" in output
-    assert output.count("Booting worker") >= 2
+    assert output.count("Booting worker") == 3  # HOSO_WORKERS, with no --workers given
+
+
+def test_workers_follow_the_cores_unless_the_evidence_store_is_remote():
+    from hoso.commands import default_workers, usable_cores
+
+    assert default_workers({}, cores=2) == 2
+    assert default_workers({"HOSO_BLOB_STORE": "/srv/hoso/blobs"}, cores=4) == 4
+    assert default_workers({"HOSO_BLOB_STORE": "s3://hoso-evidence/2026"}, cores=2) == 5
+    assert default_workers({"HOSO_WORKERS": "7", "HOSO_BLOB_STORE": "s3://b"}, cores=2) == 7
+    assert default_workers({"HOSO_WORKERS": "0"}, cores=2) == 1
+    assert default_workers({}) == usable_cores() >= 1

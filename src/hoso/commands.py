@@ -29,11 +29,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     manage.set_defaults(handler=_manage)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container may narrow), else all."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover — platforms without sched_getaffinity
+        return os.cpu_count() or 1
+
+
+def default_workers(environ=os.environ, cores: int | None = None) -> int:
+    """How many worker processes `hoso serve` starts when ``--workers`` is not given: ``HOSO_WORKERS``,
+    else one per usable core while the evidence store is a local folder, 2 × cores + 1 when it is
+    remote (``s3://``).
+
+    A reception is CPU work (verification, signing, the transaction's client side) with short waits:
+    with a local store, more processes than cores only add context switches and lock waits (on 2 cores,
+    5 workers gave 20 % fewer dossiers a second than 2: docs/operations.md, Capacity). A remote store
+    makes every reception wait on the network, and more workers fill that wait."""
+    if explicit := environ.get("HOSO_WORKERS"):
+        return max(1, int(explicit))
+    cores = cores or usable_cores()
+    remote = str(environ.get("HOSO_BLOB_STORE") or "").startswith("s3://")
+    return 2 * cores + 1 if remote else cores
+
+
 def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("HOSO_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: HOSO_WORKERS, else one per core; 2 × cores + 1 with an s3:// "
+        "evidence store)",
     )
 
 
@@ -113,7 +141,7 @@ def _serve(args: argparse.Namespace) -> int:
     command = [
         sys.executable, "-m", "gunicorn", "hoso.wsgi:application",
         "--bind", f"{args.host}:{args.port}",
-        "--workers", str(max(1, args.workers)),
+        "--workers", str(max(1, args.workers or default_workers())),
         "--access-logfile", "-",
         "--graceful-timeout", "20",
         "--timeout", "60",
