@@ -15,6 +15,8 @@ That run is a closed loop: each client sends again as soon as it is answered, so
 queue in front of a saturated server (clients / throughput). ``--paced RATE`` adds open-loop runs:
 dossiers offered at RATE a second by the same clients, each latency counted from when the dossier was
 due (a server that falls behind shows its backlog), which is how long an I-VAN waits at that volume.
+Dossiers arrive at random (``--arrivals poisson``, the default: independent senders, bursts and
+lulls) or evenly (``--arrivals even``). ``--paced 170`` is the goal's volume.
 
     .venv/bin/python bench/intake.py                      # SQLite, and PostgreSQL when DATABASE_URL is set
     .venv/bin/python bench/intake.py --dossiers 3000 --clients 50 --workers 5
@@ -36,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from hoso.api.loadtest import Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
+from hoso.api.loadtest import ARRIVALS, Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
 from hoso.commands import default_workers  # noqa: E402
 
 
@@ -103,11 +105,13 @@ def measure_interleaved(
     return summarise(*totals["dossiers"], used["dossiers"]), summarise(*totals["noop"], used["noop"])
 
 
-def timed_run(server: Server, key: str, jobs, clients: int, rate: float | None = None) -> tuple:
+def timed_run(
+    server: Server, key: str, jobs, clients: int, rate: float | None = None, arrivals: str = "even"
+) -> tuple:
     """Run ``jobs``: their results, the seconds taken, this client's CPU seconds and the server's."""
     before = server_cpu(server)
     cpu, started = time.process_time(), time.perf_counter()
-    results = run_clients(server.port, key, jobs, clients=clients, rate=rate)
+    results = run_clients(server.port, key, jobs, clients=clients, rate=rate, arrivals=arrivals)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return results, seconds, cpu, {k: v - before[k] for k, v in server_cpu(server).items()}
 
@@ -139,7 +143,8 @@ def run(db: str, args) -> dict:
                 paced = []
                 for i, rate in enumerate(args.paced or []):
                     batch = paced_jobs[i * args.paced_dossiers : (i + 1) * args.paced_dossiers]
-                    paced.append((rate, summarise(*timed_run(server, site.key, batch, args.clients, rate))))
+                    run = timed_run(server, site.key, batch, args.clients, rate, args.arrivals)
+                    paced.append((rate, summarise(*run)))
         finally:
             site.close()
     return {"db": db, "dossiers": dossiers, "noop": noop, "paced": paced}
@@ -163,6 +168,12 @@ def main() -> int:
         "each was due): the wait at a given volume rather than at saturation. Repeatable.",
     )
     parser.add_argument("--paced-dossiers", type=int, default=1000, help="dossiers for each --paced rate")
+    parser.add_argument(
+        "--arrivals",
+        choices=ARRIVALS,
+        default="poisson",
+        help="how --paced dossiers are spread: at random as from independent senders (default), or evenly",
+    )
     args = parser.parse_args()
     if any(rate <= 0 for rate in args.paced or []):
         parser.error("--paced takes a positive number of dossiers a second")
@@ -183,8 +194,12 @@ def main() -> int:
             flush=True,
         )
         month = 200_000 / d["per_second"] / 60
-        goal = "met" if d["per_second"] >= 170 and d["p99_ms"] < 250 else "not met"
-        print(f"{'':<11} 200,000 dossiers would take {month:.1f} min; goal (≥170/s, p99 < 250 ms): {goal}")
+        fast, short = d["per_second"] >= 170, d["p99_ms"] < 250
+        print(
+            f"{'':<11} 200,000 dossiers would take {month:.1f} min (≥ 170/s: {'met' if fast else 'not met'}); "
+            f"p99 < 250 ms with every client always waiting: {'met' if short else 'not met'} "
+            f"(the mean alone is {args.clients} clients / throughput)"
+        )
         cpu = "  ".join(
             f"{k} {d['cpu_ms'][k]:.2f} ({n['cpu_ms'][k]:.2f})"
             for k in d["cpu_ms"]
@@ -197,10 +212,15 @@ def main() -> int:
         )
         for rate, p in r["paced"]:
             print(
-                f"{'':<11} offered {rate:.0f}/s (open loop, {args.clients} clients): answered {p['per_second']:.1f}/s, "
-                f"p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, {p['statuses']}; "
-                f"CPU ms per dossier: workers {p['cpu_ms']['workers']:.2f}"
+                f"{'':<11} offered {rate:.0f}/s ({args.arrivals} arrivals, {args.clients} clients): "
+                f"answered {p['per_second']:.1f}/s, p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, "
+                f"{p['statuses']}; CPU ms per dossier: workers {p['cpu_ms']['workers']:.2f}"
             )
+            if rate >= 170:
+                kept = p["count"] == args.paced_dossiers and p["p99_ms"] < 250
+                print(
+                    f"{'':<11} the month's volume at {rate:.0f}/s, p99 < 250 ms: {'met' if kept else 'not met'}"
+                )
     return 0
 
 

@@ -52,3 +52,37 @@ def test_a_stop_ends_sessions_waiting_for_their_jobs_and_a_rate_must_be_positive
     for rate in (0, -1):
         with pytest.raises(ValueError):
             run_sessions([0], [1], send=lambda _s, _j: (200, {}, b""), rate=rate)
+
+
+def test_random_arrivals_keep_the_rate_on_average_and_come_in_bursts():
+    from hoso.api.loadtest import due_times
+
+    even = due_times(5, 10)
+    assert even == [0.0, 0.1, 0.2, 0.3, 0.4]
+    dues = due_times(20_000, 200, "poisson")
+    assert dues == due_times(20_000, 200, "poisson")  # the same draw every run, so runs compare
+    assert dues[0] == 0 and all(b >= a for a, b in zip(dues, dues[1:], strict=False))
+    assert 0.97 < len(dues) / dues[-1] / 200 < 1.03  # the offered rate holds on average
+    gaps = sorted(b - a for a, b in zip(dues, dues[1:], strict=False))
+    # exponential gaps: about 63 % shorter than the mean (1/200 s), some over 4 times the mean
+    assert 0.60 < sum(g < 1 / 200 for g in gaps) / len(gaps) < 0.66
+    assert gaps[-1] > 4 / 200
+    with pytest.raises(ValueError):
+        due_times(3, 10, "bursty")
+    with pytest.raises(ValueError):
+        due_times(3, 0, "poisson")
+
+
+def test_random_arrivals_are_what_the_sessions_follow():
+    sent: dict[int, float] = {}
+
+    def send(_session, job):
+        sent[job] = time.perf_counter()
+        return 200, {}, b""
+
+    from hoso.api.loadtest import due_times
+
+    begin = time.perf_counter()
+    run_sessions(range(8), list(range(40)), send=send, rate=400, arrivals="poisson")
+    for index, due in enumerate(due_times(40, 400, "poisson")):
+        assert sent[index] >= begin + due - 0.001

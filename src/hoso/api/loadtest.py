@@ -13,6 +13,7 @@ import hashlib
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -219,15 +220,38 @@ def run_clients(
     on_result: Callable[[Result], None] | None = None,
     timeout: float = 60,
     rate: float | None = None,
+    arrivals: str = "even",
 ) -> list[Result]:
     """Send ``jobs`` (method, path, body) from ``clients`` concurrent connections; one result a job sent.
-    ``rate``: see :func:`run_sessions`."""
+    ``rate`` and ``arrivals``: see :func:`run_sessions`."""
 
     def send(_client, job):
         method, path, body = job
         return request(port, method, path, key=key, body=body, timeout=timeout)
 
-    return run_sessions(range(clients), jobs, send=send, stop=stop, on_result=on_result, rate=rate)
+    return run_sessions(
+        range(clients), jobs, send=send, stop=stop, on_result=on_result, rate=rate, arrivals=arrivals
+    )
+
+
+ARRIVALS = ("even", "poisson")
+
+
+def due_times(count: int, rate: float, arrivals: str = "even", *, seed: int = 2671) -> list[float]:
+    """When each of ``count`` jobs offered at ``rate`` a second is due, in seconds from the start:
+    ``even``, one every 1/rate seconds; ``poisson``, independent senders (exponential gaps of mean
+    1/rate, so bursts come as they do from many employers), the same draw for the same seed."""
+    if rate <= 0:
+        raise ValueError("rate must be a positive number of jobs a second")
+    if arrivals == "even":
+        return [index / rate for index in range(count)]
+    if arrivals != "poisson":
+        raise ValueError(f"arrivals must be one of {', '.join(ARRIVALS)}")
+    draw, at, dues = random.Random(seed), 0.0, []  # noqa: S311 — a load pattern, not a secret
+    for _ in range(count):
+        dues.append(at)
+        at += draw.expovariate(rate)
+    return dues
 
 
 def run_sessions(
@@ -238,19 +262,20 @@ def run_sessions(
     stop: threading.Event | None = None,
     on_result: Callable[[Result], None] | None = None,
     rate: float | None = None,
+    arrivals: str = "even",
 ) -> list[Result]:
     """Each session (an I-VAN connection, an officer's browser) takes the next job from one queue and
     ``send(session, job)``s it, all in parallel; one Result a job sent (status None: no answer).
 
     Without ``rate``, each session sends its next job as soon as it has its answer (a closed loop: the
-    most the server can take). With ``rate``, job *i* is due ``i / rate`` seconds after the start, as
-    if senders arrived at that pace (an open loop, at most one job in flight per session), and its time
+    most the server can take). With ``rate``, job *i* is due at ``due_times(…)[i]`` seconds after the
+    start (``arrivals``: evenly spaced, or at random as from independent senders), as if senders
+    arrived at that pace (an open loop, at most one job in flight per session), and its time
     is counted from when it was due, not from when a session was free to send it: a server that falls
     behind shows its backlog in the latencies instead of slowing the senders down. The sessions bound
     what can be offered (sessions / latency a second): past that, the wait for a free session is
     counted too, as a sender would wait for it. ``stop`` also ends a session waiting for its job."""
-    if rate is not None and rate <= 0:
-        raise ValueError("rate must be a positive number of jobs a second")
+    dues = due_times(len(jobs), rate, arrivals) if rate is not None else None
     results: list[Result] = []
     lock = threading.Lock()
     cursor = iter(range(len(jobs)))
@@ -264,8 +289,8 @@ def run_sessions(
             if index is None:
                 return
             started = time.perf_counter()
-            if rate:
-                due = begin + index / rate
+            if dues is not None:
+                due = begin + dues[index]
                 if due > started and stop.wait(due - started):
                     return
                 started = due
