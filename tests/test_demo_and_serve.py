@@ -92,3 +92,5 @@ def test_workers_follow_the_cores_unless_the_evidence_store_is_remote():
     assert default_workers({"HOSO_WORKERS": "7", "HOSO_BLOB_STORE": "s3://b"}, cores=2) == 7
     assert default_workers({"HOSO_WORKERS": "0"}, cores=2) == 1
     assert default_workers({}) == usable_cores() >= 1
+    with pytest.raises(SystemExit, match="HOSO_WORKERS"):
+        default_workers({"HOSO_WORKERS": "many"})

@@ -47,7 +47,13 @@ def default_workers(environ=os.environ, cores: int | None = None) -> int:
     5 workers gave 20 % fewer dossiers a second than 2: docs/operations.md, Capacity). A remote store
     makes every reception wait on the network, and more workers fill that wait."""
     if explicit := environ.get("HOSO_WORKERS"):
-        return max(1, int(explicit))
+        try:
+            return max(1, int(explicit))
+        except ValueError:
+            raise SystemExit(
+                f"HOSO_WORKERS phải là một số nguyên (số tiến trình phục vụ), không phải {explicit!r}. "
+                f"/ HOSO_WORKERS must be a whole number of worker processes, not {explicit!r}."
+            ) from None
     cores = cores or usable_cores()
     remote = str(environ.get("HOSO_BLOB_STORE") or "").startswith("s3://")
     return 2 * cores + 1 if remote else cores
@@ -141,7 +147,7 @@ def _serve(args: argparse.Namespace) -> int:
     command = [
         sys.executable, "-m", "gunicorn", "hoso.wsgi:application",
         "--bind", f"{args.host}:{args.port}",
-        "--workers", str(max(1, args.workers or default_workers())),
+        "--workers", str(max(1, default_workers() if args.workers is None else args.workers)),
         "--access-logfile", "-",
         "--graceful-timeout", "20",
         "--timeout", "60",
