@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from hoso.api.loadtest import run_sessions
+from hoso.api.loadtest import ARRIVALS, due_times, run_sessions
 
 
-def test_paced_jobs_leave_no_earlier_than_due():
+@pytest.mark.parametrize("arrivals", ARRIVALS)
+def test_paced_jobs_leave_no_earlier_than_due(arrivals):
     sent: dict[int, float] = {}
 
     def send(_session, job):
@@ -19,10 +20,10 @@ def test_paced_jobs_leave_no_earlier_than_due():
         return 200, {}, b""
 
     begin = time.perf_counter()
-    results = run_sessions(range(4), list(range(6)), send=send, rate=50)
-    assert sorted(r.index for r in results) == list(range(6))
-    for index, at in sent.items():
-        assert at >= begin + index / 50 - 0.001
+    results = run_sessions(range(8), list(range(40)), send=send, rate=400, arrivals=arrivals)
+    assert sorted(r.index for r in results) == list(range(40))
+    for index, due in enumerate(due_times(40, 400, arrivals)):
+        assert sent[index] >= begin + due - 0.001
 
 
 def test_a_job_that_waited_for_a_sender_counts_the_wait():
@@ -55,8 +56,6 @@ def test_a_stop_ends_sessions_waiting_for_their_jobs_and_a_rate_must_be_positive
 
 
 def test_random_arrivals_keep_the_rate_on_average_and_come_in_bursts():
-    from hoso.api.loadtest import due_times
-
     even = due_times(5, 10)
     assert even == [0.0, 0.1, 0.2, 0.3, 0.4]
     dues = due_times(20_000, 200, "poisson")
@@ -71,18 +70,3 @@ def test_random_arrivals_keep_the_rate_on_average_and_come_in_bursts():
         due_times(3, 10, "bursty")
     with pytest.raises(ValueError):
         due_times(3, 0, "poisson")
-
-
-def test_random_arrivals_are_what_the_sessions_follow():
-    sent: dict[int, float] = {}
-
-    def send(_session, job):
-        sent[job] = time.perf_counter()
-        return 200, {}, b""
-
-    from hoso.api.loadtest import due_times
-
-    begin = time.perf_counter()
-    run_sessions(range(8), list(range(40)), send=send, rate=400, arrivals="poisson")
-    for index, due in enumerate(due_times(40, 400, "poisson")):
-        assert sent[index] >= begin + due - 0.001
