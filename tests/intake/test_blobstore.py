@@ -68,3 +68,79 @@ def test_the_first_blob_makes_the_store_and_its_folders(tmp_path):
     assert store.path(digest).read_bytes() == b"first"
     assert store.put(b"first") == digest  # stored once: the second put finds it
     assert [p.name for p in store.path(digest).parent.iterdir()] == [digest]
+
+
+def _record_durability_steps(monkeypatch):
+    """The store's renames and fsyncs, in order (each still done for real)."""
+    from hoso.intake import blobstore
+
+    steps = []
+    real_replace, real_file, real_dir = blobstore.os.replace, blobstore._fsync_file, blobstore._fsync_dir
+
+    def replace(source, target):
+        steps.append(("rename", str(target)))
+        return real_replace(source, target)
+
+    def fsync_file(path):
+        steps.append(("fsync file", str(path)))
+        return real_file(path)
+
+    def fsync_dir(path):
+        steps.append(("fsync folder", str(path)))
+        return real_dir(path)
+
+    monkeypatch.setattr(blobstore.os, "replace", replace)
+    monkeypatch.setattr(blobstore, "_fsync_file", fsync_file)
+    monkeypatch.setattr(blobstore, "_fsync_dir", fsync_dir)
+    return steps
+
+
+def test_a_new_blob_is_renamed_into_place_then_its_file_and_folders_are_fsynced(tmp_path, monkeypatch):
+    store = FileBlobStore(tmp_path / "blobs")
+    store.put(b"neighbour")  # the store's root exists; the next blob's folders may still be made
+    steps = _record_durability_steps(monkeypatch)
+    digest = store.put(b"the evidence")
+    target = store.path(digest)
+    made = [str(target.parent.parent), str(tmp_path / "blobs")]  # the parents of folders it may make
+    assert steps[:3] == [
+        ("rename", str(target)),
+        ("fsync file", str(target)),
+        ("fsync folder", str(target.parent)),
+    ]
+    assert all(step == "fsync folder" and path in made for step, path in steps[3:])
+    assert target.read_bytes() == b"the evidence"
+
+
+def test_a_blob_already_there_is_made_durable_again_and_not_rewritten(tmp_path, monkeypatch):
+    """A put cut short between its rename and its fsyncs left the file; the next put of the same bytes
+    (the sender's retry) fsyncs it before anything is acknowledged."""
+    store = FileBlobStore(tmp_path)
+    digest = store.put(b"sent twice")
+    steps = _record_durability_steps(monkeypatch)
+    assert store.put(b"sent twice") == digest
+    target = store.path(digest)
+    assert steps == [("fsync file", str(target)), ("fsync folder", str(target.parent))]
+
+
+def test_a_file_of_the_right_size_but_wrong_content_is_replaced(tmp_path):
+    """After a crash some file systems show a file under its final name with the right size and content
+    that never reached the disk: it is not taken for the blob."""
+    store = FileBlobStore(tmp_path)
+    data = b"the real envelope bytes"
+    digest = store.put(data)
+    store.path(digest).write_bytes(b"\0" * len(data))
+    assert store.put(data) == digest
+    assert store.get(digest) == data
+
+
+def test_concurrent_puts_of_the_same_bytes_all_leave_the_complete_blob(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = FileBlobStore(tmp_path)
+    data = bytes(range(256)) * 400
+    with ThreadPoolExecutor(8) as pool:
+        digests = set(pool.map(lambda _: store.put(data), range(32)))
+    assert digests == {hashlib.sha256(data).hexdigest()}
+    folder = store.path(next(iter(digests))).parent
+    assert store.get(next(iter(digests))) == data
+    assert [p.name for p in folder.iterdir()] == [next(iter(digests))]  # no temporary file left
