@@ -344,3 +344,27 @@ def test_the_certificate_fact_is_that_of_the_registrations_at_the_last_instant_o
     assert reception.outcome == "accepted", reception.submission.reasons
     recorded = Decision.objects.get(reference=str(reception.submission.public_id)).has_certificate
     assert recorded == has_registered_certificate(moment=at, unit=unit)
+
+
+def test_the_forms_are_checked_as_signed_not_as_the_bytes_read_again(unit, signers):
+    """A comment is outside what an XML signature covers. Put into a signed form between the digits of a
+    social-insurance number, it leaves the signature valid; the form checks read the signed content
+    (the number whole), not the form's bytes again (where the number would stop at the comment)."""
+    from hoso.dossier import EnvelopeFile, build_d02
+    from hoso.signature.sign import sign_xml
+    from hoso.testing.envelopes import d02_rows
+
+    signer = signers["unit-valid"]
+    form = sign_xml(build_d02({"MaDonVi": UNIT_CODE, "TenDonVi": "Đơn vị"}, d02_rows(1)), signer)
+    assert b"<MasoBHXH>0100000000</MasoBHXH>" in form
+    form = form.replace(b"<MasoBHXH>01000", b"<MasoBHXH>01000<!-- a comment -->")
+    raw = envelope(
+        unit_code=UNIT_CODE,
+        tax_code=UNIT_TAX,
+        signer=signer,
+        forms=[EnvelopeFile(name="D02-TS.xml", content=form, form_code="D02-TS", description="D02")],
+    )
+    reception = receive(raw, ivan_code="00030", received_at=JAN_5_2016)
+    assert reception.outcome == "accepted", reception.submission.reasons
+    rows = reception.submission.facts["forms"][0]["rows"]
+    assert [row["ma_so_bhxh"] for row in rows] == ["0100000000"]

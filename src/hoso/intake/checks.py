@@ -72,8 +72,12 @@ def check_period(period: str, received_at: datetime) -> Reason | None:
     return None
 
 
-def check_forms(hoso: Hoso, procedure, received_at: datetime) -> tuple[list[Reason], dict]:
-    """The problems of the forms of ``hoso`` for ``procedure``, and their decoded content."""
+def check_forms(
+    hoso: Hoso, procedure, received_at: datetime, *, signed_forms: dict | None = None
+) -> tuple[list[Reason], dict]:
+    """The problems of the forms of ``hoso`` for ``procedure``, and their decoded content.
+    ``signed_forms``: the signed content of verified forms by their place in the envelope (electronic
+    dossiers), read instead of the form's bytes."""
     problems: list[Reason] = []
     content: dict = {"forms": []}
     if (period_problem := check_period(hoso.info.ky_ke_khai, received_at)) is not None:
@@ -102,13 +106,14 @@ def check_forms(hoso: Hoso, procedure, received_at: datetime) -> tuple[list[Reas
     today = timezone.localtime(received_at).date()
     row_problems: list[str] = []
     row_problems_en: list[str] = []
-    for attachment in hoso.info.files:
+    for index, attachment in enumerate(hoso.info.files):
         entry = {"code": attachment.ma_to_khai, "file": attachment.ten_file, "type": attachment.loai_file}
         content["forms"].append(entry)
         if not attachment.is_xml:
             continue
         try:
-            form = read_form(attachment.content())
+            signed = (signed_forms or {}).get(index)
+            form = read_form(signed if signed is not None else attachment.content())
         except CodedError as error:
             problems.append(
                 Reason(

@@ -88,6 +88,9 @@ class _State:
     decision: object = None
     warnings: list[dict] = field(default_factory=list)
     content: dict = field(default_factory=dict)
+    # The signed content of each verified form, by its place in the envelope: what the form checks read
+    # (not the form's bytes decoded and parsed a second time).
+    signed_forms: dict[int, etree._Element] = field(default_factory=dict)
 
     @property
     def office(self):
@@ -289,6 +292,11 @@ def _verify_signatures(state: _State) -> None:
     # the signed content (its declared lengths and counts already checked there).
     if report.envelope is not None:
         state.hoso = report.envelope
+        state.signed_forms = {
+            index: part.signed_root
+            for index, part in enumerate(report.parts)
+            if part.kind == "form" and part.signed_root is not None
+        }
     else:
         _read_envelope(state, report.signed_root)
     state.signer = report.signer
@@ -453,7 +461,9 @@ def _decide_policy(state: _State) -> None:
 
 
 def _check_forms(state: _State) -> None:
-    problems, content = checks.check_forms(state.hoso, state.procedure, state.received_at)
+    problems, content = checks.check_forms(
+        state.hoso, state.procedure, state.received_at, signed_forms=state.signed_forms
+    )
     state.content = content
     if problems:
         raise Refusal(*problems)
