@@ -3,10 +3,10 @@
 Every byte string is stored once under its SHA-256. A blob is written to a temporary file in its final
 directory and renamed into place; then the file under its final name and the directory are fsync'd, so
 that after ``put`` returns the blob survives a crash or power loss. (Renaming before the fsyncs lets one
-journal commit carry the data, the new name and the rename on ext4: measured, 0.36 ms a blob where
-fsync-then-rename took 0.43–0.60 ms; the directory's fsync then finds nothing left to commit.) The backend is chosen by the setting
-``HOSO_BLOB_STORE`` (default: the folder ``blobs`` in the data directory); see docs/operations.md for
-S3-compatible storage.
+journal commit carry the data and the new name on ext4, and the directory's fsync then finds nothing
+left to commit: measured, 0.36 ms a blob where fsync-then-rename took 0.43–0.60 ms.) The backend is
+chosen by the setting ``HOSO_BLOB_STORE`` (default: the folder ``blobs`` in the data directory); see
+docs/operations.md for S3-compatible storage.
 """
 
 from __future__ import annotations
