@@ -81,3 +81,13 @@ def test_the_request_sent_on_the_wire():
     assert lines[0] == "POST /api/v1/dossiers HTTP/1.1" and body == b"<a/>x"
     assert {"Authorization: Bearer k1", "Content-Type: application/xml", "Content-Length: 5"} <= set(lines)
     assert "Connection: close" in lines
+
+
+def test_after_a_reset_only_a_complete_answer_of_declared_length_counts():
+    whole = _answer("201 Created", [("Content-Length", "3")], b"abc")
+    assert parse_response(whole, closed_cleanly=False) == (201, {"Content-Length": "3"}, b"abc")
+    with pytest.raises(http.client.HTTPException):
+        parse_response(whole[:-1], closed_cleanly=False)
+    with pytest.raises(http.client.HTTPException):  # no length: the reset may have cut it
+        parse_response(_answer("200 OK", [], b"abc"), closed_cleanly=False)
+    assert parse_response(_answer("200 OK", [], b"abc")) == (200, {}, b"abc")  # ended by a clean close

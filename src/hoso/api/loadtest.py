@@ -177,23 +177,32 @@ def request(
         fields.setdefault("Content-Length", str(len(body or b"")))
     fields["Connection"] = "close"  # the answer ends where the connection does
     head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{name}: {value}\r\n" for name, value in fields.items())
+    chunks: list[bytes] = []
     with socket.create_connection((HOST, port), timeout=timeout) as sock:
         sock.sendall(head.encode("latin-1") + b"\r\n" + (body or b""))
-        chunks = []
-        while chunk := sock.recv(262144):
-            chunks.append(chunk)
+        try:
+            while chunk := sock.recv(262144):
+                chunks.append(chunk)
+        except ConnectionResetError:
+            # Reset after the answer (a server killed just then): the answer counts if it says where it
+            # ends and all of it arrived; otherwise the reset is the result.
+            if not chunks:
+                raise
+            return parse_response(b"".join(chunks), closed_cleanly=False)
     return parse_response(b"".join(chunks))
 
 
-def parse_response(raw: bytes) -> tuple[int, dict, bytes]:
-    """A whole HTTP/1.1 answer read to the end of its connection: (status, headers, body)."""
+def parse_response(raw: bytes, *, closed_cleanly: bool = True) -> tuple[int, dict, bytes]:
+    """A whole HTTP/1.1 answer read to the end of its connection: (status, headers, body). When the
+    connection did not end cleanly, only an answer whose length is declared (Content-Length, or chunks
+    up to the last) and complete is taken."""
     try:
-        return _parse_response(raw)
+        return _parse_response(raw, closed_cleanly)
     except ValueError as error:  # a length that is not a number
         raise http.client.HTTPException(f"malformed answer: {error}") from error
 
 
-def _parse_response(raw: bytes) -> tuple[int, dict, bytes]:
+def _parse_response(raw: bytes, closed_cleanly: bool) -> tuple[int, dict, bytes]:
     if not raw:
         raise http.client.RemoteDisconnected("the server closed the connection without an answer")
     head, separator, rest = raw.partition(b"\r\n\r\n")
@@ -217,6 +226,8 @@ def _parse_response(raw: bytes) -> tuple[int, dict, bytes]:
         if len(rest) < length:
             raise http.client.IncompleteRead(rest, length - len(rest))
         rest = rest[:length]
+    elif not closed_cleanly:
+        raise http.client.IncompleteRead(rest)  # read to the end, and the end was a reset
     return int(status[:3]), headers, rest
 
 
