@@ -60,10 +60,12 @@ def test_the_request_sent_on_the_wire():
     with socket.socket() as listener:
         listener.bind((HOST, 0))
         listener.listen(1)
+        listener.settimeout(10)  # a client that never connects fails the test instead of hanging it
         received = []
 
         def serve():
             conn, _ = listener.accept()
+            conn.settimeout(10)
             with conn:
                 data = b""
                 while b"\r\n\r\n" not in data or len(data.partition(b"\r\n\r\n")[2]) < 5:
