@@ -1,4 +1,5 @@
 import hashlib
+import os
 import socket
 
 import pytest
@@ -75,23 +76,18 @@ def _record_durability_steps(monkeypatch):
     from hoso.intake import blobstore
 
     steps = []
-    real_replace, real_file, real_dir = blobstore.os.replace, blobstore._fsync_file, blobstore._fsync_dir
+    real_replace, real_fsync = blobstore.os.replace, blobstore._fsync
 
     def replace(source, target):
         steps.append(("rename", str(target)))
         return real_replace(source, target)
 
-    def fsync_file(path):
-        steps.append(("fsync file", str(path)))
-        return real_file(path)
-
-    def fsync_dir(path):
-        steps.append(("fsync folder", str(path)))
-        return real_dir(path)
+    def fsync(path):
+        steps.append(("fsync folder" if os.path.isdir(path) else "fsync file", str(path)))
+        return real_fsync(path)
 
     monkeypatch.setattr(blobstore.os, "replace", replace)
-    monkeypatch.setattr(blobstore, "_fsync_file", fsync_file)
-    monkeypatch.setattr(blobstore, "_fsync_dir", fsync_dir)
+    monkeypatch.setattr(blobstore, "_fsync", fsync)
     return steps
 
 

@@ -47,10 +47,10 @@ class FileBlobStore:
             # written, ours or that of a concurrent put of the same bytes); make it and its name durable.
             # For a blob already there this costs next to nothing, and it covers a put cut short
             # between its rename and its fsyncs.
-            _fsync_file(target)
-            _fsync_dir(folder)
+            _fsync(target)
+            _fsync(folder)
             for parent in made:  # and the folders made for it
-                _fsync_dir(parent)
+                _fsync(parent)
         except OSError as exc:
             raise BlobStoreError(
                 "BLOB_WRITE_FAILED",
@@ -120,16 +120,9 @@ def _holds(target: str, data: bytes) -> bool:
         return False  # not stored yet (or unreadable: writing says which)
 
 
-def _fsync_file(path: str) -> None:
+def _fsync(path: str | Path) -> None:
+    """fsync a file or a folder (its entries) by its path."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: str | Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
