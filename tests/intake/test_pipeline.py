@@ -351,11 +351,10 @@ def test_the_forms_are_checked_as_signed_not_as_the_bytes_read_again(unit, signe
     social-insurance number, it leaves the signature valid; the form checks read the signed content
     (the number whole), not the form's bytes again (where the number would stop at the comment)."""
     from hoso.dossier import EnvelopeFile, build_d02
-    from hoso.signature.sign import sign_xml
-    from hoso.testing.envelopes import d02_rows
+    from hoso.testing.envelopes import d02_rows, signed_form
 
     signer = signers["unit-valid"]
-    form = sign_xml(build_d02({"MaDonVi": UNIT_CODE, "TenDonVi": "Đơn vị"}, d02_rows(1)), signer)
+    form = signed_form(build_d02({"MaDonVi": UNIT_CODE, "TenDonVi": "Đơn vị"}, d02_rows(1)), signer)
     assert b"<MasoBHXH>0100000000</MasoBHXH>" in form
     form = form.replace(b"<MasoBHXH>01000", b"<MasoBHXH>01000<!-- a comment -->")
     raw = envelope(
