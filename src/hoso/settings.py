@@ -176,6 +176,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BHXH Hà Nội <hoso@
 # --- Reception ------------------------------------------------------------------------------------
 HOSO_MAX_UPLOAD_BYTES = int(os.environ.get("HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOSO_MAX_UPLOAD_BYTES + 1024 * 1024
+# The shape of any XML received, checked before anything canonicalises it (hoso.xmlsafe; issue 24): the
+# cost of verifying grows with elements × namespaces in scope², so both are bounded.
+HOSO_XML_MAX_ELEMENTS = int(os.environ.get("HOSO_XML_MAX_ELEMENTS", 500_000))
+HOSO_XML_MAX_ATTRIBUTES = int(os.environ.get("HOSO_XML_MAX_ATTRIBUTES", 500_000))
+HOSO_XML_MAX_NAMESPACES = int(os.environ.get("HOSO_XML_MAX_NAMESPACES", 16))  # declared in scope at once
+HOSO_XML_MAX_DEPTH = int(os.environ.get("HOSO_XML_MAX_DEPTH", 64))
+HOSO_XML_MAX_TEXT_BYTES = int(os.environ.get("HOSO_XML_MAX_TEXT_BYTES", 32 * 1024 * 1024))
+# CPU seconds one verification may use (an envelope and every form in it); 0: no budget. Far below the
+# HTTP server's 60 s worker timeout, so a worker never dies on one request.
+HOSO_VERIFY_CPU_SECONDS = float(os.environ.get("HOSO_VERIFY_CPU_SECONDS", 15))
 HOSO_OFFICE_HOURS_END = os.environ.get(
     "HOSO_OFFICE_HOURS_END", "17:00"
 )  # later: counts from the next working day

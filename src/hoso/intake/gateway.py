@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
-from hoso.signature import TrustStore
+from hoso import xmlsafe
+from hoso.signature import TrustStore, VerifyPolicy
 from hoso.signature.sign import Pkcs12Signer
 
 _lock = threading.Lock()
@@ -140,6 +141,24 @@ def trust_store() -> TrustStore:
             _trust = (state, TrustStore.from_paths(anchors, crls=crls))
         _trust_checked = now
         return _trust[1]
+
+
+def xml_limits() -> xmlsafe.XmlLimits:
+    """The limits every file received is parsed under (``HOSO_XML_*`` settings; docs/security.md)."""
+    return xmlsafe.XmlLimits(
+        max_bytes=max(settings.HOSO_MAX_UPLOAD_BYTES, 1),
+        max_depth=settings.HOSO_XML_MAX_DEPTH,
+        max_elements=settings.HOSO_XML_MAX_ELEMENTS,
+        max_attributes=settings.HOSO_XML_MAX_ATTRIBUTES,
+        max_namespaces_in_scope=settings.HOSO_XML_MAX_NAMESPACES,
+        max_text_bytes=settings.HOSO_XML_MAX_TEXT_BYTES,
+    )
+
+
+def verify_policy() -> VerifyPolicy:
+    """How signatures received are verified: the XML limits and the CPU budget of one verification."""
+    budget = settings.HOSO_VERIFY_CPU_SECONDS
+    return VerifyPolicy(limits=xml_limits(), cpu_budget_seconds=budget if budget > 0 else None)
 
 
 def forget() -> None:

@@ -25,7 +25,7 @@ from hoso.dossier import Hoso, check_envelope, is_envelope, parse_envelope
 from hoso.errors import CodedError
 from hoso.intake import checks
 from hoso.intake.blobstore import blob_store
-from hoso.intake.gateway import trust_store
+from hoso.intake.gateway import trust_store, verify_policy, xml_limits
 from hoso.intake.models import Submission
 from hoso.intake.receipts import Reason, attach_receipt, ensure_receipt
 from hoso.policies.services import decide, facts_for, send_decision
@@ -227,10 +227,17 @@ def _reason(code: str, vi: str, en: str, *, basis: str = "", advice: str = "", a
 
 def _parse(state: _State) -> None:
     try:
-        root = xmlsafe.parse(state.raw)
+        root = xmlsafe.parse(state.raw, limits=xml_limits())
     except CodedError as error:
         raise Refusal(
-            _reason(error.code, error.message_vi, error.message_en, basis=LEGAL_BASIS_E_TRANSACTIONS)
+            _reason(
+                error.code,
+                error.message_vi,
+                error.message_en,
+                basis=LEGAL_BASIS_E_TRANSACTIONS,
+                advice=str(error.details.get("advice", "")),
+                advice_en=str(error.details.get("advice_en", "")),
+            )
         ) from error
     if not is_envelope(root):
         raise Refusal(
@@ -264,7 +271,7 @@ def _verify_signatures(state: _State) -> None:
     # The tree parsed from the raw bytes is verified as it is (not parsed again); verification changes
     # it, so nothing reads it afterwards.
     tree, state.tree = state.tree, None
-    report = verify_tree(tree, trust=trust_store(), at=state.received_at)
+    report = verify_tree(tree, trust=trust_store(), at=state.received_at, policy=verify_policy())
     state.signature = report.as_dict()
     state.warnings.extend(state.signature.get("warnings", []))
     if report.indication is not Indication.TOTAL_PASSED:
@@ -283,8 +290,7 @@ def _verify_signatures(state: _State) -> None:
                 report.reason + detail,
                 report.reason_en + detail_en,
                 basis="Luật Giao dịch điện tử 2005; " + LEGAL_BASIS_E_TRANSACTIONS,
-                advice="Ký lại hồ sơ bằng chứng thư số còn hiệu lực đã đăng ký với cơ quan BHXH rồi gửi lại.",
-                advice_en="Sign the dossier again with a valid certificate registered with the office and resend it.",
+                **_signature_advice(report.code),
             ),
             transient=report.sub_indication is SubIndication.TRY_LATER,
         )
@@ -300,6 +306,25 @@ def _verify_signatures(state: _State) -> None:
     else:
         _read_envelope(state, report.signed_root)
     state.signer = report.signer
+
+
+# Refusals for a file's shape rather than its signature: signing again changes nothing.
+_SHAPE_CODES = ("VERIFY_BUDGET_EXCEEDED", "XML_TOO_", "XML_TEXT_TOO_LARGE")
+
+
+def _signature_advice(code: str) -> dict[str, str]:
+    if any(code.removeprefix("PART_").startswith(shape) for shape in _SHAPE_CODES):
+        return {
+            "advice": "Tệp hồ sơ có cấu trúc vượt giới hạn kiểm tra của cổng tiếp nhận. Kiểm tra phần mềm kê "
+            "khai đã tạo tệp đúng mẫu; nếu hồ sơ thật sự lớn, tách thành nhiều hồ sơ nhỏ hơn rồi gửi lại.",
+            "advice_en": "The dossier's structure is beyond what the gateway checks. Check that the filing "
+            "software produced the prescribed form; if the dossier really is this large, split it into "
+            "smaller dossiers and send them again.",
+        }
+    return {
+        "advice": "Ký lại hồ sơ bằng chứng thư số còn hiệu lực đã đăng ký với cơ quan BHXH rồi gửi lại.",
+        "advice_en": "Sign the dossier again with a valid certificate registered with the office and resend it.",
+    }
 
 
 def _identify(state: _State) -> None:

@@ -40,9 +40,9 @@ from lxml import etree
 from hoso import xmlsafe
 from hoso.errors import CodedError
 from hoso.intake.blobstore import blob_store
-from hoso.intake.gateway import trust_store
+from hoso.intake.gateway import trust_store, verify_policy, xml_limits
 from hoso.reference.models import CertificateRegistration, Commune, Unit
-from hoso.signature import verify
+from hoso.signature import verify_tree
 
 ROOT = "DangKyGiaoDichDienTu"
 FORM_CODE = "04/ĐK-IVAN"
@@ -136,7 +136,7 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
     received_at = received_at or timezone.now()
     sha256 = blob_store().put(raw)
     try:
-        parsed = xmlsafe.parse(raw)
+        parsed = xmlsafe.parse(raw, limits=xml_limits())
     except CodedError as error:
         raise _refuse(error.code, error.message_vi, error.message_en) from error
     if parsed.tag != ROOT:
@@ -145,7 +145,7 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
             f"Tệp không phải tờ khai đăng ký giao dịch điện tử: phần tử gốc là <{etree.QName(parsed).localname}>, cần <{ROOT}>.",
             f"The file is not a registration: its root is <{etree.QName(parsed).localname}>, not <{ROOT}>.",
         )
-    report = verify(raw, trust=trust_store(), at=received_at)
+    report = verify_tree(parsed, trust=trust_store(), at=received_at, policy=verify_policy())
     if not report.passed or report.signed_root is None or report.signer is None:
         raise _refuse(
             "REG_SIGNATURE_INVALID",

@@ -91,7 +91,7 @@ def _load_certs(data: bytes, source: str) -> list[x509.Certificate]:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificates(data)
         return [x509.load_der_x509_certificate(data)]
-    except ValueError as exc:
+    except Exception as exc:  # noqa: BLE001 - InvalidVersion, DuplicateExtension... are not ValueErrors
         raise TrustConfigError(
             "TRUST_ANCHOR_UNREADABLE",
             f"Không đọc được chứng thư số {source}: {exc}",
@@ -104,7 +104,7 @@ def _load_crl(data: bytes, source: str) -> x509.CertificateRevocationList:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_crl(data)
         return x509.load_der_x509_crl(data)
-    except ValueError as exc:
+    except Exception as exc:  # noqa: BLE001 - InvalidVersion, DuplicateExtension... are not ValueErrors
         raise TrustConfigError(
             "CRL_UNREADABLE",
             f"Không đọc được danh sách thu hồi {source}: {exc}",
@@ -287,7 +287,7 @@ class TrustStore:
             return None
         try:
             return x509.load_der_x509_crl(path.read_bytes())
-        except ValueError:
+        except Exception:  # noqa: BLE001 - a damaged cached CRL is fetched again
             return None
 
     def _write_cached(self, url: str, crl: x509.CertificateRevocationList) -> None:

@@ -137,6 +137,20 @@ REASONS: dict[str, tuple[Indication, SubIndication | None, str, str]] = {
         "Không đọc được chứng thư số trong chữ ký: {detail}",
         "The certificate in the signature cannot be read: {detail_en}",
     ),
+    "VERIFY_BUDGET_EXCEEDED": (
+        Indication.FAILED,
+        SubIndication.FORMAT_FAILURE,
+        "Việc kiểm tra chữ ký số của tệp vượt quá thời gian xử lý cho phép ({seconds} giây CPU): tệp có cấu "
+        "trúc quá phức tạp.",
+        "Checking the file's signatures took longer than allowed ({seconds} CPU seconds): the file's "
+        "structure is too complex.",
+    ),
+    "VERIFIER_ERROR": (
+        Indication.INDETERMINATE,
+        SubIndication.TRY_LATER,
+        "Cổng tiếp nhận gặp lỗi khi kiểm tra chữ ký số; lỗi đã được ghi lại để bộ phận CNTT xử lý.",
+        "The gateway failed while checking the signature; the fault is logged for the IT department.",
+    ),
     "KEYVALUE_MISMATCH": (
         Indication.FAILED,
         SubIndication.SIG_CRYPTO_FAILURE,

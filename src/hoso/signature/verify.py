@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -23,6 +25,8 @@ from hoso.signature.report import (
     set_verdict,
 )
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class VerifyPolicy:
@@ -37,6 +41,26 @@ class VerifyPolicy:
     limits: xmlsafe.XmlLimits = field(default_factory=xmlsafe.XmlLimits)
     verify_parts: bool = True
     max_parts: int = 200  # files in one envelope; each XML part costs a full verification
+    # CPU seconds one verification (an envelope and all its parts) may use; None: no budget. Checked
+    # between steps, each of which the XML limits keep linear and short (docs/security.md): well under
+    # the HTTP server's 60 s worker timeout even on a file built to be slow.
+    cpu_budget_seconds: float | None = 15.0
+
+
+class BudgetExceeded(Exception):
+    """The verification used up its CPU budget (caught in :func:`verify_tree`, a coded verdict)."""
+
+
+class _Budget:
+    """CPU time of this thread, against a limit, checked between the steps of one verification."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.started = time.thread_time()
+
+    def check(self) -> None:
+        if self.seconds is not None and time.thread_time() - self.started > self.seconds:
+            raise BudgetExceeded
 
 
 DEFAULT_POLICY = VerifyPolicy()
@@ -93,8 +117,42 @@ def verify_tree(
     policy: VerifyPolicy = DEFAULT_POLICY,
     allow_envelope: bool = True,
 ) -> ValidationReport:
-    """Like :func:`verify` on an already safely-parsed tree (which it modifies: keep no other reference)."""
+    """Like :func:`verify` on an already safely-parsed tree (which it modifies: keep no other reference).
+
+    Never raises for what the file holds: a verification past its CPU budget is FAILED
+    ``VERIFY_BUDGET_EXCEEDED``; an unexpected error is logged and INDETERMINATE ``VERIFIER_ERROR``.
+    """
     at = _aware(at)
+    budget = _Budget(policy.cpu_budget_seconds)
+    try:
+        return _verify_tree(
+            root, trust=trust, at=at, policy=policy, allow_envelope=allow_envelope, budget=budget
+        )
+    except BudgetExceeded:
+        report = make_report("VERIFY_BUDGET_EXCEEDED", seconds=_seconds(policy.cpu_budget_seconds))
+    except Exception:  # a fault of the verifier, not a verdict on the file: say so, and log it
+        log.exception("verification failed unexpectedly")
+        report = make_report("VERIFIER_ERROR")
+    tag = root.tag if isinstance(root.tag, str) else ""
+    report.kind = "envelope" if tag == dossier.ENVELOPE_ROOT else "form"
+    report.name = tag
+    report.validation_time = at
+    return report
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:g}" if value is not None else "—"
+
+
+def _verify_tree(
+    root: etree._Element,
+    *,
+    trust: TrustStore,
+    at: datetime,
+    policy: VerifyPolicy,
+    allow_envelope: bool,
+    budget: _Budget,
+) -> ValidationReport:
     tag = root.tag if isinstance(root.tag, str) else ""
     is_envelope = tag == dossier.ENVELOPE_ROOT
     kind = "envelope" if is_envelope else "form"
@@ -118,7 +176,9 @@ def verify_tree(
     except xmldsig.ProfileViolation as exc:
         return finish(make_report(exc.code, **exc.fmt))
 
-    failure = xmldsig.crypto_verify(root, facts)
+    budget.check()
+    failure = xmldsig.crypto_verify(root, facts, before_diagnosis=budget.check)
+    budget.check()
     report = finish(make_report(failure or "OK"))
     report.signer = signer_info(facts.certificate)
     report.signature_method = facts.signature_method
@@ -139,8 +199,10 @@ def verify_tree(
 
     try:
         verdict = trust.validate(facts.certificate, at, facts.extra_certificates)
-    except (ValueError, TypeError) as exc:  # a certificate the path builder cannot read
-        verdict = CertVerdict("CHAIN_INVALID", {"detail": str(exc)[:200], "detail_en": str(exc)[:200]})
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        # A certificate the path builder (asn1crypto) cannot read, though cryptography could.
+        detail = xmldsig.short_reason(exc)
+        verdict = CertVerdict("CERTIFICATE_UNREADABLE", {"detail": detail, "detail_en": detail})
     if verdict.pinned:
         report.warnings.append(ReportWarning.make("TRUST_ANCHOR_PINNED"))
     if verdict.code != "OK":
@@ -151,11 +213,13 @@ def verify_tree(
         report.warnings.append(ReportWarning.make("COMMENTS_IGNORED"))
 
     if is_envelope and policy.verify_parts:
-        _verify_parts(report, trust=trust, at=at, policy=policy)
+        _verify_parts(report, trust=trust, at=at, policy=policy, budget=budget)
     return report
 
 
-def _verify_parts(report: ValidationReport, *, trust: TrustStore, at: datetime, policy: VerifyPolicy) -> None:
+def _verify_parts(
+    report: ValidationReport, *, trust: TrustStore, at: datetime, policy: VerifyPolicy, budget: _Budget
+) -> None:
     try:
         hoso = dossier.parse_envelope(report.signed_root)
     except dossier.DossierError as exc:
@@ -187,6 +251,7 @@ def _verify_parts(report: ValidationReport, *, trust: TrustStore, at: datetime, 
             part.code = found[0].code
             part.kind = "attachment"
         elif item.is_xml:
+            budget.check()
             content = item.content()
             try:
                 form_root = xmlsafe.parse(content, limits=policy.limits)
@@ -194,7 +259,10 @@ def _verify_parts(report: ValidationReport, *, trust: TrustStore, at: datetime, 
                 part = make_report("XML_INVALID", detail=exc.message_vi, detail_en=exc.message_en)
                 part.code = exc.code
             else:
-                part = verify_tree(form_root, trust=trust, at=at, policy=policy, allow_envelope=False)
+                budget.check()
+                part = _verify_tree(
+                    form_root, trust=trust, at=at, policy=policy, allow_envelope=False, budget=budget
+                )
             part.kind = "form"
         else:
             part = make_report("OK")

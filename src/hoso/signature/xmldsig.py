@@ -11,13 +11,13 @@ import base64
 import binascii
 import functools
 import hashlib
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import xmlsec
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from lxml import etree
@@ -369,8 +369,17 @@ def _load_cert_cached(b64: str) -> x509.Certificate:
         cert.not_valid_before_utc  # noqa: B018
         cert.not_valid_after_utc  # noqa: B018
         return cert
-    except (ValueError, binascii.Error, TypeError, UnsupportedAlgorithm) as exc:
-        raise ProfileViolation("CERTIFICATE_UNREADABLE", detail=str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any failure to read hostile DER is the same verdict
+        # cryptography raises ValueError for most damage, but InvalidVersion (an unknown version number)
+        # and DuplicateExtension (an extension twice) are plain Exceptions: whatever the parser says, the
+        # certificate cannot be read, and the verdict is coded (issue 24), never a server error.
+        raise ProfileViolation("CERTIFICATE_UNREADABLE", detail=short_reason(exc)) from None
+
+
+def short_reason(exc: BaseException) -> str:
+    """An exception as one short line for a reason text (the parser's words, without a traceback)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -427,8 +436,14 @@ def _key_value_matches(key_value: etree._Element, cert: x509.Certificate) -> boo
     return False  # DSAKeyValue or anything else: not our key
 
 
-def crypto_verify(root: etree._Element, facts: SignatureFacts) -> str | None:
+def crypto_verify(
+    root: etree._Element, facts: SignatureFacts, *, before_diagnosis: Callable[[], None] | None = None
+) -> str | None:
     """Verify with libxmlsec1. Returns None when valid, else ``HASH_FAILURE`` or ``SIG_CRYPTO_FAILURE``.
+
+    ``before_diagnosis`` runs between a failed verification and the digest recomputation that tells the
+    two apart (the verifier's CPU budget is checked there: the diagnosis canonicalises the document
+    again).
 
     The no-namespace Object quirk is removed first: it lies inside the enveloped signature (so outside
     the signed data) and no reference may point to it, so removing it changes nothing that is signed.
@@ -452,11 +467,16 @@ def crypto_verify(root: etree._Element, facts: SignatureFacts) -> str | None:
                     ctx.register_id(child, "Id")
                 except xmlsec.Error:
                     return "SIG_CRYPTO_FAILURE"
-    ctx.key = _xmlsec_key(facts.certificate)
+    try:
+        ctx.key = _xmlsec_key(facts.certificate)
+    except xmlsec.Error:  # a public key libxmlsec1 cannot use (an unsupported type or size)
+        return "SIG_CRYPTO_FAILURE"
     try:
         ctx.verify(sig)
         return None
     except xmlsec.Error:
+        if before_diagnosis is not None:
+            before_diagnosis()
         return _diagnose(root, facts)
 
 
