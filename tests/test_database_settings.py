@@ -27,8 +27,15 @@ def _options(**env: str) -> dict:
     return json.loads(result.stdout)
 
 
+BASE = {"connect_timeout": 5}  # issue 18: no connection attempt hangs
+
+
 def test_postgresql_binds_on_the_server_and_prepares_from_the_second_run():
-    assert _options() == {"server_side_binding": True, "prepare_threshold": 2}
+    assert _options() == {"server_side_binding": True, "prepare_threshold": 2, **BASE}
+
+
+def test_the_connect_timeout_is_a_setting():
+    assert _options(HOSO_DB_CONNECT_TIMEOUT="12")["connect_timeout"] == 12
 
 
 @pytest.mark.parametrize("value", ["off", "OFF", "none", "", "0", "no", "false"])
@@ -49,7 +56,7 @@ def test_other_databases_get_no_postgresql_options():
 
 def test_options_given_in_the_database_url_are_kept():
     options = _options(DATABASE_URL="postgresql://hoso@db:5432/hoso?sslmode=require")
-    assert options == {"server_side_binding": True, "prepare_threshold": 2, "sslmode": "require"}
+    assert options == {"server_side_binding": True, "prepare_threshold": 2, "sslmode": "require", **BASE}
 
 
 @pytest.mark.django_db

@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from hoso.config import ConfigError
+
 COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
     "hoso.reference.commands",
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        if isinstance(exc, ConfigError):  # a HOSO_* variable not allowed: say which, no traceback
+            print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
+            return 3
         if _is_missing_schema(exc):
             print(
                 "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: hãy chạy `hoso init`.\n"

@@ -1,9 +1,12 @@
 """Django settings of hoso.
 
-Everything that differs between a laptop demo and a production office comes from the environment:
+Everything that differs between a laptop demo and a production office comes from the environment, read
+and validated once by :mod:`hoso.config` (every ``HOSO_*`` variable, its allowed values and default;
+an unknown variable or a value it does not allow stops the process with a message naming it):
 - ``HOSO_DATA_DIR`` (default ``./var``): the embedded SQLite database, the blob store, keys, outbox;
 - ``DATABASE_URL``: PostgreSQL (``postgresql://user@host:5432/name``) instead of the embedded SQLite;
-- ``HOSO_SECRET_KEY``, ``HOSO_DEBUG``, ``HOSO_ALLOWED_HOSTS`` (comma-separated).
+- ``HOSO_SECRET_KEY``, ``HOSO_DEBUG``, ``HOSO_ALLOWED_HOSTS`` (comma-separated), and the rest in
+  ``docs/operations.md``.
 """
 
 from __future__ import annotations
@@ -13,17 +16,20 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hoso import config
+
+ENV = config.read(os.environ)  # raises config.ConfigError naming every bad variable
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("HOSO_DATA_DIR", "var")).resolve()
+DATA_DIR = Path(ENV["HOSO_DATA_DIR"]).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
     """The secret key from the environment, or one generated once and kept in the data directory."""
-    if key := os.environ.get("HOSO_SECRET_KEY"):
+    if key := ENV["HOSO_SECRET_KEY"]:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
@@ -43,8 +49,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("HOSO_DEBUG", "0") == "1"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HOSO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+DEBUG = ENV["HOSO_DEBUG"]
+ALLOWED_HOSTS = ENV["HOSO_ALLOWED_HOSTS"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hoso.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,30 +102,25 @@ TEMPLATES = [
 ]
 
 
-def _prepare_threshold(value: str) -> int | None:
-    """HOSO_PG_PREPARE_THRESHOLD: a positive number of runs, or off (also 0, no, false, none, empty)."""
-    value = value.strip().lower()
-    if value in ("", "0", "off", "no", "false", "none"):
-        return None
-    if not value.isdigit():
-        raise ImproperlyConfigured(
-            f"HOSO_PG_PREPARE_THRESHOLD={value!r}: give a positive number of runs, or off"
-        )
-    return int(value)
-
-
 # --- Database: embedded SQLite (WAL, busy timeout, immediate transactions) or PostgreSQL ---------
 SQLITE_PATH = DATA_DIR / "hoso.sqlite3"
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, and a statement prepared once it has run HOSO_PG_PREPARE_THRESHOLD
         # times in a connection (default 2: from its third run): the reception's statements are then
         # planned once per worker, not on every dossier (PostgreSQL CPU −35 % a dossier, bench/intake.py).
         # Behind a transaction-mode pooler without prepared-statement support: HOSO_PG_PREPARE_THRESHOLD=off.
+        # A connection kept between requests (conn_max_age) is checked before each request that reuses
+        # it (conn_health_checks): after PostgreSQL restarts, the next request reconnects instead of
+        # failing on the dead socket. The web's statements may run HOSO_PG_STATEMENT_TIMEOUT seconds at
+        # most (set by hoso.wsgi: commands such as `hoso init` may rightly run longer).
         DATABASES["default"]["OPTIONS"] = {
             "server_side_binding": True,
-            "prepare_threshold": _prepare_threshold(os.environ.get("HOSO_PG_PREPARE_THRESHOLD", "2")),
+            "prepare_threshold": ENV["HOSO_PG_PREPARE_THRESHOLD"],
+            "connect_timeout": ENV["HOSO_DB_CONNECT_TIMEOUT"],
             **DATABASES["default"].get("OPTIONS", {}),
         }
 else:
@@ -138,6 +140,7 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+HOSO_PG_STATEMENT_TIMEOUT = ENV["HOSO_PG_STATEMENT_TIMEOUT"]  # seconds, the web's connections (hoso.wsgi)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,33 +177,33 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BHXH Hà Nội <hoso@bhxhhanoi.invalid>")
 
 # --- Reception ------------------------------------------------------------------------------------
-HOSO_MAX_UPLOAD_BYTES = int(os.environ.get("HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+HOSO_MAX_UPLOAD_BYTES = ENV["HOSO_MAX_UPLOAD_BYTES"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOSO_MAX_UPLOAD_BYTES + 1024 * 1024
 # The shape of any XML received, checked before anything canonicalises it (hoso.xmlsafe; issue 24): the
 # cost of verifying grows with elements × namespaces in scope², so both are bounded.
-HOSO_XML_MAX_ELEMENTS = int(os.environ.get("HOSO_XML_MAX_ELEMENTS", 500_000))
-HOSO_XML_MAX_ATTRIBUTES = int(os.environ.get("HOSO_XML_MAX_ATTRIBUTES", 500_000))
-HOSO_XML_MAX_NAMESPACES = int(os.environ.get("HOSO_XML_MAX_NAMESPACES", 16))  # declared in scope at once
-HOSO_XML_MAX_DEPTH = int(os.environ.get("HOSO_XML_MAX_DEPTH", 64))
-HOSO_XML_MAX_TEXT_BYTES = int(os.environ.get("HOSO_XML_MAX_TEXT_BYTES", 32 * 1024 * 1024))
+HOSO_XML_MAX_ELEMENTS = ENV["HOSO_XML_MAX_ELEMENTS"]
+HOSO_XML_MAX_ATTRIBUTES = ENV["HOSO_XML_MAX_ATTRIBUTES"]
+HOSO_XML_MAX_NAMESPACES = ENV["HOSO_XML_MAX_NAMESPACES"]  # declared in scope at once
+HOSO_XML_MAX_DEPTH = ENV["HOSO_XML_MAX_DEPTH"]
+HOSO_XML_MAX_TEXT_BYTES = ENV["HOSO_XML_MAX_TEXT_BYTES"]
 # CPU seconds one verification may use (an envelope and every form in it); 0: no budget. Far below the
 # HTTP server's 60 s worker timeout, so a worker never dies on one request.
-HOSO_VERIFY_CPU_SECONDS = float(os.environ.get("HOSO_VERIFY_CPU_SECONDS", 15))
-HOSO_OFFICE_HOURS_END = os.environ.get(
-    "HOSO_OFFICE_HOURS_END", "17:00"
-)  # later: counts from the next working day
-HOSO_BLOB_STORE = os.environ.get("HOSO_BLOB_STORE") or DATA_DIR / "blobs"  # or s3://bucket/prefix
-HOSO_S3_ENDPOINT_URL = os.environ.get("HOSO_S3_ENDPOINT_URL")  # for MinIO, Ceph... (AWS: leave unset)
-HOSO_API_RATE = float(os.environ.get("HOSO_API_RATE", 20))  # requests per second per I-VAN, sustained
-HOSO_API_BURST = int(os.environ.get("HOSO_API_BURST", 200))  # requests an I-VAN may send at once
-HOSO_API_RATE_BACKEND = os.environ.get("HOSO_API_RATE_BACKEND", "file")  # "file" (one server) or "db"
-HOSO_RETENTION_YEARS = int(os.environ.get("HOSO_RETENTION_YEARS", 10))  # e-transaction logs: ≥ 10 years
-HOSO_GATEWAY_KEY = os.environ.get("HOSO_GATEWAY_KEY")  # PEM of a CA-issued key; default: DATA_DIR/gateway
-HOSO_GATEWAY_CERT = os.environ.get("HOSO_GATEWAY_CERT")
-HOSO_TRUST_ANCHORS = os.environ.get(
-    "HOSO_TRUST_ANCHORS"
-)  # folder of CA certificates; default DATA_DIR/trust/anchors
-HOSO_CRL_DIR = os.environ.get("HOSO_CRL_DIR")  # folder of CRLs; default DATA_DIR/trust/crls
+HOSO_VERIFY_CPU_SECONDS = ENV["HOSO_VERIFY_CPU_SECONDS"]
+HOSO_OFFICE_HOURS_END = ENV["HOSO_OFFICE_HOURS_END"]  # later: counts from the next working day
+HOSO_BLOB_STORE = ENV["HOSO_BLOB_STORE"] or DATA_DIR / "blobs"  # or s3://bucket/prefix
+HOSO_S3_ENDPOINT_URL = ENV["HOSO_S3_ENDPOINT_URL"]  # for MinIO, Swift, Ceph... (AWS: leave unset)
+HOSO_API_RATE = ENV["HOSO_API_RATE"]  # requests per second per I-VAN, sustained
+HOSO_API_BURST = ENV["HOSO_API_BURST"]  # requests an I-VAN may send at once
+HOSO_API_RATE_BACKEND = ENV["HOSO_API_RATE_BACKEND"]  # file (one server), database (several), off
+HOSO_RETENTION_YEARS = ENV["HOSO_RETENTION_YEARS"]  # e-transaction logs: ≥ 10 years
+HOSO_GATEWAY_KEY = ENV["HOSO_GATEWAY_KEY"]  # PEM of a CA-issued key; default: DATA_DIR/gateway
+HOSO_GATEWAY_CERT = ENV["HOSO_GATEWAY_CERT"]
+HOSO_TRUST_ANCHORS = ENV["HOSO_TRUST_ANCHORS"]  # folder of CA certificates; default DATA_DIR/trust/anchors
+HOSO_CRL_DIR = ENV["HOSO_CRL_DIR"]  # folder of CRLs; default DATA_DIR/trust/crls
+HOSO_NOTICE_INTERVAL_DAYS = ENV["HOSO_NOTICE_INTERVAL_DAYS"]
+if ENV["HOSO_NOTICE_FROM"]:
+    HOSO_NOTICE_FROM = ENV["HOSO_NOTICE_FROM"]
+HOSO_REPORTS_REFRESH_SECONDS = ENV["HOSO_REPORTS_REFRESH_SECONDS"]
 
 # --- Caches: per process by default; the counts of the public pages' rate limit are shared by every
 # worker of the machine (a file cache; see hoso.desk.throttle for the choice) -----------------------
@@ -212,24 +215,44 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
-HOSO_LOOKUP_LIMIT = int(os.environ.get("HOSO_LOOKUP_LIMIT", 30))  # public look-ups per client (0: no limit)
-HOSO_LOOKUP_WINDOW = int(os.environ.get("HOSO_LOOKUP_WINDOW", 60))  # … per this many seconds
-HOSO_PROXY_COUNT = int(os.environ.get("HOSO_PROXY_COUNT", 0))  # reverse proxies adding X-Forwarded-For
+HOSO_LOOKUP_LIMIT = ENV["HOSO_LOOKUP_LIMIT"]  # public look-ups per client (0: no limit)
+HOSO_LOOKUP_WINDOW = ENV["HOSO_LOOKUP_WINDOW"]  # … per this many seconds
+HOSO_PROXY_COUNT = ENV["HOSO_PROXY_COUNT"]  # reverse proxies adding X-Forwarded-For
+# Reverse proxies (addresses or networks) whose forwarded headers are believed: `hoso serve` gives them to
+# gunicorn (--forwarded-allow-ips), which then takes X-Forwarded-Proto: https from them, and only them, as
+# a secure request (so HOSO_HTTPS behind a TLS proxy on another host redirects nothing).
+HOSO_TRUSTED_PROXIES = ENV["HOSO_TRUSTED_PROXIES"]
 
 # --- Security headers when not in debug -----------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-if os.environ.get("HOSO_HTTPS", "0") == "1":
+if ENV["HOSO_HTTPS"]:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
 
+# Every log line with its time, level, logger and the request it belongs to (hoso.logs); JSON lines with
+# HOSO_LOG_FORMAT=json.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("HOSO_LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "hoso.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "json": {"()": "hoso.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": ENV["HOSO_LOG_FORMAT"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": ENV["HOSO_LOG_LEVEL"]},
 }

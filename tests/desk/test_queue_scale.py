@@ -1,5 +1,5 @@
 """Queue paging stays fast with many dossiers: keyset paging over (due date, id) and grouped counts on
-indexed columns. N is 20,000 by default; HOSO_QUEUE_N=1000000 measures a million (see the desk guide)."""
+indexed columns. N is 20,000 by default; HOSO_TEST_QUEUE_N=1000000 measures a million (see the desk guide)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from hoso.workflow.models import Channel, Dossier
 from hoso.workflow.states import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-N = int(os.environ.get("HOSO_QUEUE_N", "20000"))
-BUDGET_SECONDS = float(os.environ.get("HOSO_QUEUE_BUDGET", "1.0"))
+N = int(os.environ.get("HOSO_TEST_QUEUE_N", "20000"))
+BUDGET_SECONDS = float(os.environ.get("HOSO_TEST_QUEUE_BUDGET", "1.0"))
 
 
 def _fill(n: int) -> None:

@@ -1,7 +1,7 @@
 """Browser tests: Playwright (Python) driving Debian's Chromium at /usr/bin/chromium — never a browser
 downloaded by Playwright. They skip, saying why, where Chromium or Playwright is absent.
 
-Screenshots go to a temporary folder, or to ``$HOSO_SCREENSHOTS`` (e.g. ``docs/screenshots``) when set.
+Screenshots go to a temporary folder, or to ``$HOSO_TEST_SCREENSHOTS`` (e.g. ``docs/screenshots``) when set.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def browser():
 
 @pytest.fixture
 def shots(tmp_path):
-    folder = Path(os.environ.get("HOSO_SCREENSHOTS") or tmp_path / "screenshots")
+    folder = Path(os.environ.get("HOSO_TEST_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
