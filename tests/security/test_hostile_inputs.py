@@ -15,34 +15,11 @@ import pytest
 from hoso.barcode.chunks import format_chunk, payload_hash
 from hoso.intake.blobstore import blob_store
 from hoso.intake.pipeline import IntakeError, receive
+from tests.security.hostile import hostile_corpus
 
 pytestmark = pytest.mark.django_db
 AT = datetime(2016, 1, 5, 2, tzinfo=UTC)
 TIME_BOUND_S = 10  # generous on a loaded 2-core machine; the typical case is milliseconds
-
-_ENVELOPE_HEAD = b"<Hoso><NoiDung><ThongTinIVAN><MaIVAN>00030</MaIVAN></ThongTinIVAN></NoiDung>"
-
-
-def hostile_corpus() -> dict[str, bytes]:
-    sig = b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/></ds:Signature>'
-    return {
-        "xxe": b'<?xml version="1.0"?><!DOCTYPE Hoso [<!ENTITY x SYSTEM "file:///etc/passwd">]><Hoso>&x;</Hoso>',
-        "xxe_parameter": b'<?xml version="1.0"?><!DOCTYPE Hoso [<!ENTITY % p SYSTEM "http://127.0.0.1:1/x">%p;]><Hoso/>',
-        "billion_laughs": b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-        + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9))
-        + b"]><Hoso>&j;</Hoso>",
-        "deep_nesting": b"<Hoso>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</Hoso>",
-        "huge_attribute": b'<Hoso a="' + b"x" * 8_000_000 + b'"/>',
-        "invalid_utf8": b'<?xml version="1.0" encoding="utf-8"?><Hoso>\xff\xfe\xc3</Hoso>',
-        "zero_bytes": b"<Hoso>\x00\x00\x00</Hoso>",
-        "ten_thousand_signatures": _ENVELOPE_HEAD + b"<CKy_Dvi>" + sig * 10_000 + b"</CKy_Dvi></Hoso>",
-        "utf16_hiding": '<?xml version="1.0" encoding="utf-16"?><Hoso/>'.encode("utf-16"),
-        "latin1_declared": b'<?xml version="1.0" encoding="ISO-8859-1"?><Hoso>\xe9</Hoso>',
-        "xslt_transform": _ENVELOPE_HEAD
-        + b'<CKy_Dvi><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:Reference URI="">'
-        b'<ds:Transforms><ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"/></ds:Transforms>'
-        b"</ds:Reference></ds:SignedInfo></ds:Signature></CKy_Dvi></Hoso>",
-    }
 
 
 @pytest.mark.parametrize("name", sorted(hostile_corpus()))
@@ -101,7 +78,7 @@ def test_memory_stays_bounded_over_the_whole_corpus(tmp_path):
         "from hoso.intake.gateway import ensure_gateway_identity\n"
         "ensure_gateway_identity()\n"
         "from hoso.intake.pipeline import receive\n"
-        "from tests.security.test_hostile_inputs import hostile_corpus\n"
+        "from tests.security.hostile import hostile_corpus\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "for raw in hostile_corpus().values():\n"
         "    assert receive(raw, ivan_code='00030').outcome == 'refused'\n"
