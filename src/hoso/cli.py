@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.signature.commands",
     "hoso.api.commands",
     "hoso.reports.commands",
+    "hoso.jobs.commands",
 )
 
 

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "hoso.policies",
     "hoso.api",
     "hoso.reports",
+    "django_q",
+    "hoso.jobs",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +206,25 @@ HOSO_NOTICE_INTERVAL_DAYS = ENV["HOSO_NOTICE_INTERVAL_DAYS"]
 if ENV["HOSO_NOTICE_FROM"]:
     HOSO_NOTICE_FROM = ENV["HOSO_NOTICE_FROM"]
 HOSO_REPORTS_REFRESH_SECONDS = ENV["HOSO_REPORTS_REFRESH_SECONDS"]
+
+# --- The job worker (hoso.jobs, django-q2): its queue is a table of the same database; a periodic job
+# is queued once per period across every server. A task runs at most 10 minutes; one whose worker died is
+# queued again after 15; a failed one is kept (admin) and its job runs again at its next period. ------
+Q_CLUSTER = {
+    "name": "hoso",
+    "orm": "default",
+    "workers": 1,
+    "recycle": 200,
+    "timeout": 600,
+    "retry": 900,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "save_limit": 1000,
+    "catch_up": False,
+    "poll": 2,
+    "queue_limit": 10,
+    "label": "Công việc định kỳ",
+}
 
 # --- Caches: per process by default; the counts of the public pages' rate limit are shared by every
 # worker of the machine (a file cache; see hoso.desk.throttle for the choice) -----------------------

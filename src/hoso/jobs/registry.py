@@ -1,0 +1,40 @@
+"""The periodic jobs: what runs, how often, and what it is for (in the words IT reads on its pages).
+
+Each job is a plain function taking no argument; its schedule is created or updated by `hoso init`
+(:func:`hoso.jobs.schedules.ensure`). A job that fails is kept with its traceback (django-q2's failed
+tasks, in the admin) and runs again at its next period; work that must not wait a period (a letter to
+send) keeps its own attempts and back-off in its own table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: str
+    minutes: int  # period
+    label_vi: str
+    label_en: str
+
+
+HEARTBEAT = Job(
+    "hoso:heartbeat",
+    "hoso.jobs.tasks.heartbeat",
+    1,
+    "Nhịp hoạt động của bộ chạy công việc (kiểm tra sẵn sàng)",
+    "Job worker heartbeat (readiness)",
+)
+JOBS: tuple[Job, ...] = (
+    HEARTBEAT,
+    Job(
+        "hoso:report-rollups", "hoso.jobs.tasks.refresh_reports", 5,
+        "Cập nhật số liệu tổng hợp cho các báo cáo", "Refresh the report roll-ups",
+    ),
+    Job(
+        "hoso:retention", "hoso.jobs.tasks.retention", 24 * 60,
+        "Xoá dữ liệu gốc quá thời hạn lưu trữ", "Purge raw bytes past their retention period",
+    ),
+)  # fmt: skip

@@ -1,0 +1,35 @@
+"""The functions the periodic jobs run (see :mod:`hoso.jobs.registry`). Each logs what it did."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def heartbeat() -> str:
+    from hoso.jobs.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(
+        name="worker", defaults={"beat_at": timezone.now(), "host": socket.gethostname(), "pid": os.getpid()}
+    )
+    return "ok"
+
+
+def refresh_reports() -> str:
+    from hoso.reports.rollups import ensure_fresh
+
+    state = ensure_fresh()
+    return f"roll-ups as of {state.refreshed_at.isoformat()}"
+
+
+def retention() -> str:
+    from hoso.intake.retention import purge
+
+    report = purge()
+    log.info("retention: %s", report)
+    return str(report)

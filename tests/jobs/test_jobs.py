@@ -1,0 +1,140 @@
+"""The job worker (issue 18, item 5): schedules made once by `hoso init`, each periodic job queued once per
+period however many schedulers run, a real `hoso worker` running them, and what IT sees of each job."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from hoso.jobs.registry import JOBS
+from hoso.jobs.schedules import ensure
+from hoso.jobs.status import job_status, worker_alive
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_every_job_has_one_schedule_and_ensure_is_idempotent():
+    from django_q.models import Schedule
+
+    ensure()  # post_migrate made them already in the test database
+    assert ensure() == []
+    Schedule.objects.create(name=JOBS[0].name, func=JOBS[0].func, schedule_type=Schedule.MINUTES, minutes=1)
+    Schedule.objects.create(
+        name="hoso:gone", func="hoso.jobs.tasks.heartbeat", schedule_type=Schedule.MINUTES
+    )
+    Schedule.objects.filter(name=JOBS[1].name).update(minutes=999)
+    ensure()
+    found = {(s.name, s.func, s.minutes) for s in Schedule.objects.filter(name__startswith="hoso:")}
+    assert found == {(job.name, job.func, job.minutes) for job in JOBS}
+    assert Schedule.objects.filter(name__startswith="hoso:").count() == len(JOBS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_due_job_is_queued_once_however_many_schedulers_run_at_once():
+    """Four schedulers (as four servers' workers) look for due schedules at the same moment: each due job
+    becomes one task, and its next run moves one period on."""
+    from django_q.brokers import get_broker
+    from django_q.models import OrmQ, Schedule
+    from django_q.scheduler import scheduler
+
+    ensure()
+    past = timezone.now() - timedelta(seconds=5)
+    Schedule.objects.filter(name__startswith="hoso:").update(next_run=past)
+    OrmQ.objects.all().delete()
+    barrier, errors = threading.Barrier(4), []
+
+    def run():
+        try:
+            barrier.wait()
+            scheduler(broker=get_broker())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert OrmQ.objects.count() == len(JOBS), "each due job queued exactly once"
+    for schedule in Schedule.objects.filter(name__startswith="hoso:"):
+        assert schedule.next_run > timezone.now()
+
+
+@pytest.mark.django_db
+def test_it_sees_each_jobs_last_run_and_failures():
+    from django_q.models import Task
+
+    ensure()
+    now = timezone.now()
+    for minutes_ago, success in ((10, True), (5, False)):
+        Task.objects.create(
+            id=f"t{minutes_ago}", name=f"t{minutes_ago}", func="hoso.jobs.tasks.refresh_reports",
+            group="hoso:report-rollups", started=now - timedelta(minutes=minutes_ago),
+            stopped=now - timedelta(minutes=minutes_ago), success=success, result="Traceback…",
+        )  # fmt: skip
+    rows = {row.name: row for row in job_status()}
+    assert rows["hoso:report-rollups"].last_success is False and rows["hoso:report-rollups"].failures_24h == 1
+    assert rows["hoso:heartbeat"].last_run is None and rows["hoso:heartbeat"].next_run is not None
+    assert worker_alive() == (False, None)
+
+
+def test_a_real_worker_runs_the_due_jobs(tmp_path):
+    """`hoso worker` as IT starts it, on a data directory of its own (SQLite) or a database of its own
+    (PostgreSQL): the due jobs run, the heartbeat is written, `hoso jobs` shows them done."""
+    from hoso.api.loadtest import prepare
+
+    site = prepare(tmp_path / "site", database_url=os.environ.get("DATABASE_URL"))
+    try:
+        env = site.env
+        due = (
+            "from hoso import django_setup; django_setup()\n"
+            "from django.utils import timezone; from django_q.models import Schedule\n"
+            "Schedule.objects.filter(name__startswith='hoso:').update(next_run=timezone.now())\n"
+        )
+        subprocess.run([sys.executable, "-c", due], env=env, check=True, timeout=60, cwd=ROOT)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "hoso", "worker"], env=env, cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline, listing = time.monotonic() + 90, ""
+            while time.monotonic() < deadline:  # the scheduler looks every 30 s
+                time.sleep(3)
+                listing = subprocess.run(
+                    [sys.executable, "-m", "hoso", "jobs"],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                ).stdout
+                if listing.count("thành công") == len(JOBS):
+                    break
+            assert listing.count("thành công") == len(JOBS), listing
+        finally:
+            worker.terminate()
+            output = worker.communicate(timeout=60)[0].decode()
+        assert worker.returncode == 0, output[-2000:]
+        assert "Bộ chạy công việc định kỳ đã khởi động" in output and "Traceback" not in output
+        alive = (
+            "from hoso import django_setup; django_setup()\n"
+            "from hoso.jobs.status import worker_alive; print(worker_alive()[0])\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", alive], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.stdout.strip() == "True", result.stderr[-1000:]
+    finally:
+        site.close()
