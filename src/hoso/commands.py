@@ -78,19 +78,19 @@ def initialise(verbose: bool = True) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    from hoso.intake.gateway import cert_path, ensure_gateway_identity
+    from hoso.intake.receipts import complete_missing_receipts
+    from hoso.operations.startup import init_lock
+    from hoso.policies.services import sync_builtin_policies
     from hoso.reference.loaders import load_reference_data
 
-    report = load_reference_data()
-    from hoso.intake.gateway import cert_path, ensure_gateway_identity
-    from hoso.policies.services import sync_builtin_policies
-
-    sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
-
-    created = ensure_gateway_identity()
-    from hoso.intake.receipts import complete_missing_receipts
-
-    complete_missing_receipts()
+    # One init at a time per database (and data directory); the others wait, then find it done.
+    with init_lock():
+        call_command("migrate", interactive=False, verbosity=0)
+        report = load_reference_data()
+        sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
+        created = ensure_gateway_identity()
+        complete_missing_receipts()
     if verbose:
         print(f"Dữ liệu: {settings.DATA_DIR}")
         print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} — đã cập nhật.")
@@ -135,25 +135,42 @@ def _serve(args: argparse.Namespace) -> int:
     from hoso import django_setup
 
     django_setup()
+    from django.db import connections
+
+    from hoso.operations.startup import schema_state
+
+    command = server_command(args)  # first: a setting it cannot use stops here, before the database
+    # Never migrate here: servers start at once on several machines, and changing the schema is the
+    # administrator's step (`hoso init`). A database behind this version, or never initialised, is refused.
+    if not (state := schema_state()).current:
+        print(state.refusal(), file=sys.stderr, flush=True)
+        return 3
     os.environ["HOSO_DATA_DIR"] = str(settings.DATA_DIR)
     from hoso.intake.receipts import complete_missing_receipts
 
     if made := complete_missing_receipts():  # after a crash: receipts committed work still owes
         print(f"Đã ký {made} biên nhận còn thiếu sau lần dừng đột ngột.", flush=True)
+    connections.close_all()  # the server's workers open their own
     print(
         f"Cổng hoso đang chạy tại http://{args.host}:{args.port}/  (quản trị: /admin/) — Ctrl+C để dừng.",
         flush=True,
     )
-    command = [
-        sys.executable, "-m", "gunicorn", "hoso.wsgi:application",
-        "--bind", f"{args.host}:{args.port}",
-        "--workers", str(max(1, default_workers() if args.workers is None else args.workers)),
-        "--access-logfile", "-",
-        "--graceful-timeout", "20",
-        "--timeout", "60",
-    ]  # fmt: skip
     os.execv(sys.executable, command)  # noqa: S606 — replaces this process with the server
     return 0  # pragma: no cover — execv does not return
+
+
+def server_command(args: argparse.Namespace) -> list[str]:
+    """The gunicorn command line of `hoso serve`: its options, the workers, the trusted proxies."""
+    from django.conf import settings
+
+    from hoso.operations.startup import gunicorn_command
+
+    return gunicorn_command(
+        host=args.host,
+        port=args.port,
+        workers=default_workers() if args.workers is None else args.workers,
+        trusted_proxies=getattr(settings, "HOSO_TRUSTED_PROXIES", []),  # empty: no proxy trusted
+    )
 
 
 def _manage(args: argparse.Namespace) -> int:
