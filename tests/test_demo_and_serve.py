@@ -81,6 +81,7 @@ def test_serve_runs_a_multi_process_server(demo_dir):
         output = server.communicate(timeout=30)[0]
     assert "gunicorn" in output.lower() or "Booting worker" in output
     assert output.count("Booting worker") == 3  # HOSO_WORKERS, with no --workers given
+    assert "Bộ chạy công việc định kỳ đã khởi động" in output  # the job worker runs beside them
 
 
 def test_workers_follow_the_cores_unless_the_evidence_store_is_remote():

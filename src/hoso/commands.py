@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 
 
@@ -62,6 +63,11 @@ def default_workers(environ=os.environ, cores: int | None = None) -> int:
 def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run the job worker beside the web workers (run `hoso worker` elsewhere instead)",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -151,12 +157,20 @@ def _serve(args: argparse.Namespace) -> int:
     if made := complete_missing_receipts():  # after a crash: receipts committed work still owes
         print(f"Đã ký {made} biên nhận còn thiếu sau lần dừng đột ngột.", flush=True)
     connections.close_all()  # the server's workers open their own
+    if not args.no_worker:
+        start_job_worker()
     print(
         f"Cổng hoso đang chạy tại http://{args.host}:{args.port}/  (quản trị: /admin/) — Ctrl+C để dừng.",
         flush=True,
     )
     os.execv(sys.executable, command)  # noqa: S606 — replaces this process with the server
     return 0  # pragma: no cover — execv does not return
+
+
+def start_job_worker() -> subprocess.Popen:
+    """The job worker beside the web server: a child that gunicorn, which replaces this process, inherits;
+    it is told to stop (SIGTERM) when its parent dies, however it dies (``hoso.jobs.worker``)."""
+    return subprocess.Popen([sys.executable, "-m", "hoso.jobs.worker", "--with-parent"])  # noqa: S603
 
 
 def server_command(args: argparse.Namespace) -> list[str]:

@@ -138,3 +138,53 @@ def test_a_real_worker_runs_the_due_jobs(tmp_path):
         assert result.stdout.strip() == "True", result.stderr[-1000:]
     finally:
         site.close()
+
+
+def test_the_job_worker_of_hoso_serve_dies_with_the_server(tmp_path):
+    """`hoso serve` runs the job worker beside gunicorn; killing the server (SIGKILL, as the OOM killer
+    or an administrator would) takes the job worker with it: no orphan keeps running jobs."""
+    import signal
+
+    from hoso.api.loadtest import Server, prepare
+
+    site = prepare(tmp_path / "site", database_url=os.environ.get("DATABASE_URL"))
+    try:
+        server = Server(site, workers=1, job_worker=True).start()
+        try:
+            deadline, job_workers = time.monotonic() + 30, []
+            while time.monotonic() < deadline and not job_workers:
+                time.sleep(0.5)
+                job_workers = _processes("hoso.jobs.worker", site.env["HOSO_DATA_DIR"])
+            assert job_workers, (site.data_dir / "server.log").read_text()[-2000:]
+            os.kill(server.process.pid, signal.SIGKILL)  # the master alone: its children must follow
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and _processes("hoso.jobs.worker", site.env["HOSO_DATA_DIR"]):
+                time.sleep(0.5)
+            assert not _processes("hoso.jobs.worker", site.env["HOSO_DATA_DIR"]), (
+                "the job worker outlived the server"
+            )
+        finally:
+            try:
+                os.killpg(server.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            server.process.wait(30)
+    finally:
+        site.close()
+
+
+def _processes(marker: str, data_dir: str) -> list[int]:
+    """Live processes whose command line has ``marker`` and whose environment has this data directory."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in command and f"HOSO_DATA_DIR={data_dir}".encode() in environ and state != "Z":
+            found.append(int(entry.name))
+    return found

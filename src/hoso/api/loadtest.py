@@ -105,14 +105,27 @@ def prepare(data_dir: Path, *, database_url: str | None = None, extra_env: dict 
 class Server:
     """`hoso serve` in its own process group, so that a crash can kill master and workers at once."""
 
-    def __init__(self, site: Site, *, workers: int = 4, port: int | None = None) -> None:
+    def __init__(
+        self, site: Site, *, workers: int = 4, port: int | None = None, job_worker: bool = False
+    ) -> None:
         self.site, self.workers, self.port = site, workers, port or free_port()
+        self.job_worker = job_worker  # off by default: a measurement sees the web workers alone
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> Server:
         log = (self.site.data_dir / "server.log").open("ab")
+        command = [
+            sys.executable,
+            "-m",
+            "hoso",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hoso", "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            command if self.job_worker else [*command, "--no-worker"],
             env=self.site.env,
             stdout=log,
             stderr=subprocess.STDOUT,
