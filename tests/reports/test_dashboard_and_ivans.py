@@ -117,11 +117,16 @@ def test_pages_for_the_director_and_an_office_head(rows, client):
 
 
 def test_an_office_head_sends_notices_from_the_page(rows, client, isolated_gateway):
+    """The page records the notice and queues its e-mail (the job worker sends it), then shows the outbox."""
     from django.core import mail
+
+    from hoso.reports.models import OutboxMessage
 
     _client(client, "truong", "office_head", "00110")
     response = client.post(
         "/reports/chuyen-doi/thong-bao/", {"office": "00110", "until": "2016-01-31", "days": "30"}
     )
-    assert response.status_code == 302
-    assert len(mail.outbox) == 1
+    assert response.status_code == 302 and response["Location"] == "/reports/thong-bao/?office=00110"
+    assert len(mail.outbox) == 0
+    (queued,) = OutboxMessage.objects.all()
+    assert queued.status == "queued" and queued.attempts == 0 and queued.notice.office_id == "00110"

@@ -8,8 +8,9 @@ from django.core import mail
 
 from hoso.cli import main
 from hoso.intake.blobstore import blob_store
-from hoso.reports.models import Notice
+from hoso.reports.models import Notice, OutboxMessage
 from hoso.reports.notices import notify_units_on_barcodes
+from hoso.reports.outbox import send_due
 
 from .conftest import make_submission, make_unit
 
@@ -31,6 +32,10 @@ def test_units_on_barcodes_get_an_email_and_a_letter_once(on_barcodes, tmp_path,
     run = notify_units_on_barcodes(office="00105", until=date(2016, 1, 14), letters_dir=tmp_path, at=AT,
                                    actor_label="truong.caugiay")  # fmt: skip
     assert sorted(run.notified) == sorted([with_mail.code, without_mail.code])
+    assert mail.outbox == []  # queued, not sent: the job worker sends (test_outbox.py with a real server)
+    (queued,) = OutboxMessage.objects.all()
+    assert (queued.status, queued.recipient, queued.notice.method) == ("queued", with_mail.email, "email")
+    assert str(send_due()) == "sent 1, to retry 0, given up 0"
     (message,) = mail.outbox
     assert message.to == [with_mail.email] and "2671" in message.subject
     assert "01/01/2016" in message.body and "04/ĐK-IVAN" in message.body
@@ -47,7 +52,10 @@ def test_units_on_barcodes_get_an_email_and_a_letter_once(on_barcodes, tmp_path,
     settings.HOSO_NOTICE_INTERVAL_DAYS = 5
     later = notify_units_on_barcodes(office="00105", until=date(2016, 1, 14), methods=["email"],
                                      at=AT + timedelta(days=10))  # fmt: skip
-    assert later.notified == [with_mail.code] and len(mail.outbox) == 2
+    assert later.notified == [with_mail.code] and send_due().sent == 1 and len(mail.outbox) == 2
+    assert mail.outbox[1].attachments == []  # e-mail alone: no letter built, but its facts recorded
+    email_only = Notice.objects.get(unit=with_mail, sent_at=AT + timedelta(days=10))
+    assert (email_only.document_sha256, email_only.refused) == ("", 1)
 
 
 def test_the_command_writes_to_an_outbox_folder(on_barcodes, tmp_path, capsys):
@@ -59,3 +67,5 @@ def test_the_command_writes_to_an_outbox_folder(on_barcodes, tmp_path, capsys):
                  "--outbox", str(outbox)]) == 0  # fmt: skip
     (sent,) = list(outbox.iterdir())
     assert "Subject:" in sent.read_text()
+    (written,) = OutboxMessage.objects.all()  # written to the folder at once: recorded as sent
+    assert written.status == "sent" and written.attempts == 1 and written.sent_at is not None

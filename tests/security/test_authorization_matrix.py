@@ -29,6 +29,7 @@ PAGES: dict[str, frozenset[str]] = {
     "reports:home": frozenset({"head", "city", "director"}),
     "reports:migration": frozenset({"head", "city", "director"}),
     "reports:ivans": frozenset({"head", "city", "director"}),
+    "reports:notices": frozenset({"head", "city", "director"}),  # the notices and their outbox
     "reports:problems": ALL,  # each officer sees the problems they reported; IT sees the queue
     "reports:problem_new": ALL,
 }
@@ -40,9 +41,10 @@ OBJECT_PAGES = {
     "desk:attachment",
     "desk:act",
     "reports:problem",
+    "reports:notice_letter",  # by office: tests/reports/test_outbox.py
 }
 #: reached by POST only, or not a page at all.
-NOT_PAGES = {"desk:logout", "reports:notify"}
+NOT_PAGES = {"desk:logout", "reports:notify", "reports:outbox_requeue"}
 
 
 def _names(resolver=None, prefix="") -> set[str]:

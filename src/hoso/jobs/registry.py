@@ -34,6 +34,11 @@ JOBS: tuple[Job, ...] = (
         "Cập nhật số liệu tổng hợp cho các báo cáo", "Refresh the report roll-ups",
     ),
     Job(
+        "hoso:outbox", "hoso.jobs.tasks.send_outbox", 1,
+        "Gửi thư điện tử thông báo đang chờ trong hộp thư đi (thử lại khi lỗi)",
+        "Send the notice e-mails waiting in the outbox (retried on failure)",
+    ),
+    Job(
         "hoso:retention", "hoso.jobs.tasks.retention", 24 * 60,
         "Xoá dữ liệu gốc quá thời hạn lưu trữ", "Purge raw bytes past their retention period",
     ),

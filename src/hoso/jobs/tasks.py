@@ -27,6 +27,12 @@ def refresh_reports() -> str:
     return f"roll-ups as of {state.refreshed_at.isoformat()}"
 
 
+def send_outbox() -> str:
+    from hoso.reports.outbox import send_due
+
+    return str(send_due())
+
+
 def retention() -> str:
     from hoso.intake.retention import purge
 

@@ -1,4 +1,5 @@
-"""`hoso report …`: migration analytics, I-VAN monitoring, notices to units still on barcodes."""
+"""`hoso report …`: migration analytics, I-VAN monitoring, notices to units still on barcodes and the
+outbox of their e-mails."""
 
 from __future__ import annotations
 
@@ -53,10 +54,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     notify.add_argument("--method", choices=["email", "letter", "both"], default="both")
     notify.add_argument("--letters", type=Path, default=None, help="folder for the PDF letters")
     notify.add_argument(
-        "--outbox", type=Path, default=None, help="write e-mails to this folder instead of SMTP"
+        "--outbox",
+        type=Path,
+        default=None,
+        help="write the e-mails to this folder at once instead of queueing them for the mail server",
     )
     notify.add_argument("--dry-run", action="store_true", help="list who would be notified")
     notify.set_defaults(handler=_notify)
+
+    outbox = actions.add_parser(
+        "outbox",
+        help="the notice e-mails waiting, sent and given up, and why (`hoso jobs --run hoso:outbox` sends now)",
+    )
+    outbox.add_argument(
+        "--office", default=None, help="office code (001 = the City office and all districts)"
+    )
+    outbox.add_argument("--requeue-failed", action="store_true", help="queue the e-mails given up again")
+    outbox.set_defaults(handler=_outbox)
 
 
 def _period_options(parser: argparse.ArgumentParser) -> None:
@@ -169,3 +183,50 @@ def _notify(args: argparse.Namespace) -> int:
     for line in result.lines():
         print(line)
     return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    _setup()
+    from hoso.jobs.status import worker_alive
+    from hoso.reports import outbox
+    from hoso.reports.models import OutboxMessage
+
+    messages = OutboxMessage.objects.all()
+    office = _office(args.office)
+    if office:
+        messages = messages.filter(notice__office__code__startswith=office)
+    if args.requeue_failed:
+        print(f"Đưa lại vào hộp thư đi / queued again: {outbox.requeue_failed(messages)}")
+    state = outbox.state(messages)
+    print(
+        f"Đang chờ gửi / waiting: {state.queued}; đã gửi / sent: {state.sent}; không gửi được / given up: {state.failed}"
+    )
+    if state.queued and not worker_alive()[0]:
+        print(
+            "Bộ chạy công việc không hoạt động: thư chỉ được gửi khi bộ này chạy (hoso serve tự khởi động "
+            "bộ này, hoặc hoso worker); gửi ngay: hoso jobs --run hoso:outbox."
+        )
+    if state.server_down:
+        print(
+            f"Chưa gửi được: {outbox.reason(state.unreachable_kind)}; lần thử gần nhất "
+            f"{_dmy_hm(state.unreachable_since)} ({state.last_error})"
+        )
+    for message in (
+        messages.exclude(status=OutboxMessage.Status.SENT)
+        .select_related("notice")
+        .order_by("status", "next_attempt_at", "pk")
+    ):
+        when = (
+            f", lần sau {_dmy_hm(message.next_attempt_at)}" if message.status == message.Status.QUEUED else ""
+        )
+        print(
+            f"  {message.notice.unit_id} {message.recipient}: {outbox.explain(message)} "
+            f"({message.attempts} lần thử{when})"
+        )
+    return 0
+
+
+def _dmy_hm(value) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else "—"

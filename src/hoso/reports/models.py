@@ -1,4 +1,5 @@
-"""Notices sent to units still on barcodes, and problem reports (vướng mắc) to the IT department."""
+"""Notices sent to units still on barcodes (and the outbox of their e-mails), and problem reports (vướng
+mắc) to the IT department."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ class Notice(models.Model):
     ivan = models.ForeignKey(
         "reference.IvanProvider", verbose_name=_("I-VAN"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # The rest of what the letter says, so that a letter not kept (an e-mail-only notice) can be printed
+    # again from the notice alone; empty on notices recorded before these were kept.
+    refused = models.PositiveIntegerField(_("barcoded dossiers refused"), null=True, blank=True)
+    registered_from = models.DateField(_("registered with the I-VAN from"), null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -40,6 +45,51 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.method} {self.sent_at:%Y-%m-%d}"
+
+
+class OutboxMessage(models.Model):
+    """A notice's e-mail, queued in the same transaction as the notice and sent by the job worker
+    (``hoso:outbox``, :mod:`hoso.reports.outbox`) with attempts, back-off and the last error kept."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent (gave up)")
+
+    class ErrorKind(models.TextChoices):
+        CONNECTION = "connection", _("The mail server cannot be reached")
+        AUTH = "auth", _("The mail server refused the log-in")
+        REFUSED = "refused", _("The mail server refused the message")
+        LETTER = "letter", _("The attached letter could not be read")
+        OTHER = "other", _("Other error")
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="messages"
+    )
+    recipient = models.CharField(_("recipient"), max_length=300)
+    sender = models.CharField(_("sender"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    attachment_sha256 = models.CharField(_("attached letter (SHA-256)"), max_length=64, blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("queued at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    error_kind = models.CharField(_("kind of error"), max_length=12, choices=ErrorKind.choices, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)  # the sender that holds it (hoso.reports.outbox)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.status} ({self.attempts})"
 
 
 class Problem(models.Model):

@@ -1,10 +1,12 @@
-"""Notices to the units still on barcodes: an e-mail (Django's mail settings: SMTP in production, a local
-outbox folder for the demo) and a printable letter in Vietnamese (PDF) that explains the rule of
-01/01/2016 and how to register with an I-VAN. Each notice is recorded (who, when, how) and kept as
-evidence; a unit is never notified twice within ``HOSO_NOTICE_INTERVAL_DAYS`` days (30 by default)."""
+"""Notices to the units still on barcodes: an e-mail (queued in the outbox and sent by the job worker
+through Django's mail settings, :mod:`hoso.reports.outbox`; a local folder for the demo) and a printable
+letter in Vietnamese (PDF) that explains the rule of 01/01/2016 and how to register with an I-VAN. Each
+notice is recorded (who, when, how) and kept as evidence; a unit is never notified twice within
+``HOSO_NOTICE_INTERVAL_DAYS`` days (30 by default)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -12,13 +14,15 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
+from django.db import transaction
 from django.utils import timezone
 
 from hoso.intake.blobstore import blob_store
 from hoso.reference.models import IvanProvider, Office, Unit
 from hoso.reports.migration import BarcodeUnitRow, still_on_barcodes
-from hoso.reports.models import Notice
+from hoso.reports.models import Notice, OutboxMessage
+from hoso.reports.outbox import enqueue, write_to_folder
 
 DEFAULT_INTERVAL_DAYS = 30
 FONT = "DejaVu"
@@ -41,6 +45,7 @@ class NoticeRun:
     letters: list[Path] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
     dry_run: bool = False
+    folder: Path | None = None  # e-mails written there at once instead of queued
 
     def lines(self) -> list[str]:
         verb = "Sẽ thông báo" if self.dry_run else "Đã thông báo"
@@ -51,7 +56,12 @@ class NoticeRun:
             f"skipped (notified within {interval_days()} days): {len(self.skipped_recent)}.",
         ]
         if not self.dry_run:
-            out.append(f"Thư điện tử / e-mails: {self.emails}; thư in / letters: {len(self.letters)}")
+            emails = (
+                f"Thư điện tử đã ghi vào {self.folder} / e-mails written to {self.folder}: {self.emails}"
+                if self.folder
+                else f"Thư điện tử đưa vào hộp thư đi / e-mails queued: {self.emails}"
+            )
+            out.append(f"{emails}; thư in / letters: {len(self.letters)}")
         if self.no_email:
             out.append(f"Không có địa chỉ thư điện tử / no e-mail address: {', '.join(self.no_email)}")
         out.extend(f"  {code}" for code in self.notified) if self.dry_run else None
@@ -59,11 +69,13 @@ class NoticeRun:
 
 
 def recently_notified(unit_codes, at: datetime) -> set[str]:
+    """Units notified within the interval. An e-mail given up by the outbox (never delivered) does not
+    count: the unit was not told, and the next run notifies it again."""
     since = at - timedelta(days=interval_days())
     return set(
-        Notice.objects.filter(unit_id__in=list(unit_codes), sent_at__gt=since, sent_at__lte=at).values_list(
-            "unit_id", flat=True
-        )
+        Notice.objects.filter(unit_id__in=list(unit_codes), sent_at__gt=since, sent_at__lte=at)
+        .exclude(method=Notice.Method.EMAIL, messages__status=OutboxMessage.Status.FAILED)
+        .values_list("unit_id", flat=True)
     )
 
 
@@ -80,7 +92,12 @@ def notify_units_on_barcodes(
     actor_label: str = "",
     at: datetime | None = None,
 ) -> NoticeRun:
-    """Notify every unit still on barcodes (the migration report's list) not notified recently."""
+    """Notify every unit still on barcodes (the migration report's list) not notified recently.
+
+    Each unit's notices and its e-mail are recorded in one transaction; the e-mail waits in the outbox
+    for the job worker (:mod:`hoso.reports.outbox`), so nothing here talks to a mail server. With
+    ``outbox`` (a folder: the demo, ``hoso report notify --outbox``) the e-mails are written there as
+    files at once and recorded as sent."""
     at = at or timezone.now()
     rows = still_on_barcodes(office, until, last_days)
     run = NoticeRun(candidates=len(rows), dry_run=dry_run)
@@ -90,48 +107,45 @@ def notify_units_on_barcodes(
     if dry_run:
         run.notified = [r.unit for r in todo]
         return run
-    connection = None
-    if "email" in methods:
-        connection = (
-            get_connection("django.core.mail.backends.filebased.EmailBackend", file_path=str(outbox))
-            if outbox is not None
-            else get_connection()
-        )
+    folder = None
+    if "email" in methods and outbox is not None:
+        folder = get_connection("django.core.mail.backends.filebased.EmailBackend", file_path=str(outbox))
+        run.folder = outbox
     units = Unit.objects.select_related("office").in_bulk([r.unit for r in todo])
     ivans = dict(IvanProvider.objects.values_list("code", "name"))
     for row in todo:
         unit = units[row.unit]
-        sent = False
         letter, sha256 = None, ""
         if "letter" in methods:
             letter = build_letter(unit, row, on=timezone.localtime(at).date(), ivans=ivans)
-            sha256 = blob_store().put(letter)
-        if "email" in methods:
-            if unit.email:
-                message = EmailMessage(
+            sha256 = blob_store().put(letter)  # before the transaction: evidence first
+        email = "email" in methods and bool(unit.email)
+        if "email" in methods and not unit.email:
+            run.no_email.append(unit.code)
+        with transaction.atomic():
+            if email:
+                notice = _record(unit, Notice.Method.EMAIL, at, actor, actor_label, unit.email, sha256, row)
+                message = enqueue(
+                    notice,
+                    recipient=unit.email,
+                    sender=sender(),
                     subject=subject(),
                     body=email_body(unit, row, ivans),
-                    from_email=sender(),
-                    to=[unit.email],
-                    connection=connection,
+                    attachment_sha256=sha256,
+                    attachment_name=f"thong-bao-{unit.code}.pdf" if sha256 else "",
+                    at=at,
                 )
-                if letter is not None:
-                    message.attach(f"thong-bao-{unit.code}.pdf", letter, "application/pdf")
-                message.send()
-                _record(unit, Notice.Method.EMAIL, at, actor, actor_label, unit.email, sha256, row)
+                if folder is not None:
+                    write_to_folder(message, folder, at)
                 run.emails += 1
-                sent = True
-            else:
-                run.no_email.append(unit.code)
-        if "letter" in methods:
-            if letters_dir is not None:
-                letters_dir.mkdir(parents=True, exist_ok=True)
-                path = letters_dir / f"thong-bao-{unit.code}-{timezone.localtime(at):%Y%m%d}.pdf"
-                path.write_bytes(letter)
-                run.letters.append(path)
-            _record(unit, Notice.Method.LETTER, at, actor, actor_label, unit.address, sha256, row)
-            sent = True
-        if sent:
+            if letter is not None:
+                _record(unit, Notice.Method.LETTER, at, actor, actor_label, unit.address, sha256, row)
+        if letter is not None and letters_dir is not None:
+            letters_dir.mkdir(parents=True, exist_ok=True)
+            path = letters_dir / f"thong-bao-{unit.code}-{timezone.localtime(at):%Y%m%d}.pdf"
+            path.write_bytes(letter)
+            run.letters.append(path)
+        if email or letter is not None:
             run.notified.append(unit.code)
     return run
 
@@ -150,7 +164,31 @@ def _record(unit, method, at, actor, actor_label, recipient, sha256, row: Barcod
         document_sha256=sha256,
         last_barcode_at=timezone.make_aware(last) if last else None,
         ivan_id=row.ivan or None,
+        refused=row.refused,
+        registered_from=date.fromisoformat(row.registered_from) if row.registered_from else None,
     )
+
+
+def letter_of(notice: Notice) -> tuple[bytes, bool]:
+    """A notice's printable letter and whether it is the one kept: the letter kept in the evidence store
+    (its hash checked), or, for a notice sent by e-mail alone, the letter printed again from what the
+    notice recorded (marked as a reprint; what the notice did not record is left out, not guessed)."""
+    if notice.document_sha256:
+        data = blob_store().get(notice.document_sha256)
+        if hashlib.sha256(data).hexdigest() != notice.document_sha256:
+            raise ValueError(f"the letter of notice {notice.pk} does not match its SHA-256")
+        return data, True
+    unit = Unit.objects.select_related("office").get(pk=notice.unit_id)
+    last = timezone.localtime(notice.last_barcode_at).date().isoformat() if notice.last_barcode_at else ""
+    row = BarcodeUnitRow(
+        unit=unit.code, name=unit.name, office=unit.office_id, last_barcode=last, barcode_submissions=0,
+        refused=notice.refused or 0, email=unit.email, phone=unit.phone, address=unit.address,
+        ivan=notice.ivan_id or "",
+        registered_from=notice.registered_from.isoformat() if notice.registered_from else "",
+    )  # fmt: skip
+    ivans = dict(IvanProvider.objects.values_list("code", "name"))
+    on = timezone.localtime(notice.sent_at).date()
+    return build_letter(unit, row, on=on, ivans=ivans, reprint=timezone.localdate()), False
 
 
 def subject() -> str:
@@ -169,7 +207,8 @@ def letter_paragraphs(unit: Unit, row: BarcodeUnitRow, ivans: dict[str, str]) ->
         "01/10/2015 cơ quan BHXH thực hiện giao dịch hồ sơ điện tử (hồ sơ có chữ ký số); từ ngày 01/01/2016 "
         "bộ phận “một cửa” của BHXH Thành phố và BHXH các quận, huyện, thị xã ngừng tiếp nhận hồ sơ bán điện "
         "tử có mã vạch (chưa có chữ ký số).",
-        f"Theo dữ liệu của cơ quan BHXH, đơn vị vẫn nộp hồ sơ có mã vạch, gần nhất ngày {_dmy(row.last_barcode)}"
+        "Theo dữ liệu của cơ quan BHXH, đơn vị vẫn nộp hồ sơ có mã vạch"
+        + (f", gần nhất ngày {_dmy(row.last_barcode)}" if row.last_barcode else "")
         + (f" ({row.refused} lần bị từ chối tiếp nhận)." if row.refused else "."),
     ]
     if row.ivan:
@@ -215,8 +254,11 @@ def _font(bold: bool = False) -> str:
     return str(resources.files("hoso.assets.fonts") / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"))
 
 
-def build_letter(unit: Unit, row: BarcodeUnitRow, *, on: date, ivans: dict[str, str]) -> bytes:
-    """The printable A4 letter (PDF) to one unit."""
+def build_letter(
+    unit: Unit, row: BarcodeUnitRow, *, on: date, ivans: dict[str, str], reprint: date | None = None
+) -> bytes:
+    """The printable A4 letter (PDF) to one unit; ``reprint``: the day it is printed again from a notice
+    sent by e-mail alone (said at the foot of the letter)."""
     from fpdf import FPDF
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatters at INFO
@@ -278,6 +320,8 @@ def build_letter(unit: Unit, row: BarcodeUnitRow, *, on: date, ivans: dict[str, 
     pdf.multi_cell(
         0, 4,
         "Nơi nhận: Như trên; Lưu: VT, bộ phận một cửa. — Thông báo do cổng hồ sơ điện tử hoso lập; "
-        "nội dung giống thư điện tử gửi đơn vị.",
+        "nội dung giống thư điện tử gửi đơn vị."
+        + (f" Bản in lại ngày {reprint:%d/%m/%Y} từ dữ liệu đã ghi nhận của thông báo gửi bằng thư điện tử."
+           if reprint else ""),
     )  # fmt: skip
     return bytes(pdf.output())

@@ -1,19 +1,23 @@
-"""Pages under /reports/: the dashboard, migration analytics (with downloads and notices), I-VAN
-monitoring. Problem reports: :mod:`hoso.reports.problem_views`."""
+"""Pages under /reports/: the dashboard, migration analytics (with downloads and notices), the notices
+sent and their outbox, I-VAN monitoring. Problem reports: :mod:`hoso.reports.problem_views`."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoso.intake.blobstore import BlobStoreError
 from hoso.intake.models import Submission
 from hoso.reference.models import Office
 from hoso.reports import charts, dashboard, exports
@@ -21,6 +25,8 @@ from hoso.reports.access import office_for, scope
 from hoso.reports.migration import migration_report
 from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
 from hoso.reports.rollups import ensure_fresh
+
+log = logging.getLogger(__name__)
 
 
 def _day(text: str | None) -> date | None:
@@ -162,7 +168,8 @@ def _download(report, fmt: str, table: str, stem: str) -> HttpResponse:
 @login_required
 @require_POST
 def notify(request):
-    """Send notices to the units still on barcodes of the office shown (an office head or the director)."""
+    """Record notices to the units still on barcodes of the office shown (an office head or the
+    director) and queue their e-mails: the job worker sends them (nothing here talks to a mail server)."""
     from hoso.reports.notices import notify_units_on_barcodes
 
     office = office_for(request.user, request.POST.get("office"))
@@ -180,10 +187,96 @@ def notify(request):
     )
     messages.success(
         request,
-        _("Notices sent to %(sent)d units; %(skipped)d were notified recently and were skipped.")
-        % {"sent": len(run.notified), "skipped": len(run.skipped_recent)},
+        _(
+            "Notices recorded for %(sent)d units: %(emails)d e-mails are in the outbox and will be sent by the "
+            "job worker; %(skipped)d units were notified recently and were skipped."
+        )
+        % {"sent": len(run.notified), "emails": run.emails, "skipped": len(run.skipped_recent)},
     )
-    return redirect(request.POST.get("next") or "reports:migration")
+    target = reverse("reports:notices")
+    return redirect(f"{target}?{urlencode({'office': office})}" if office else target)
+
+
+NOTICES_SHOWN = 300
+
+
+@login_required
+def notices(request):
+    """The notices sent and the outbox of their e-mails: waiting, sent, given up, and why."""
+    from hoso.jobs.status import worker_alive
+    from hoso.reports import outbox
+    from hoso.reports.models import Notice, OutboxMessage
+
+    office = office_for(request.user, request.GET.get("office"))
+    notices_qs = Notice.objects.select_related("unit")
+    messages_qs = OutboxMessage.objects.all()
+    if office:
+        notices_qs = notices_qs.filter(office__code__startswith=office)
+        messages_qs = messages_qs.filter(notice__office__code__startswith=office)
+    state = outbox.state(messages_qs)
+    unsent = list(
+        messages_qs.exclude(status=OutboxMessage.Status.SENT)
+        .select_related("notice")
+        .order_by("status", "next_attempt_at", "pk")[:NOTICES_SHOWN]
+    )
+    shown = list(notices_qs.order_by("-sent_at", "-pk")[:NOTICES_SHOWN])
+    latest = {}
+    for message in OutboxMessage.objects.filter(notice__in=shown).order_by("pk"):
+        latest[message.notice_id] = message  # the newest message of each notice
+    rows = [(notice, latest.get(notice.pk)) for notice in shown]
+    alive, beat = worker_alive()
+    context = {
+        "office": office or "",
+        "offices": Office.objects.all() if scope(request.user).office is None else Office.objects.none(),
+        "scope": scope(request.user),
+        "state": state,
+        "unsent": [(m, outbox.explain(m)) for m in unsent],
+        "rows": [(n, m, outbox.explain(m) if m else "") for n, m in rows],
+        "more": notices_qs.count() > NOTICES_SHOWN,
+        "shown": NOTICES_SHOWN,
+        "worker_alive": alive,
+        "worker_beat": beat,
+        "server_reason": outbox.reason(state.unreachable_kind) if state.server_down else "",
+    }
+    return render(request, "reports/notices.html", context)
+
+
+@login_required
+def notice_letter(request, pk: int):
+    """The printable letter of one notice (PDF): the one kept, or printed again from the notice."""
+    from hoso.reports.models import Notice
+    from hoso.reports.notices import letter_of
+
+    allowed = office_for(request.user, None)  # another office's notice is as unknown as a missing one
+    notice = get_object_or_404(Notice, pk=pk, **({"office__code__startswith": allowed} if allowed else {}))
+    try:
+        data, kept = letter_of(notice)
+    except (BlobStoreError, ValueError):
+        log.exception("the letter of notice %s cannot be read", notice.pk)
+        messages.error(request, _("The letter kept for this notice cannot be read from the evidence store."))
+        return redirect("reports:notices")
+    suffix = "" if kept else "-ban-in-lai"  # a reprint, not the letter kept
+    name = f"thong-bao-{notice.unit_id}-{timezone.localtime(notice.sent_at):%Y%m%d}{suffix}.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def outbox_requeue(request):
+    """Queue again the e-mails the outbox gave up (after IT mended the cause)."""
+    from hoso.reports.models import OutboxMessage
+    from hoso.reports.outbox import requeue_failed
+
+    office = office_for(request.user, request.POST.get("office"))
+    selected = OutboxMessage.objects.all()
+    if office:
+        selected = selected.filter(notice__office__code__startswith=office)
+    count = requeue_failed(selected)
+    messages.success(request, _("%(count)d e-mails are waiting to be sent again.") % {"count": count})
+    target = reverse("reports:notices")
+    return redirect(f"{target}?{urlencode({'office': office})}" if office else target)
 
 
 @login_required
