@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "hoso.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "hoso.csp.ContentSecurityPolicyMiddleware",  # Content-Security-Policy on every answer (hoso.csp)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -88,6 +88,15 @@ def test_a_refused_dossier_gets_422_and_a_signed_refusal_receipt(api, unit, make
     assert verify(response.content, trust=_gateway_trust()).passed
 
 
+def test_a_repeat_of_a_refusal_gets_the_refusal_again_never_a_success(api, unit, make_envelope):
+    raw = make_envelope(signer="unit-ec")
+    first = api.submit(raw)
+    again = api.submit(raw)
+    assert (first.status_code, again.status_code) == (422, 422)
+    assert again.content == first.content and again["X-Submission-Id"] == first["X-Submission-Id"]
+    assert again["X-Outcome"] == "refused" and Submission.objects.count() == 1
+
+
 def test_an_unregistered_certificate_is_refused_with_how_to_register(
     api, reference_data, trusted, pki, make_envelope
 ):
@@ -114,6 +123,17 @@ def test_413_from_the_declared_length_before_the_body_is_read(api, unit, setting
 def test_415_for_a_content_type_that_is_not_xml(api, unit, make_envelope):
     response = api.post_xml("/api/v1/dossiers", make_envelope(), content_type="application/json")
     assert response.status_code == 415 and response.json()["code"] == "API_UNSUPPORTED_MEDIA_TYPE"
+
+
+@pytest.mark.parametrize("media", ["application/soap+xml", "application/octet-stream", "text/plain"])
+def test_415_for_a_media_type_the_openapi_document_does_not_list(api, unit, make_envelope, media):
+    response = api.post_xml("/api/v1/dossiers", make_envelope(), content_type=media)
+    assert response.status_code == 415 and response.json()["code"] == "API_UNSUPPORTED_MEDIA_TYPE"
+
+
+def test_text_xml_is_xml_too(api, unit, make_envelope):
+    response = api.post_xml("/api/v1/dossiers", make_envelope(), content_type="text/xml; charset=utf-8")
+    assert response.status_code == 201, response.content
 
 
 def test_415_for_a_body_that_is_not_xml(api, unit):

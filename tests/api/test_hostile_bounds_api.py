@@ -44,8 +44,8 @@ def test_a_dossier_signed_with_a_malformed_certificate_gets_a_signed_refusal(api
     raw = with_certificate(make_envelope(), MALFORMED[name]())
     response = api.submit(raw)
     _assert_signed_refusal_kept(response, raw, "SIG_CERTIFICATE_UNREADABLE")
-    again = api.submit(raw)  # a refusal is final for those bytes: the same receipt
-    assert again.status_code == 200 and again.content == response.content
+    again = api.submit(raw)  # a refusal is final for those bytes: the same answer, the same receipt
+    assert again.status_code == 422 and again.content == response.content
 
 
 @pytest.mark.django_db

@@ -40,6 +40,91 @@ def test_the_openapi_document_describes_every_endpoint(client):
     assert doc["components"]["securitySchemes"]["IvanAuth"]["scheme"] == "bearer"
 
 
+def test_every_operation_declares_what_any_request_may_be_answered(client):
+    """The HTTP server's refusals (400, 414, 417, 431, 501), the key's (401, 403), the rate limit (429)
+    and a fault (500): declared for every operation, in the error shape; those of a body for the
+    operations that read one."""
+    from hoso.api.schemas import ANY_REQUEST
+
+    doc = client.get("/api/v1/openapi.json").json()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    xml_bodies = {("post", "/api/v1/dossiers"), ("post", "/api/v1/registrations"),
+                  ("post", "/api/v1/dossiers/{submission_id}/supplements")}  # fmt: skip
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            declared = operation["responses"]
+            wanted = {*ANY_REQUEST, *((411, 413, 415, 503) if (method, path) in xml_bodies else ())}
+            for status in wanted:
+                assert declared[str(status)]["content"] == error, (method, path, status)
+                assert declared[str(status)]["description"], (method, path, status)
+            if "{" in path:
+                assert declared["404"]["content"] == error, (method, path)
+    assert "411" not in doc["paths"]["/api/v1/ping"]["get"]["responses"]  # nothing it cannot answer
+
+
+def test_the_xml_bodies_and_the_parameters_say_what_is_accepted(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    dossiers = doc["paths"]["/api/v1/dossiers"]["post"]
+    assert set(dossiers["requestBody"]["content"]) == {"application/xml", "text/xml"}
+    assert dossiers["requestBody"]["content"]["application/xml"]["schema"]["xml"] == {"name": "Hoso"}
+    registrations = doc["paths"]["/api/v1/registrations"]["post"]["requestBody"]["content"]
+    assert registrations["text/xml"]["schema"]["xml"] == {"name": "DangKyGiaoDichDienTu"}
+    (key,) = dossiers["parameters"]
+    assert key["name"] == "Idempotency-Key" and key["schema"]["pattern"] == r"^[\x21-\x7e]{1,200}$"
+    after = next(p for p in doc["paths"]["/api/v1/feed"]["get"]["parameters"] if p["name"] == "after")
+    assert after["schema"]["pattern"] == "^[0-9]{1,18}$"
+    problem = doc["components"]["schemas"]["ProblemIn"]["properties"]
+    assert "other" in problem["category"]["enum"] and problem["title"]["maxLength"] == 200
+    assert problem["submission_id"]["anyOf"][0]["format"] == "uuid"
+
+
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"category": "nothing"}, "API_INVALID_REQUEST"),
+        ({"title": " \t "}, "API_INVALID_REQUEST"),  # no character that is not white space
+        ({"title": "x" * 201}, "API_INVALID_REQUEST"),
+        ({"dossier_number": "1/2026/00105"}, "API_INVALID_REQUEST"),
+        ({"submission_id": "not-an-id"}, "API_INVALID_REQUEST"),
+    ],
+)
+def test_a_problem_report_the_document_calls_invalid_is_400(api, unit, changes, code):
+    payload = {"category": "other", "title": "Hỏi", "description": "Hỏi về hồ sơ.", **changes}
+    answer = api.client.post("/api/v1/problems", payload, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {api.key}")  # fmt: skip
+    assert (answer.status_code, answer.json()["code"]) == (400, code)
+
+
+@pytest.mark.parametrize(
+    "link, code",
+    [
+        ({"dossier_number": "99999/2099/00105"}, "PROBLEM_DOSSIER_UNKNOWN"),
+        ({"submission_id": "00000000-0000-4000-8000-000000000000"}, "PROBLEM_SUBMISSION_UNKNOWN"),
+    ],
+)
+def test_a_problem_report_naming_a_dossier_not_ones_own_is_404(api, unit, link, code):
+    payload = {"category": "other", "title": "Hỏi", "description": "Hỏi về hồ sơ.", **link}
+    answer = api.client.post("/api/v1/problems", payload, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {api.key}")  # fmt: skip
+    assert (answer.status_code, answer.json()["code"]) == (404, code)
+
+
+def test_a_json_body_over_the_limit_is_413_not_a_fault(api, unit, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    payload = {"category": "other", "title": "Hỏi", "description": "x" * 2000}
+    answer = api.client.post("/api/v1/problems", payload, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {api.key}")  # fmt: skip
+    assert (answer.status_code, answer.json()["code"]) == (413, "API_BODY_TOO_LARGE")
+
+
+def test_a_host_not_served_is_a_json_400_under_the_api_and_djangos_page_elsewhere(client, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    api = client.get("/api/v1/ping", HTTP_HOST="hoso.example")
+    assert api.status_code == 400 and api.json()["code"] == "API_HOST_NOT_ALLOWED"
+    page = client.get("/dang-nhap/", HTTP_HOST="hoso.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 def test_the_docs_page_is_served_from_local_files(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.content and b"cdn" not in page.content

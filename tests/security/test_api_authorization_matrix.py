@@ -82,7 +82,7 @@ TABLE: tuple[Row, ...] = (
     ),
     Row(
         "POST", "/problems", body="problem", changes=True,
-        owner=(201, None), other=(400, "PROBLEM_DOSSIER_UNKNOWN"),  # A's dossier number is "unknown" to B
+        owner=(201, None), other=(404, "PROBLEM_DOSSIER_UNKNOWN"),  # A's dossier number is "unknown" to B
     ),
     Row(
         "POST", "/registrations", body="registration", changes=True,
@@ -430,7 +430,7 @@ def test_another_ivan_cannot_tell_that_a_problem_exists(world):
             payload = {"category": "other", "title": "Hỏi", "description": "Hỏi về hồ sơ.", field_name: value}
             answers.append(world.call("other_ivan", "POST", f"{PREFIX}/problems", json.dumps(payload).encode(),
                                       "application/json"))  # fmt: skip
-        assert (answers[0].status_code, answers[0].json()["code"]) == (400, code)
+        assert (answers[0].status_code, answers[0].json()["code"]) == (404, code)
         assert _same_answer(answers[0], answers[1], real_value, made_up), field_name
 
 

@@ -68,10 +68,10 @@ def test_the_hostile_corpus_over_http_gets_coded_refusals_kept_as_evidence(live_
 
     # Every file of the corpus is XML-shaped: each is received and refused with the signed receipt.
     assert sorted(receipts) == sorted(corpus), [f for f in figures if f[0] not in receipts]
-    # A refusal is final for those bytes: sending a file again answers the same receipt, byte for byte.
+    # A refusal is final for those bytes: sending a file again answers the same refusal, byte for byte.
     for name, (submission_id, receipt) in receipts.items():
         status, headers, body, seconds = _timed_post(server, site, "/api/v1/dossiers", corpus[name])
-        assert (status, headers["X-Submission-Id"], body) == (200, submission_id, receipt), name
+        assert (status, headers["X-Submission-Id"], body) == (422, submission_id, receipt), name
         assert seconds < TIME_BOUND_S, f"{name} again: answered in {seconds:.1f} s"
 
     after = {pid: _memory_kb(pid) for pid in workers}

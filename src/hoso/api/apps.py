@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "hoso.api"
     label = "api"
     verbose_name = _("I-VAN API")
+
+    def ready(self):
+        from hoso import serving
+
+        serving.install()  # under gunicorn: its own refusals (414, 431, …) in the API's error shape

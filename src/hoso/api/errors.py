@@ -29,3 +29,7 @@ INTAKE_STATUS = {
     "INTAKE_IVAN_UNKNOWN": 403,
     "BLOB_WRITE_FAILED": 503,
 }
+
+# Status of the problem reports' coded errors (hoso.reports.api) that are not 400: a dossier or submission
+# the I-VAN names but did not carry (or that does not exist) is not found, as for the API's other ids.
+PROBLEM_STATUS = {"PROBLEM_DOSSIER_UNKNOWN": 404, "PROBLEM_SUBMISSION_UNKNOWN": 404}

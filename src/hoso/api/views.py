@@ -10,30 +10,45 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from http import HTTPStatus
 from pathlib import Path
 from uuid import UUID
 
 import ninja
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from ninja import NinjaAPI, Query
+from django.views import defaults
+from ninja import Header, NinjaAPI, Query
 from ninja import Status as Answer
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from hoso import csp
 from hoso.api.auth import IvanAuth
-from hoso.api.errors import INTAKE_STATUS, ApiError, not_found
-from hoso.api.schemas import ErrorOut, FeedOut, PingOut, RegistrationOut, SubmissionList, SubmissionOut
+from hoso.api.errors import INTAKE_STATUS, PROBLEM_STATUS, ApiError, not_found
+from hoso.api.schemas import (
+    FeedOut,
+    PingOut,
+    RegistrationOut,
+    SubmissionList,
+    SubmissionOut,
+    error_responses,
+)
+from hoso.dossier.envelope import ENVELOPE_ROOT
 from hoso.errors import CodedError
+from hoso.intake.registration import ROOT as REGISTRATION_ROOT
 from hoso.reports.api import router as problems_router
+from hoso.serving import LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_LINE
 
 logger = logging.getLogger(__name__)
-XML_TYPES = ("application/xml", "text/xml")
+XML_TYPES = ("application/xml", "text/xml")  # the request bodies' media types, as the OpenAPI document says
 FEED_MAX = 1000
 TRANSIENT_RETRY_SECONDS = 300
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+# Patterns of parameters: django-ninja checks them and writes them into the OpenAPI document (ASCII classes
+# only, so that they mean the same to every regular-expression dialect a client may check them with).
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # 1-200 printable ASCII characters, no space
+CURSOR_PATTERN = r"^[0-9]{1,18}$"  # a feed position: the `next` of the previous answer, or 0
 
 DESCRIPTION = """\
 Giao diện cho tổ chức I-VAN gửi hồ sơ điện tử đến cổng hoso của cơ quan BHXH, nhận thông báo tiếp nhận có
@@ -53,7 +68,48 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+#: What an error answer means, whichever operation gives it (the descriptions of the OpenAPI document's
+#: error responses; the codes an operation adds are in its own description and in docs/ivan-guide.md).
+ERROR_DESCRIPTIONS = {
+    400: "Bad Request: a parameter or the body is not valid (`API_INVALID_REQUEST`, or a code of the "
+    "operation), or the HTTP request cannot be read (`HTTP_BAD_REQUEST`, `API_HOST_NOT_ALLOWED`)",
+    401: "Unauthorized: the API key is missing, malformed, unknown or revoked (`API_AUTH_…`)",
+    403: "Forbidden: the key's I-VAN is marked inactive (`API_IVAN_INACTIVE`)",
+    404: "Not Found: no such id among this I-VAN's (`API_NOT_FOUND`, `PROBLEM_…_UNKNOWN`)",
+    409: "Conflict: see the operation's description",
+    411: "Length Required: a chunked upload without `Content-Length` (`API_LENGTH_REQUIRED`)",
+    413: "Content Too Large: the body is over the size limit, refused before it is read "
+    "(`INTAKE_TOO_LARGE`, `API_BODY_TOO_LARGE`)",
+    414: f"URI Too Long: the request line is over {LIMIT_REQUEST_LINE} bytes (`HTTP_URI_TOO_LONG`)",
+    415: "Unsupported Media Type: not `application/xml` or `text/xml` (`API_UNSUPPORTED_MEDIA_TYPE`), or "
+    "the bytes are not XML (`INTAKE_NOT_XML`)",
+    417: "Expectation Failed: an `Expect` header other than `100-continue` (`HTTP_EXPECTATION_FAILED`)",
+    422: "Refused with its coded reason (see the operation's description)",
+    429: "Too Many Requests: over the I-VAN's rate limit (`API_RATE_LIMITED`, with `Retry-After`)",
+    431: f"Request Header Fields Too Large: over {LIMIT_REQUEST_FIELDS} header fields, or one over "
+    f"{LIMIT_REQUEST_FIELD_SIZE} bytes (`HTTP_HEADERS_TOO_LARGE`)",
+    500: "Internal Server Error: a fault of the gateway, nothing was processed; sending again is safe "
+    "(`API_INTERNAL_ERROR`)",
+    501: "Not Implemented: a `Transfer-Encoding` the server does not know (`HTTP_TRANSFER_CODING`)",
+    503: "Service Unavailable: the received bytes could not be stored, nothing was acknowledged; send "
+    "again later (`BLOB_WRITE_FAILED`)",
+}
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """django-ninja's document, each error response described by what it means."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    content = answer.get("content", {}).get("application/json", {})
+                    if content.get("schema", {}).get("$ref", "").endswith("/ErrorOut"):
+                        answer["description"] = ERROR_DESCRIPTIONS.get(int(status), answer["description"])
+        return schema
+
+
+api = Api(
     title="hoso — I-VAN API",
     version="1.0.0",
     description=DESCRIPTION,
@@ -63,7 +119,7 @@ api = NinjaAPI(
     docs_url=None,  # served by hoso.api.urls from the package's own files (no CDN)
 )
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+ERRORS = error_responses()
 
 # Problem reports (vướng mắc) to the IT department: POST /api/v1/problems, GET /api/v1/problems/{id}
 # (hoso.reports owns them; mounted here so that they share the I-VAN's key, rate limit and error shape).
@@ -87,11 +143,31 @@ def _api_error(request, exc: ApiError):
 
 @api.exception_handler(CodedError)
 def _coded_error(request, exc: CodedError):
-    return error_response(request, exc, INTAKE_STATUS.get(exc.code, 400))
+    return error_response(request, exc, INTAKE_STATUS.get(exc.code) or PROBLEM_STATUS.get(exc.code, 400))
+
+
+#: Parameters whose refusal keeps a code of its own (the code integrators knew before the OpenAPI document
+#: carried the parameter's pattern and django-ninja checked it).
+PARAMETER_ERRORS = {
+    ("header", "Idempotency-Key"): (
+        "API_BAD_IDEMPOTENCY_KEY",
+        "Idempotency-Key phải gồm 1–200 ký tự ASCII in được, không có khoảng trắng.",
+        "Idempotency-Key must be 1–200 printable ASCII characters without spaces.",
+    ),
+    ("query", "after"): (
+        "API_BAD_CURSOR",
+        "Con trỏ “after” phải là số nguyên không âm, lấy từ trường “next” của lần đọc trước.",
+        "The cursor “after” must be a non-negative integer, taken from “next” of the previous answer.",
+    ),
+}
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
+    errors = json.loads(json.dumps(exc.errors, default=str))
+    places = {tuple(e.get("loc", ())[:2]) for e in exc.errors}
+    if len(places) == 1 and (own := PARAMETER_ERRORS.get(places.pop())):
+        return error_response(request, CodedError(*own, errors=errors), 400)
     fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "?" for e in exc.errors)
     return error_response(
         request,
@@ -99,10 +175,30 @@ def _validation_error(request, exc: ValidationError):
             "API_INVALID_REQUEST",
             f"Yêu cầu không hợp lệ (tham số: {fields}).",
             f"The request is not valid (parameters: {fields}).",
-            errors=json.loads(json.dumps(exc.errors, default=str)),
+            errors=errors,
         ),
         400,
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request, exc):
+    """A JSON body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (XML bodies are measured before they are
+    read, see _read_xml_body)."""
+    return error_response(
+        request,
+        CodedError(
+            "API_BODY_TOO_LARGE",
+            "Nội dung yêu cầu vượt quá dung lượng cho phép.",
+            "The request body exceeds the size allowed.",
+        ),
+        413,
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    return bad_request(request, exc)
 
 
 @api.exception_handler(AuthenticationError)
@@ -121,6 +217,10 @@ def _not_found(request, exc):
 def _unexpected(request, exc: Exception):
     """A fault of the gateway: logged with its traceback, answered in the one error shape."""
     logger.exception("I-VAN API: unexpected error on %s %s", request.method, request.path)
+    return _unexpected_answer(request)
+
+
+def _unexpected_answer(request) -> HttpResponse:
     return error_response(
         request,
         CodedError(
@@ -273,7 +373,7 @@ def _read_xml_body(request: HttpRequest) -> bytes:
             limit=limit,
         )
     media = (request.content_type or "").split(";")[0].strip().lower()
-    if media not in XML_TYPES and not media.endswith("+xml"):
+    if media not in XML_TYPES:
         raise ApiError(
             415,
             "API_UNSUPPORTED_MEDIA_TYPE",
@@ -307,12 +407,22 @@ def _require_xml(raw: bytes) -> None:
         )
 
 
-XML_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+def _xml_body(root: str | None, what: str) -> dict:
+    """The request body of an operation that takes an XML file, for the OpenAPI document: an XML document
+    (`Content-Type: application/xml` or `text/xml`) whose root element is ``root``. Bytes that are not
+    XML are refused before anything else (415); what the document says is judged by the operation, which
+    answers a refusal with its coded reasons (422) — no schema can say "signed with a registered
+    certificate"."""
+    schema: dict = {"type": "object", "description": what}
+    if root:
+        schema["xml"] = {"name": root}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": what,
+            "content": {media: {"schema": schema} for media in XML_TYPES},
+        }
     }
-}
 
 
 def _xml_responses(**codes: str) -> dict:
@@ -332,53 +442,43 @@ def _xml_responses(**codes: str) -> dict:
 
 @api.post(
     "/dossiers",
-    response={
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        409: ErrorOut,
-        411: ErrorOut,
-        413: ErrorOut,
-        415: ErrorOut,
-        429: ErrorOut,
-        503: ErrorOut,
-    },  # fmt: skip
+    response=error_responses(409, 411, 413, 415, 503),
     summary="Nộp hồ sơ điện tử (submit a signed dossier envelope)",
     tags=["dossiers"],
     openapi_extra={
-        **XML_BODY,
-        "parameters": [
-            {
-                "in": "header",
-                "name": "Idempotency-Key",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 200},
-                "description": "A key of the I-VAN's choice: a second request with the same key gets the first receipt.",
-            }
-        ],
+        **_xml_body(
+            ENVELOPE_ROOT,
+            "The envelope BHXHDienTu.xml (root element `Hoso`), its forms signed first, then the envelope, "
+            "by the unit's registered certificate.",
+        ),
         **_xml_responses(
             r201="Accepted: the signed receipt (ThongBaoTiepNhan) with the dossier number",
-            r200="A repeat (same bytes from this I-VAN, or same Idempotency-Key): the original receipt",
-            r422="Refused: the signed refusal receipt with coded reasons",
+            r200="A repeat of an accepted dossier (same bytes from this I-VAN, or same Idempotency-Key): "
+            "the original receipt",
+            r422="Refused: the signed refusal receipt with coded reasons (again, byte for byte, to a repeat)",
         ),
     },
 )
-def submit_dossier(request: HttpRequest):
+def submit_dossier(
+    request: HttpRequest,
+    key: str = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="A key of the I-VAN's choice (1–200 printable ASCII characters, no space): a second "
+        "request with the same key gets the first receipt.",
+    ),
+):
     """Submit the signed envelope `BHXHDienTu.xml` as the request body (`Content-Type: application/xml`).
 
-    **201** accepted, **422** refused (both with the signed receipt), **200** a repeat with the original
-    receipt. Headers: `Location` (the dossier's status), `X-Submission-Id`, `X-Dossier-Number`."""
+    **201** accepted, **422** refused (both with the signed receipt); a repeat gets the first answer again,
+    the original receipt with **200** when it was accepted and **422** when it was refused. Headers:
+    `Location` (the dossier's status), `X-Submission-Id`, `X-Dossier-Number`."""
     from hoso.intake.pipeline import IntakeError, receive
 
     raw = _read_xml_body(request)
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.match(key):
-        raise ApiError(
-            400,
-            "API_BAD_IDEMPOTENCY_KEY",
-            "Idempotency-Key phải gồm 1–200 ký tự ASCII in được, không có khoảng trắng.",
-            "Idempotency-Key must be 1–200 printable ASCII characters without spaces.",
-        )
     try:
         reception = receive(
             raw,
@@ -403,7 +503,9 @@ def submit_dossier(request: HttpRequest):
             f"Idempotency-Key “{key}” đã được dùng cho một hồ sơ khác (mã giao dịch {submission.public_id}).",
             f"Idempotency-Key “{key}” was already used for another dossier (submission {submission.public_id}).",
         )
-    status = {"accepted": 201, "refused": 422, "repeat": 200}[reception.outcome]
+    # A repeat gets the first answer again: 200 and the receipt of an accepted dossier, 422 and the signed
+    # refusal for a refused one (a refusal is final for those bytes: never a success the second time).
+    status = {"accepted": 201, "refused": 422}.get(reception.outcome, 200 if submission.dossier_id else 422)
     headers = {
         "Location": f"{_root()}dossiers/{submission.public_id}",
         "X-Submission-Id": str(submission.public_id),
@@ -440,7 +542,7 @@ def list_dossiers(request: HttpRequest, number: str | None = None, limit: int = 
 
 @api.get(
     "/dossiers/{submission_id}",
-    response={200: SubmissionOut, **ERRORS},
+    response={200: SubmissionOut, **error_responses(404)},
     summary="Trạng thái và lịch sử hồ sơ (status and history)",
     tags=["dossiers"],
 )
@@ -451,7 +553,7 @@ def get_dossier(request: HttpRequest, submission_id: UUID):
 
 @api.get(
     "/dossiers/{submission_id}/receipt",
-    response=ERRORS,
+    response=error_responses(404),
     summary="Thông báo tiếp nhận (the signed receipt, again)",
     tags=["dossiers"],
     openapi_extra=_xml_responses(r200="The signed receipt, bit-identical to the one first answered"),
@@ -467,19 +569,14 @@ def get_receipt(request: HttpRequest, submission_id: UUID):
 
 @api.post(
     "/dossiers/{submission_id}/supplements",
-    response={
-        200: SubmissionOut,
-        201: SubmissionOut,
-        400: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        415: ErrorOut,
-        422: ErrorOut,
-        **ERRORS,
-    },
+    response={200: SubmissionOut, 201: SubmissionOut, **error_responses(404, 409, 411, 413, 415, 422, 503)},
     summary="Nộp hồ sơ bổ sung (answer a supplement request)",
     tags=["dossiers"],
-    openapi_extra=XML_BODY,
+    openapi_extra=_xml_body(
+        None,
+        "The supplement: an envelope made with `hoso pack`, or a single signed form, signed by the "
+        "dossier's submitter with its registered certificate.",
+    ),
 )
 def submit_supplement(request: HttpRequest, submission_id: UUID):
     """Answer a supplement request (event `supplement_requested` in the feed) with an XML file signed by
@@ -579,23 +676,24 @@ def ping(request: HttpRequest):
 
 @api.get(
     "/feed",
-    response={200: FeedOut, 400: ErrorOut, **ERRORS},
+    response={200: FeedOut, **ERRORS},
     summary="Dòng sự kiện của hồ sơ (ordered event feed)",
     tags=["feed"],
 )
-def feed(request: HttpRequest, after: str = "0", limit: int = Query(100, ge=1, le=FEED_MAX)):
+def feed(
+    request: HttpRequest,
+    after: str = Query(
+        "0",
+        pattern=CURSOR_PATTERN,
+        description="`0`, or the `next` of the previous answer (at most 18 digits).",
+    ),
+    limit: int = Query(100, ge=1, le=FEED_MAX),
+):
     """The events of this I-VAN's dossiers (received, status changes, supplement requests, results) in
     the order they happened, after the cursor `after`. Keep the `next` cursor of each answer and pass it
     as `after` next time: nothing is missed and nothing repeats. Start with `after=0`."""
     from hoso.workflow.models import DossierEvent
 
-    if not after.isdigit() or len(after) > 18:
-        raise ApiError(
-            400,
-            "API_BAD_CURSOR",
-            "Con trỏ “after” phải là số nguyên không âm, lấy từ trường “next” của lần đọc trước.",
-            "The cursor “after” must be a non-negative integer, taken from “next” of the previous answer.",
-        )
     rows = list(
         DossierEvent.objects.select_related("dossier", "dossier__submission")
         .filter(dossier__ivan=request.auth, sequence__gt=int(after))
@@ -612,18 +710,14 @@ def feed(request: HttpRequest, after: str = "0", limit: int = Query(100, ge=1, l
 
 @api.post(
     "/registrations",
-    response={
-        200: RegistrationOut,
-        201: RegistrationOut,
-        400: ErrorOut,
-        413: ErrorOut,
-        415: ErrorOut,
-        422: ErrorOut,
-        **ERRORS,
-    },  # fmt: skip
+    response={200: RegistrationOut, 201: RegistrationOut, **error_responses(411, 413, 415, 422, 503)},
     summary="Đăng ký giao dịch điện tử (registration, form 04/ĐK-IVAN)",
     tags=["registrations"],
-    openapi_extra=XML_BODY,
+    openapi_extra=_xml_body(
+        REGISTRATION_ROOT,
+        "The registration `DangKyGiaoDichDienTu` (form 04/ĐK-IVAN) signed by the unit with the "
+        "certificate it registers (see docs/ivan-guide.md).",
+    ),
 )
 def register(request: HttpRequest):
     """File a registration for electronic transactions: the XML `DangKyGiaoDichDienTu` (see
@@ -652,13 +746,15 @@ DOCS_HTML = """<!DOCTYPE html>
 <link rel="stylesheet" href="docs/swagger-ui.css"><link rel="icon" href="docs/favicon.png"></head>
 <body><div id="swagger-ui"></div><script src="docs/swagger-ui-bundle.js"></script>
 <script src="docs/init.js"></script></body></html>"""
-DOCS_INIT = (
-    """window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui", deepLinking: true});"""
-)
+# No validator badge: Swagger UI would load it from validator.swagger.io (no other site: hoso.csp).
+DOCS_INIT = """window.ui = SwaggerUIBundle(\
+{url: "openapi.json", dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null});"""
 
 
 def docs_page(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(DOCS_HTML, content_type="text/html; charset=utf-8")
+    response = HttpResponse(DOCS_HTML, content_type="text/html; charset=utf-8")
+    response[csp.HEADER] = csp.DOCS_PAGE_POLICY  # the pages' policy, and Swagger UI's data: icons
+    return response
 
 
 def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
@@ -670,6 +766,30 @@ def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     response = FileResponse(path.open("rb"), content_type=DOCS_ASSETS[name])
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """Django's 400 (``handler400``: a Host header the gateway does not serve, a request Django finds
+    suspicious): the API's error shape under /api/, Django's page elsewhere."""
+    if not request.path.startswith(_root()):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        error = CodedError(
+            "API_HOST_NOT_ALLOWED",
+            "Tiêu đề Host của yêu cầu không phải tên của cổng tiếp nhận.",
+            "The request's Host header does not name this gateway.",
+        )
+    else:
+        error = CodedError("API_BAD_REQUEST", "Yêu cầu không hợp lệ.", "The request is not valid.")
+    return error_response(request, error, 400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 (``handler500``: a fault outside the API's own handler, e.g. in a middleware): the
+    API's error shape under /api/, Django's page elsewhere."""
+    if not request.path.startswith(_root()):
+        return defaults.server_error(request)
+    return _unexpected_answer(request)
 
 
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:

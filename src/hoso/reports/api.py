@@ -5,27 +5,36 @@ mounts it (``api.add_router("", hoso.reports.api.router)``) and so authenticates
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field, StringConstraints
 
-from hoso.api.schemas import ErrorOut
+from hoso.api.schemas import error_responses
 from hoso.reports.models import Problem
-from hoso.reports.problems import report_problem
-
-#: The error answers every I-VAN endpoint may give, in the API's one error shape.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+from hoso.reports.problems import MAX_DESCRIPTION, MAX_TITLE, report_problem
 
 router = Router(tags=["problems"])
 
+#: Text with at least one character that is not white space — to str.strip(), which the report is cut
+#: with, and to every regular-expression dialect a client may check the pattern with (ECMA's \s has
+#: U+FEFF, Python's has U+001C–U+001F and U+0085).
+NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"
+#: A dossier number as the gateway gives them: NNNNN/YYYY/office (hoso.identifiers).
+DOSSIER_NUMBER = r"^[0-9]{5}/[0-9]{4}/([0-9]{3}|[0-9]{5})$"
+
 
 class ProblemIn(Schema):
-    category: str
-    title: str
-    description: str
-    dossier_number: str | None = None
-    submission_id: str | None = None
+    category: Literal[tuple(Problem.Category.values)]  # the enum of the OpenAPI document
+    title: str = Field(min_length=1, max_length=MAX_TITLE, pattern=NOT_BLANK)
+    description: str = Field(min_length=1, max_length=MAX_DESCRIPTION, pattern=NOT_BLANK)
+    dossier_number: Annotated[str, StringConstraints(pattern=DOSSIER_NUMBER)] | None = Field(
+        None, description="A dossier number this I-VAN carried (`00001/2026/00105`)."
+    )
+    submission_id: UUID | None = Field(None, description="The id of a submission this I-VAN carried.")
 
 
 class ProblemEventOut(Schema):
@@ -76,21 +85,26 @@ def _out(problem: Problem) -> dict:
 
 
 @router.post(
-    "/problems", response={201: ProblemOut, **ERRORS}, summary="Report a problem to the IT department"
+    "/problems",
+    response={201: ProblemOut, **error_responses(404, 413)},
+    summary="Report a problem to the IT department",
 )
 def create_problem(request: HttpRequest, payload: ProblemIn):
     """Categories: signature, registration, barcode, policy, forms, ivan, system, other. A dossier number
-    or submission id, when given, must be one this I-VAN carried."""
+    or submission id, when given, must be one this I-VAN carried (404 `PROBLEM_DOSSIER_UNKNOWN`,
+    `PROBLEM_SUBMISSION_UNKNOWN` otherwise)."""
     problem = report_problem(
         category=payload.category, title=payload.title, description=payload.description,
         source=Problem.Source.IVAN, ivan=request.auth, dossier_number=payload.dossier_number,
-        submission_id=payload.submission_id,
+        submission_id=str(payload.submission_id) if payload.submission_id else None,
     )  # fmt: skip
     return Status(201, _out(problem))
 
 
 @router.get(
-    "/problems/{problem_id}", response={200: ProblemOut, **ERRORS}, summary="A problem report and its replies"
+    "/problems/{problem_id}",
+    response={200: ProblemOut, **error_responses(404)},
+    summary="A problem report and its replies",
 )
 def get_problem(request: HttpRequest, problem_id: int):
     problem = Problem.objects.filter(pk=problem_id, ivan=request.auth).first()
