@@ -10,3 +10,8 @@ urlpatterns = [
     path("reports/", include("hoso.reports.urls")),
     path("", include("hoso.desk.urls")),
 ]
+
+# Django's own 400 and 500 (a Host header not served, a fault in a middleware) answer the API's JSON error
+# shape under /api/ and Django's pages elsewhere.
+handler400 = "hoso.api.views.bad_request"
+handler500 = "hoso.api.views.server_error"
