@@ -106,6 +106,52 @@ class FileBlobStore:
         """Remove a blob (retention only)."""
         self.path(sha256).unlink(missing_ok=True)
 
+    def prepare(self) -> None:
+        """Make the store's folder (durably) if it does not exist: for `hoso init`, so that a new
+        installation is ready (``check``) before its first blob."""
+        if os.path.isdir(self.root):
+            return
+        missing = []
+        folder = os.path.abspath(self.root)
+        while not os.path.isdir(folder):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        os.makedirs(self.root, exist_ok=True)
+        for made in reversed(missing):
+            _fsync(os.path.dirname(made))
+
+    def check(self) -> None:
+        """Raise :class:`BlobStoreError` unless the store's folder exists and a file can be written in it
+        (the readiness probe, ``hoso.operations.health``). A missing folder is not made here, as ``put``
+        would: a shared mount that is not mounted must show as missing, not be replaced by a local folder.
+        The probe is an ``.incoming-`` file, which backups skip like a put's own temporary files; it is
+        written without fsync (a full or read-only file system already refuses the write)."""
+        if not os.path.isdir(self.root):
+            raise BlobStoreError(
+                "BLOB_STORE_MISSING",
+                "Thư mục lưu chứng cứ không tồn tại (chưa tạo, hoặc ổ dùng chung chưa được gắn).",
+                "The evidence folder does not exist (not created, or a shared mount is not mounted).",
+            )
+        probe = os.path.join(self.root, f".incoming-probe-{secrets.token_hex(8)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(probe, flags, 0o600)
+            try:
+                os.write(fd, b"hoso")
+            finally:
+                os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(probe)
+            reason = exc.strerror or type(exc).__name__
+            raise BlobStoreError(
+                "BLOB_STORE_UNWRITABLE",
+                f"Không ghi được vào thư mục lưu chứng cứ ({reason}).",
+                f"The evidence folder cannot be written to ({reason}).",
+                errno=exc.errno,
+            ) from exc
+
 
 def _holds(target: str, data: bytes) -> bool:
     """Whether the file ``target`` holds exactly ``data``. The content is compared, not only the size:
@@ -142,7 +188,9 @@ class S3BlobStore:
 
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
         self.url, self.bucket, self.prefix = url, bucket, prefix.strip("/")
+        self.endpoint_url = endpoint_url
         self.client = boto3.client("s3", endpoint_url=endpoint_url)
+        self._check_client = None
 
     def _key(self, sha256: str) -> str:
         FileBlobStore("/").path(sha256)  # validates the key
@@ -187,6 +235,41 @@ class S3BlobStore:
                 return False
             raise
         return True
+
+    def prepare(self) -> None:
+        """Nothing to make: the bucket is the service's (``check`` says whether it is there)."""
+
+    # The readiness probe's own client: a few seconds and no retry, where a put may wait and retry.
+    CHECK_TIMEOUT_SECONDS = 2.0
+
+    def check(self) -> None:
+        """Raise :class:`BlobStoreError` unless the bucket answers a HEAD (reachable, credentials valid,
+        bucket there). HEAD of a bucket needs the ``s3:ListBucket`` permission, which ``exists`` (and so
+        ``put``) needs already: without it S3 answers 403, not 404, for a key not stored yet."""
+        if self._check_client is None:
+            import boto3
+            from botocore.config import Config
+
+            self._check_client = boto3.client(
+                "s3",
+                endpoint_url=self.endpoint_url,
+                config=self.client.meta.config.merge(
+                    Config(
+                        connect_timeout=self.CHECK_TIMEOUT_SECONDS,
+                        read_timeout=self.CHECK_TIMEOUT_SECONDS,
+                        retries={"max_attempts": 1, "mode": "standard"},
+                    )
+                ),
+            )
+        try:
+            self._check_client.head_bucket(Bucket=self.bucket)
+        except Exception as exc:
+            reason = getattr(exc, "response", {}).get("Error", {}).get("Code") or type(exc).__name__
+            raise BlobStoreError(
+                "BLOB_STORE_UNREACHABLE",
+                f"Không truy cập được kho lưu chứng cứ S3 ({reason}).",
+                f"The S3 evidence store cannot be reached ({reason}).",
+            ) from exc
 
 
 _store: FileBlobStore | S3BlobStore | None = None

@@ -1,4 +1,5 @@
-"""`hoso check`: what in this configuration is unsafe for production."""
+"""`hoso check`: what in this configuration is unsafe for production, and whether this server can serve
+(the readiness checks of ``/readyz``, from :mod:`hoso.operations.health`: one implementation for both)."""
 
 from __future__ import annotations
 
@@ -91,4 +92,21 @@ def production_findings() -> list[Finding]:
                 "HOSO_ALLOWED_HOSTS allows any host.",
             )
         )
-    return findings
+    return findings + readiness_findings()
+
+
+def readiness_findings() -> list[Finding]:
+    """The readiness checks that do not pass (``/readyz``): a failure is an error, a warning a warning;
+    ``CHECK_READY_<CHECK>`` (``CHECK_READY_CRL_FRESHNESS``...)."""
+    from hoso.operations import health
+
+    return [
+        Finding(
+            f"CHECK_READY_{name.upper()}",
+            result.detail,
+            result.detail_en,
+            "error" if result.status == health.FAIL else "warning",
+        )
+        for name, result in health.run_checks().items()
+        if result.status != health.OK
+    ]

@@ -1,0 +1,587 @@
+"""Liveness and readiness: ``GET /healthz`` and ``GET /readyz`` (issue 18), for load balancers and
+monitoring; ``hoso check`` reports the same readiness checks.
+
+- ``/healthz``: the process answers. Always 200 ``{"status": "ok"}``; touches neither the database nor
+  a session nor a file.
+- ``/readyz``: this server can serve. One entry per check, each ``{"status": "ok" | "warn" | "fail",
+  "detail": <Vietnamese>, "detail_en": <English>, ...}``; 200 when none fails, 503 otherwise.
+
+Each check is a plain function returning a :class:`CheckResult`; the views only run them and shape the
+answer. Details name what is wrong and what to do, never a secret or the path of a key. Nothing that
+could hide a failure is cached: every probe queries the database, writes to the evidence store, loads
+and uses the signing key and compares every CRL with the clock. Two things are kept between probes
+because they cannot change unseen: what a CRL file says, per file identity (size, modification time,
+inode — a file replaced or rewritten is read again), and the migrations this process's code has (the
+code does not change under a running process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger("hoso.health")
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+_RANK = {OK: 0, WARN: 1, FAIL: 2}
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# A healthy database answers SELECT 1 in well under a millisecond; past this the probe gives up (and the
+# connection, which may be stuck mid-answer, is closed). Connecting is bounded by the connect timeout of
+# the database settings (HOSO_DB_CONNECT_TIMEOUT).
+DATABASE_DEADLINE_SECONDS = 2.0
+DATABASE_SLOW_SECONDS = 0.5  # answered, but this slowly: warn
+GATEWAY_CERT_WARN_DAYS = 30
+CRL_WARN_HOURS = 24
+# The files of the CRL folder that the trust store reads as CRLs (hoso.signature TrustStore.from_paths).
+CRL_SUFFIXES = (".crl", ".pem", ".der")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    status: str  # OK | WARN | FAIL
+    detail: str  # Vietnamese, for people
+    detail_en: str
+    fields: dict[str, object] = field(default_factory=dict)  # machine-readable extras (ISO 8601 times)
+    ms: float | None = None  # how long the check took (set by run_checks)
+    cause: str = field(default="", compare=False)  # for the server's log only (may name hosts, files)
+
+    def as_dict(self) -> dict[str, object]:
+        answer: dict[str, object] = {
+            "status": self.status,
+            "detail": self.detail,
+            "detail_en": self.detail_en,
+        }
+        answer.update(self.fields)
+        if self.ms is not None:
+            answer["ms"] = round(self.ms, 2)
+        return answer
+
+
+def hanoi_time(moment: datetime) -> str:
+    """dd/mm/yyyy HH:MM in Hanoi time, as people here read a time."""
+    return f"{moment.astimezone(HANOI):%d/%m/%Y %H:%M}"
+
+
+# --- database -------------------------------------------------------------------------------------------
+
+
+class _NoAnswer(Exception):
+    """The database did not answer within the deadline."""
+
+
+def _ping(connection, deadline: float) -> None:
+    """``SELECT 1`` on Django's connection, given up after ``deadline`` seconds whatever the server or the
+    network does: a watchdog then cuts the connection (PostgreSQL: shuts its socket down, which a frozen
+    server or a dropped network cannot delay; SQLite: interrupts the statement). The caller closes the
+    connection after any failure."""
+    lock = threading.Lock()
+    state = {"done": False, "cut": False}
+
+    def cut() -> None:
+        with lock:
+            if state["done"]:
+                return
+            state["cut"] = True
+            raw = connection.connection
+            with contextlib.suppress(Exception):  # the connection may be gone already: nothing to cut
+                if connection.vendor == "postgresql":
+                    with socket.socket(fileno=os.dup(raw.fileno())) as sock:
+                        sock.shutdown(socket.SHUT_RDWR)
+                elif connection.vendor == "sqlite":
+                    raw.interrupt()
+
+    timer = threading.Timer(deadline, cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        if state["cut"]:
+            raise _NoAnswer from exc
+        raise
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+    if state["cut"]:  # cut just as the answer came: the connection is of no use any more
+        raise _NoAnswer
+
+
+def database(deadline: float = DATABASE_DEADLINE_SECONDS) -> CheckResult:
+    """A trivial query. After any failure the connection is closed, so that no broken connection is left
+    to the next request. A connection kept from an earlier request that turns out broken (PostgreSQL
+    restarted, a failover) is replaced once: if the new one answers, the database is reachable (warn)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db import Error as DatabaseError
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    kept = connection.connection is not None
+    attempts, broken = 0, ""
+    while True:
+        attempts += 1
+        start = time.perf_counter()
+        try:
+            _ping(connection, deadline)
+        except (DatabaseError, _NoAnswer) as exc:
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+            if isinstance(exc, _NoAnswer):
+                return CheckResult(
+                    FAIL,
+                    f"Cơ sở dữ liệu không trả lời trong {f'{deadline:g}'.replace('.', ',')} giây; "
+                    "kết nối đã được đóng.",
+                    f"The database did not answer within {deadline:g} s; the connection was closed.",
+                )
+            if kept and attempts == 1:
+                broken = f"{type(exc).__name__}: {exc}"
+                continue  # the kept connection was broken: try a new one
+            return CheckResult(
+                FAIL,
+                f"Không kết nối được cơ sở dữ liệu ({type(exc).__name__}).",
+                f"The database cannot be reached ({type(exc).__name__}).",
+                cause=f"{type(exc).__name__}: {exc}",
+            )
+        elapsed = time.perf_counter() - start
+        break
+    if attempts > 1:
+        return CheckResult(
+            WARN,
+            "Kết nối cơ sở dữ liệu giữ từ trước đã hỏng (cơ sở dữ liệu khởi động lại?); kết nối mới dùng được.",
+            "The kept database connection was broken (database restarted?); a new connection works.",
+            cause=broken,
+        )
+    if elapsed > DATABASE_SLOW_SECONDS:
+        return CheckResult(
+            WARN,
+            f"Cơ sở dữ liệu trả lời chậm ({elapsed * 1000:.0f} ms cho một truy vấn đơn giản).",
+            f"The database answers slowly ({elapsed * 1000:.0f} ms for a trivial query).",
+        )
+    return CheckResult(OK, "Cơ sở dữ liệu trả lời.", "The database answers.")
+
+
+# --- migrations -----------------------------------------------------------------------------------------
+
+
+@cache
+def _migrations_in_code() -> tuple[frozenset, dict, frozenset]:
+    """The migrations this process's code has: their keys, what each squashed one replaces, and the apps
+    that have migrations. Read from disk once: the code does not change under a running process."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)  # as if none applied: squashed ones kept
+    nodes = frozenset(loader.graph.nodes)
+    replaces = {
+        key: tuple(loader.graph.nodes[key].replaces) for key in nodes if loader.graph.nodes[key].replaces
+    }
+    return nodes, replaces, frozenset(loader.migrated_apps)
+
+
+def _names(keys) -> str:
+    keys = sorted(f"{app}.{name}" for app, name in keys)
+    return ", ".join(keys[:5]) + (", …" if len(keys) > 5 else "")
+
+
+def migrations() -> CheckResult:
+    """Every migration of this version is applied (one query); a database migrated by a newer version
+    (during a rolling upgrade) is a warning."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db import Error as DatabaseError
+
+    nodes, replaces, apps = _migrations_in_code()
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT app, name FROM django_migrations")
+            applied = set(cursor.fetchall())
+    except DatabaseError as exc:
+        return CheckResult(
+            FAIL,
+            f"Không đọc được danh sách bước chuyển đổi (migration) đã áp dụng ({type(exc).__name__}): "
+            "cơ sở dữ liệu chưa được khởi tạo? Chạy `hoso init`.",
+            f"The applied migrations cannot be read ({type(exc).__name__}): database not initialised? "
+            "Run `hoso init`.",
+            cause=f"{type(exc).__name__}: {exc}",
+        )
+    pending = [
+        key
+        for key in nodes
+        if key not in applied and not (key in replaces and all(r in applied for r in replaces[key]))
+    ]
+    if pending:
+        return CheckResult(
+            FAIL,
+            f"Còn {len(pending)} bước chuyển đổi (migration) chưa áp dụng ({_names(pending)}): chạy `hoso init`.",
+            f"{len(pending)} migration(s) not applied ({_names(pending)}): run `hoso init`.",
+        )
+    replaced = {r for group in replaces.values() for r in group}
+    unknown = [key for key in applied if key[0] in apps and key not in nodes and key not in replaced]
+    if unknown:
+        return CheckResult(
+            WARN,
+            f"Cơ sở dữ liệu có {len(unknown)} bước chuyển đổi mà phiên bản này không có ({_names(unknown)}): "
+            "một phiên bản mới hơn đã cập nhật nó; hãy nâng cấp máy chủ này.",
+            f"The database has {len(unknown)} migration(s) this version does not have ({_names(unknown)}): "
+            "a newer version migrated it; upgrade this server.",
+        )
+    return CheckResult(
+        OK,
+        f"Đã áp dụng đủ {len(nodes)} bước chuyển đổi (migration) của phiên bản này.",
+        f"All {len(nodes)} migrations of this version are applied.",
+    )
+
+
+# --- evidence store -------------------------------------------------------------------------------------
+
+
+def evidence_store() -> CheckResult:
+    """The blob store is reachable and writable (a folder: it exists and a probe file can be written;
+    S3: the bucket answers a HEAD)."""
+    from hoso.intake.blobstore import BlobStoreError, S3BlobStore, blob_store
+
+    store = blob_store()
+    try:
+        store.check()
+    except BlobStoreError as error:
+        where = store.url if isinstance(store, S3BlobStore) else store.root
+        cause = f"{where}: {error.code}: {error.__cause__ or ''}"
+        return CheckResult(FAIL, error.message_vi, error.message_en, cause=cause)
+    if isinstance(store, S3BlobStore):
+        return CheckResult(OK, "Kho lưu chứng cứ S3 trả lời.", "The S3 evidence store answers.")
+    return CheckResult(OK, "Thư mục lưu chứng cứ ghi được.", "The evidence folder is writable.")
+
+
+# --- the gateway's signing key --------------------------------------------------------------------------
+
+
+def _pair_signs(key, certificate) -> bool:
+    """Whether ``key`` signs what ``certificate``'s public key verifies (a mismatched or damaged key
+    does not)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    public = certificate.public_key()
+    message = b"hoso readiness probe"
+    try:
+        if isinstance(key, rsa.RSAPrivateKey) and isinstance(public, rsa.RSAPublicKey):
+            public.verify(
+                key.sign(message, padding.PKCS1v15(), hashes.SHA256()),
+                message,
+                padding.PKCS1v15(),
+                hashes.SHA256(),
+            )
+            return True
+        if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(public, ec.EllipticCurvePublicKey):
+            public.verify(key.sign(message, ec.ECDSA(hashes.SHA256())), message, ec.ECDSA(hashes.SHA256()))
+            return True
+    except (InvalidSignature, ValueError):
+        return False
+    spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    return key.public_key().public_bytes(*spki) == public.public_bytes(*spki)
+
+
+def gateway_key(now: datetime | None = None) -> CheckResult:
+    """The receipt-signing key and certificate load, the key signs what the certificate verifies, and the
+    certificate is valid now (warn within GATEWAY_CERT_WARN_DAYS of its end)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from hoso.intake import gateway
+
+    now = now or timezone.now()
+    try:
+        # RSA's consistency check costs ~100 ms a load; signing and verifying below catches a damaged key.
+        key = serialization.load_pem_private_key(
+            gateway.key_path().read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+        )
+    except Exception as exc:  # noqa: BLE001 - missing, unreadable, encrypted, not a key: all a failure
+        return CheckResult(
+            FAIL,
+            f"Không đọc được khoá ký biên nhận ({type(exc).__name__}).",
+            f"The receipt-signing key cannot be loaded ({type(exc).__name__}).",
+            cause=f"{gateway.key_path()}: {type(exc).__name__}: {exc}",
+        )
+    try:
+        certificate = x509.load_pem_x509_certificate(gateway.cert_path().read_bytes())
+    except Exception as exc:  # noqa: BLE001
+        return CheckResult(
+            FAIL,
+            f"Không đọc được chứng thư ký biên nhận ({type(exc).__name__}).",
+            f"The receipt-signing certificate cannot be loaded ({type(exc).__name__}).",
+            cause=f"{gateway.cert_path()}: {type(exc).__name__}: {exc}",
+        )
+    if not _pair_signs(key, certificate):
+        return CheckResult(
+            FAIL,
+            "Khoá ký biên nhận không khớp với chứng thư ký biên nhận.",
+            "The receipt-signing key does not match the receipt-signing certificate.",
+        )
+    start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    fields = {"not_before": start.isoformat(), "not_after": end.isoformat()}
+    if now < start:
+        return CheckResult(
+            FAIL,
+            f"Chứng thư ký biên nhận chưa có hiệu lực (từ {hanoi_time(start)} giờ Hà Nội).",
+            f"The receipt-signing certificate is not valid yet (from {hanoi_time(start)} Hanoi time).",
+            fields,
+        )
+    if now >= end:
+        return CheckResult(
+            FAIL,
+            f"Chứng thư ký biên nhận đã hết hạn lúc {hanoi_time(end)} giờ Hà Nội: biên nhận ký bằng nó không còn giá trị.",
+            f"The receipt-signing certificate expired at {hanoi_time(end)} Hanoi time: receipts signed with it are not valid.",
+            fields,
+        )
+    if end - now <= timedelta(days=GATEWAY_CERT_WARN_DAYS):
+        days = (end - now).days
+        return CheckResult(
+            WARN,
+            f"Chứng thư ký biên nhận hết hạn lúc {hanoi_time(end)} giờ Hà Nội (còn {days} ngày): hãy xin cấp chứng thư mới.",
+            f"The receipt-signing certificate expires at {hanoi_time(end)} Hanoi time (in {days} days): renew it.",
+            fields,
+        )
+    return CheckResult(
+        OK,
+        f"Khoá và chứng thư ký biên nhận dùng được; chứng thư còn hiệu lực đến {hanoi_time(end)} giờ Hà Nội.",
+        f"The receipt-signing key and certificate work; the certificate is valid until {hanoi_time(end)} Hanoi time.",
+        fields,
+    )
+
+
+# --- CRL freshness --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CrlFacts:
+    issuer: bytes  # the issuer's name, DER
+    ca: str  # the issuer's common name, for people
+    next_update: datetime | None
+
+
+_crl_facts_cache: dict[str, tuple[tuple[int, int, int], _CrlFacts]] = {}
+
+
+def _crl_facts(path: Path) -> _CrlFacts:
+    """What the CRL file says that freshness needs (ValueError when it holds no CRL). Parsing a large
+    CRL takes milliseconds (10 ms for 50,000 entries), so the facts are kept per file identity."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    stat = path.stat()
+    identity = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    kept = _crl_facts_cache.get(str(path))
+    if kept is not None and kept[0] == identity:
+        return kept[1]
+    data = path.read_bytes()
+    crl = x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
+    names = crl.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    facts = _CrlFacts(
+        crl.issuer.public_bytes(),
+        str(names[0].value) if names else crl.issuer.rfc4514_string(),
+        crl.next_update_utc,
+    )
+    _crl_facts_cache[str(path)] = (identity, facts)
+    return facts
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _latest(facts: _CrlFacts) -> datetime:
+    return facts.next_update or _NEVER
+
+
+def _judge(facts: _CrlFacts, now: datetime) -> tuple[str, tuple[str, str] | None]:
+    """The status of one CA's newest CRL, and what to tell people when it is not OK."""
+    when = facts.next_update
+    if when is None:
+        return WARN, (
+            f"CRL của {facts.ca} không ghi thời điểm cập nhật tiếp theo (nextUpdate).",
+            f"The CRL of {facts.ca} has no nextUpdate: its freshness cannot be judged.",
+        )
+    if when <= now:
+        return FAIL, (
+            f"CRL của {facts.ca} đã quá hạn từ {hanoi_time(when)} giờ Hà Nội: hồ sơ ký bằng chứng thư do CA "
+            "này cấp bị từ chối tạm (TRY_LATER) cho tới khi có CRL mới.",
+            f"The CRL of {facts.ca} went stale at {hanoi_time(when)} Hanoi time: dossiers signed with its "
+            "certificates are refused TRY_LATER until a new CRL is installed.",
+        )
+    if when - now <= timedelta(hours=CRL_WARN_HOURS):
+        return WARN, (
+            f"CRL của {facts.ca} hết hạn lúc {hanoi_time(when)} giờ Hà Nội, còn dưới {CRL_WARN_HOURS} giờ: "
+            "hãy chép CRL mới vào thư mục CRL.",
+            f"The CRL of {facts.ca} expires at {hanoi_time(when)} Hanoi time, within {CRL_WARN_HOURS} hours: "
+            "install a new one.",
+        )
+    return OK, None
+
+
+def crl_freshness(now: datetime | None = None) -> CheckResult:
+    """Each CA's CRL in the trust store is before its nextUpdate: past it, every dossier signed with a
+    certificate of that CA is refused TRY_LATER (fail); within CRL_WARN_HOURS of it, warn. Where a CA
+    has several CRL files, its newest counts."""
+    from hoso.intake import gateway
+
+    now = now or timezone.now()
+    folder = gateway.crl_dir()
+    files = (
+        sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in CRL_SUFFIXES)
+        if folder.is_dir()
+        else []
+    )
+    if not files:
+        return CheckResult(
+            WARN,
+            "Kho tin cậy chưa có CRL nào: hồ sơ ký số sẽ bị từ chối tạm (TRY_LATER) vì không biết chứng thư "
+            "có bị thu hồi không. Chép CRL của các CA vào thư mục CRL.",
+            "The trust store has no CRL: signed dossiers are refused TRY_LATER, their certificates' "
+            "revocation being unknown. Copy the CAs' CRLs into the CRL folder.",
+            {"next_update": None, "crls": []},
+        )
+    unreadable: list[str] = []
+    newest: dict[bytes, _CrlFacts] = {}
+    for path in files:
+        try:
+            facts = _crl_facts(path)
+        except (OSError, ValueError):
+            unreadable.append(path.name)
+            continue
+        best = newest.get(facts.issuer)
+        if best is None or _latest(facts) > _latest(best):
+            newest[facts.issuer] = facts
+
+    rows, vi, en = [], [], []
+    for name in unreadable:
+        rows.append({"file": name, "status": FAIL})
+        vi.append(
+            f"Không đọc được tệp CRL {name}: kho tin cậy không dựng được, không chữ ký số nào kiểm tra được."
+        )
+        en.append(
+            f"CRL file {name} cannot be read: the trust store cannot be built and no signature can be verified."
+        )
+    for facts in sorted(newest.values(), key=_latest):
+        status, problem = _judge(facts, now)
+        if problem:
+            vi.append(problem[0])
+            en.append(problem[1])
+        when = facts.next_update
+        rows.append({"issuer": facts.ca, "next_update": when.isoformat() if when else None, "status": status})
+
+    dated = [f for f in newest.values() if f.next_update is not None]
+    first = min(dated, key=lambda f: f.next_update) if dated else None
+    fields = {"next_update": first.next_update.isoformat() if first else None, "crls": rows}
+    status = max((row["status"] for row in rows), key=_RANK.__getitem__)
+    if status == OK:
+        assert first is not None
+        when = hanoi_time(first.next_update)
+        return CheckResult(
+            OK,
+            f"{len(newest)} CRL còn hạn; sớm hết hạn nhất là CRL của {first.ca}, đến {when} giờ Hà Nội.",
+            f"{len(newest)} CRL(s) current; the first to expire is that of {first.ca}, at {when} Hanoi time.",
+            fields,
+        )
+    return CheckResult(status, " ".join(vi), " ".join(en), fields)
+
+
+# --- running them ---------------------------------------------------------------------------------------
+
+# What /readyz (and `hoso check`) run, in this order.
+# Hook — job_worker: the job worker's heartbeat (hoso.jobs.status.worker_alive: its last beat too old)
+# joins this table as a check ``job_worker`` in its own change (issue 18, item 6). Until then it is not
+# reported at all: an entry that cannot fail would only hide the failure it is named after.
+READINESS_CHECKS: dict[str, Callable[[], CheckResult]] = {
+    "database": database,
+    "migrations": migrations,
+    "evidence_store": evidence_store,
+    "gateway_key": gateway_key,
+    "crl_freshness": crl_freshness,
+}
+# A check that cannot be run while another one fails (it would fail again, for the same reason).
+REQUIRES = {"migrations": "database"}
+
+_last_status: dict[str, str] = {}  # per process: to log a change of a check's status once, not every probe
+
+
+def run_checks(checks: dict[str, Callable[[], CheckResult]] | None = None) -> dict[str, CheckResult]:
+    """Run the readiness checks; an unexpected exception in a check is its failure (and is logged)."""
+    results: dict[str, CheckResult] = {}
+    for name, check in (READINESS_CHECKS if checks is None else checks).items():
+        start = time.perf_counter()
+        needed = REQUIRES.get(name)
+        if needed in results and results[needed].status == FAIL:
+            result = CheckResult(
+                FAIL,
+                f"Chưa kiểm tra được vì kiểm tra {needed} thất bại.",
+                f"Not checked: the {needed} check failed.",
+            )
+        else:
+            try:
+                result = check()
+            except Exception as exc:  # noqa: BLE001 - a probe answers, whatever a check does
+                if _last_status.get(name) != FAIL:  # the traceback once, not at every probe
+                    logger.exception("readiness check %s raised", name)
+                result = CheckResult(
+                    FAIL,
+                    f"Lỗi không lường trước khi kiểm tra ({type(exc).__name__}).",
+                    f"Unexpected error while checking ({type(exc).__name__}).",
+                )
+        results[name] = replace(result, ms=(time.perf_counter() - start) * 1000)
+        _log_change(name, results[name])
+    return results
+
+
+def overall(results: dict[str, CheckResult]) -> str:
+    return max((r.status for r in results.values()), key=_RANK.__getitem__, default=OK)
+
+
+def _log_change(name: str, result: CheckResult) -> None:
+    before = _last_status.get(name, OK)
+    _last_status[name] = result.status
+    if result.status != before:
+        level = logging.INFO if result.status == OK else logging.WARNING
+        why = f" ({result.cause})" if result.cause else ""
+        logger.log(level, "readiness %s: %s -> %s: %s%s", name, before, result.status, result.detail_en, why)
+
+
+# --- views ----------------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The process is alive: nothing is looked at."""
+    return JsonResponse({"status": OK})
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """Whether this server can serve: 200 unless a check fails, then 503."""
+    results = run_checks()
+    status = overall(results)
+    response = JsonResponse(
+        {"status": status, "checks": {name: result.as_dict() for name, result in results.items()}},
+        status=503 if status == FAIL else 200,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    # Django logs every 5xx answer as an error; a load balancer probing every few seconds would repeat
+    # it all through an outage. run_checks logs each change of a check's status instead (with its cause).
+    response._has_been_logged = True
+    return response
