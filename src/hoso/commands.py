@@ -84,6 +84,7 @@ def initialise(verbose: bool = True) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from hoso.intake.blobstore import blob_store
     from hoso.intake.gateway import cert_path, ensure_gateway_identity
     from hoso.intake.receipts import complete_missing_receipts
     from hoso.operations.startup import init_lock
@@ -93,6 +94,7 @@ def initialise(verbose: bool = True) -> None:
     # One init at a time per database (and data directory); the others wait, then find it done.
     with init_lock():
         call_command("migrate", interactive=False, verbosity=0)
+        blob_store().prepare()  # the evidence folder exists before the first reception (readiness checks it)
         report = load_reference_data()
         sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
         created = ensure_gateway_identity()

@@ -254,6 +254,9 @@ if ENV["HOSO_HTTPS"]:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [
+        r"^(healthz|readyz)$"
+    ]  # load balancers probe over plain HTTP (operations.health)
     SECURE_HSTS_SECONDS = 31536000
 
 # Every log line with its time, level, logger and the request it belongs to (hoso.logs); JSON lines with

@@ -188,3 +188,34 @@ def _processes(marker: str, data_dir: str) -> list[int]:
         if marker in command and f"HOSO_DATA_DIR={data_dir}".encode() in environ and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+@pytest.mark.django_db
+def test_readiness_warns_when_no_job_worker_beats():
+    from hoso.jobs.models import Heartbeat
+    from hoso.operations.health import OK, WARN, job_worker
+
+    never = job_worker()
+    assert never.status == WARN and "hoso worker" in never.detail and never.fields["last_beat"] is None
+    now = timezone.now()
+    Heartbeat.objects.create(name="worker", beat_at=now - timedelta(seconds=50), host="app-1", pid=42)
+    assert job_worker(now).status == OK
+    stale = job_worker(now + timedelta(minutes=10))
+    assert stale.status == WARN and "quá 3 phút" in stale.detail and stale.fields["last_beat"]
+
+
+@pytest.mark.django_db
+def test_check_names_what_would_diverge_across_servers(settings, monkeypatch):
+    from hoso.operations.checks import cluster_findings
+
+    settings.SESSION_COOKIE_SECURE = True
+    settings.HOSO_TRUSTED_PROXIES = []
+    settings.HOSO_API_RATE_BACKEND = "file"
+    monkeypatch.delenv("HOSO_SECRET_KEY", raising=False)
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.postgresql")
+    codes = {f.code for f in cluster_findings()}
+    assert codes == {"CHECK_HTTPS_NO_TRUSTED_PROXY", "CHECK_SECRET_PER_SERVER", "CHECK_RATE_LIMIT_PER_SERVER"}
+    settings.HOSO_TRUSTED_PROXIES = ["10.0.0.5/32"]
+    settings.HOSO_API_RATE_BACKEND = "database"
+    monkeypatch.setenv("HOSO_SECRET_KEY", "x" * 50)
+    assert cluster_findings() == []

@@ -24,7 +24,7 @@ from hoso.operations import health
 from tests.pki_fixtures import test_pki  # noqa: F401 — the session's test PKI
 
 ON_POSTGRES = connection.vendor == "postgresql"
-CHECKS = ["database", "migrations", "evidence_store", "gateway_key", "crl_freshness"]
+CHECKS = ["database", "migrations", "evidence_store", "gateway_key", "crl_freshness", "job_worker"]
 
 
 def _crl(issued, next_update: datetime, *, last_update: datetime | None = None) -> bytes:
@@ -49,6 +49,18 @@ def ready(settings, tmp_path, test_pki):  # noqa: F811
     settings.HOSO_TRUST_ANCHORS, settings.HOSO_CRL_DIR, settings.HOSO_BLOB_STORE = anchors, crls, blobs
     settings.HOSO_GATEWAY_KEY = settings.HOSO_GATEWAY_CERT = None
     return tmp_path
+
+
+@pytest.fixture
+def beating(db):
+    """A job worker ran the heartbeat job a moment ago (hoso.jobs)."""
+    import os
+
+    from django.utils import timezone
+
+    from hoso.jobs.models import Heartbeat
+
+    Heartbeat.objects.create(name="worker", beat_at=timezone.now(), host="test", pid=os.getpid())
 
 
 # --- /healthz ---------------------------------------------------------------------------------------------
@@ -82,17 +94,17 @@ def test_the_probes_answer_plain_http_when_https_is_required_if_exempted(setting
 
 
 @pytest.mark.django_db
-def test_readyz_reports_every_check_and_passes(client, ready):
+def test_readyz_reports_every_check_and_passes(client, ready, beating):
     client.get("/readyz")  # the first probe of a process reads the migrations of the code once
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/readyz")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["status"] == "ok" and list(body["checks"]) == CHECKS  # no job_worker yet: no job runner
+    assert body["status"] == "ok" and list(body["checks"]) == CHECKS
     for name, check in body["checks"].items():
         assert check["status"] == "ok", (name, check)
         assert check["detail"] and check["detail_en"] and check["ms"] >= 0
-    assert len(queries) == 2  # SELECT 1, the applied migrations: nothing else
+    assert len(queries) == 3  # SELECT 1, the applied migrations, the job worker's heartbeat: nothing else
     crl = body["checks"]["crl_freshness"]
     assert datetime.fromisoformat(crl["next_update"]) > datetime.now(UTC) + timedelta(days=300)
     assert {row["issuer"] for row in crl["crls"]} == {"HOSO TEST ROOT CA", "HOSO TEST ISSUING CA"}
@@ -471,7 +483,7 @@ def test_an_unreadable_crl_file_fails(settings, ready):
 
 
 @pytest.mark.django_db
-def test_hoso_check_reports_the_readiness_checks(ready, test_pki):  # noqa: F811
+def test_hoso_check_reports_the_readiness_checks(ready, test_pki, beating):  # noqa: F811
     from hoso.operations.checks import production_findings
 
     assert not [f for f in production_findings() if f.code.startswith("CHECK_READY")]

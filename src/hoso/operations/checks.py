@@ -84,6 +84,7 @@ def production_findings() -> list[Finding]:
                 "warning",
             )
         )
+    findings.extend(cluster_findings())
     if "*" in settings.ALLOWED_HOSTS:
         findings.append(
             Finding(
@@ -93,6 +94,49 @@ def production_findings() -> list[Finding]:
             )
         )
     return findings + readiness_findings()
+
+
+def cluster_findings() -> list[Finding]:
+    """What would break, or diverge, once a second server shares this database (issue 18, item 1)."""
+    import os
+
+    findings: list[Finding] = []
+    shared_database = not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    if getattr(settings, "SESSION_COOKIE_SECURE", False) and not settings.HOSO_TRUSTED_PROXIES:
+        findings.append(
+            Finding(
+                "CHECK_HTTPS_NO_TRUSTED_PROXY",
+                "HOSO_HTTPS=1 nhưng không khai báo máy chủ trung gian tin cậy (HOSO_TRUSTED_PROXIES): yêu cầu "
+                "qua TLS ở máy chủ trung gian bị coi là HTTP và chuyển hướng mãi. Khai báo địa chỉ của nginx.",
+                "HOSO_HTTPS=1 but no trusted proxy (HOSO_TRUSTED_PROXIES): requests that reached the proxy over "
+                "TLS are taken as plain HTTP and redirected for ever. Declare the proxy's address.",
+            )
+        )
+    if shared_database and not os.environ.get("HOSO_SECRET_KEY"):
+        findings.append(
+            Finding(
+                "CHECK_SECRET_PER_SERVER",
+                "Khoá bí mật được tạo riêng trong thư mục dữ liệu của máy này: với nhiều máy chủ, phiên đăng "
+                "nhập tạo ở máy này bị máy kia từ chối và bộ chạy công việc không đọc được việc máy khác xếp. "
+                "Đặt cùng một HOSO_SECRET_KEY cho mọi máy chủ.",
+                "The secret key was generated in this server's data directory: with several servers, a log-in "
+                "made on one is refused by another and the job worker cannot read work another queued. Set "
+                "the same HOSO_SECRET_KEY on every server.",
+                "warning",
+            )
+        )
+    if shared_database and settings.HOSO_API_RATE_BACKEND == "file":
+        findings.append(
+            Finding(
+                "CHECK_RATE_LIMIT_PER_SERVER",
+                "Giới hạn tốc độ gửi của I-VAN được đếm riêng trên từng máy (HOSO_API_RATE_BACKEND=file): với "
+                "nhiều máy chủ, mỗi máy cho phép đủ mức. Đặt HOSO_API_RATE_BACKEND=database.",
+                "The I-VAN rate limit is counted per machine (HOSO_API_RATE_BACKEND=file): with several "
+                "servers each allows the full rate. Set HOSO_API_RATE_BACKEND=database.",
+                "warning",
+            )
+        )
+    return findings
 
 
 def readiness_findings() -> list[Finding]:

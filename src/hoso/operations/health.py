@@ -502,19 +502,53 @@ def crl_freshness(now: datetime | None = None) -> CheckResult:
 
 # --- running them ---------------------------------------------------------------------------------------
 
+
 # What /readyz (and `hoso check`) run, in this order.
-# Hook — job_worker: the job worker's heartbeat (hoso.jobs.status.worker_alive: its last beat too old)
-# joins this table as a check ``job_worker`` in its own change (issue 18, item 6). Until then it is not
-# reported at all: an entry that cannot fail would only hide the failure it is named after.
+def job_worker(now: datetime | None = None) -> CheckResult:
+    """Whether some job worker of the cluster ran the heartbeat job within the last few minutes.
+
+    A warning, never a failure: the web serves without it, and every server reads the same heartbeat,
+    so a failure would take every server out of the load balancer at once for work none of them does.
+    """
+    from hoso.jobs.status import HEARTBEAT_STALE, worker_alive
+
+    alive, beat_at = worker_alive(now)
+    fields = {"last_beat": beat_at.isoformat() if beat_at else None}
+    if alive:
+        return CheckResult(
+            OK,
+            f"Bộ chạy công việc định kỳ hoạt động (lần cuối {hanoi_time(beat_at)}).",
+            f"The job worker is running (last beat {beat_at.isoformat()}).",
+            fields,
+        )
+    minutes = int(HEARTBEAT_STALE.total_seconds() // 60)
+    if beat_at is None:
+        return CheckResult(
+            WARN,
+            "Chưa có bộ chạy công việc định kỳ nào hoạt động (`hoso serve` chạy một bộ, hoặc `hoso worker`).",
+            "No job worker has run yet (`hoso serve` runs one, or `hoso worker`).",
+            fields,
+        )
+    return CheckResult(
+        WARN,
+        f"Bộ chạy công việc định kỳ không hoạt động quá {minutes} phút (lần cuối {hanoi_time(beat_at)}): "
+        "thông báo, dữ liệu thu hồi và báo cáo không được cập nhật.",
+        f"No job worker for more than {minutes} minutes (last beat {beat_at.isoformat()}): letters, "
+        "revocation data and reports are not being updated.",
+        fields,
+    )
+
+
 READINESS_CHECKS: dict[str, Callable[[], CheckResult]] = {
     "database": database,
     "migrations": migrations,
     "evidence_store": evidence_store,
     "gateway_key": gateway_key,
     "crl_freshness": crl_freshness,
+    "job_worker": job_worker,
 }
 # A check that cannot be run while another one fails (it would fail again, for the same reason).
-REQUIRES = {"migrations": "database"}
+REQUIRES = {"migrations": "database", "job_worker": "migrations"}
 
 _last_status: dict[str, str] = {}  # per process: to log a change of a check's status once, not every probe
 
