@@ -209,6 +209,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("HOSO_NOTICE_INTERVAL_DAYS", integer(0), "30", "days ≥ 0", "no unit notified twice within this"),
     Variable("HOSO_NOTICE_FROM", text(), None, "an e-mail address", "sender of notices"),
     Variable("HOSO_REPORTS_REFRESH_SECONDS", number(0), "60", "seconds ≥ 0", "report roll-ups rebuilt this often"),
+    # Backups (`hoso backup`, the daily job hoso:backup; docs/operations.md, Backups and restores).
+    Variable("HOSO_BACKUP_DIR", text(), None, "a folder", "backup set the daily job hoso:backup adds to "
+        "(unset: the job does nothing, `hoso check` warns)"),
+    Variable("HOSO_BACKUP_KEEP_DAYS", integer(0), "30", "a whole number of days ≥ 0 (0: keep all)",
+        "backups older than this are removed (never the newest), then the blobs no backup needs"),
+    Variable("HOSO_BACKUP_KEY_FILE", text(), None, "a file of 64 hexadecimal characters (a 32-byte key)",
+        "encrypt every backup file (AES-256-GCM, chunked); unset: not encrypted"),
     # Secrets of the signing commands (`hoso sign`): read there, listed here so they are known.
     Variable("HOSO_P12_PASSWORD", text(), None, "the PKCS#12 password", "`hoso sign --p12`"),
     Variable("HOSO_TOKEN_PIN", text(), None, "the token's PIN", "`hoso sign --pkcs11`"),
@@ -230,6 +237,8 @@ ALLOWED_VI = {
     "a positive whole number": "số nguyên dương",
     "a time HH:MM": "giờ dạng HH:MM",
     "a whole number from 0 to 10": "số nguyên từ 0 đến 10",
+    "a file of 64 hexadecimal characters (a 32-byte key)": "một tệp chứa 64 ký tự thập lục phân (khoá 32 byte)",
+    "a whole number of days ≥ 0 (0: keep all)": "số ngày (số nguyên) ≥ 0 (0: giữ tất cả)",
     "a whole number of worker processes": "số nguyên (số tiến trình phục vụ)",
     "a whole number of years ≥ 10": "số năm (số nguyên) ≥ 10",
     "a whole number ≥ 0 (0: no limit)": "số nguyên ≥ 0 (0: không giới hạn)",

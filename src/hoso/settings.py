@@ -203,6 +203,9 @@ HOSO_GATEWAY_KEY = ENV["HOSO_GATEWAY_KEY"]  # PEM of a CA-issued key; default: D
 HOSO_GATEWAY_CERT = ENV["HOSO_GATEWAY_CERT"]
 HOSO_TRUST_ANCHORS = ENV["HOSO_TRUST_ANCHORS"]  # folder of CA certificates; default DATA_DIR/trust/anchors
 HOSO_CRL_DIR = ENV["HOSO_CRL_DIR"]  # folder of CRLs; default DATA_DIR/trust/crls
+HOSO_BACKUP_DIR = ENV["HOSO_BACKUP_DIR"]  # the backup set of the daily job; None: no backups
+HOSO_BACKUP_KEEP_DAYS = ENV["HOSO_BACKUP_KEEP_DAYS"]  # older backups pruned (0: kept)
+HOSO_BACKUP_KEY_FILE = ENV["HOSO_BACKUP_KEY_FILE"]  # 32-byte key (hex): backups encrypted
 HOSO_NOTICE_INTERVAL_DAYS = ENV["HOSO_NOTICE_INTERVAL_DAYS"]
 if ENV["HOSO_NOTICE_FROM"]:
     HOSO_NOTICE_FROM = ENV["HOSO_NOTICE_FROM"]

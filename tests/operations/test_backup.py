@@ -59,7 +59,7 @@ def source(tmp_path_factory):
     backups = tmp_path_factory.mktemp("backups")
     made = _run(["-m", "hoso", "backup", str(backups)], env)
     assert made.returncode == 0, made.stderr
-    (folder,) = backups.iterdir()
+    (folder,) = backups.glob("hoso-backup-*")
     return data, folder
 
 
@@ -82,10 +82,10 @@ def test_restore_gives_an_identical_state(source, tmp_path):
 def test_a_changed_backup_is_refused(source, tmp_path):
     _data, folder = source
     copy = tmp_path / "copy"
-    subprocess.run(["cp", "-a", str(folder), str(copy)], check=True)
+    subprocess.run(["cp", "-a", str(folder.parent), str(copy)], check=True)
     blob = next(p for p in (copy / "blobs").rglob("*") if p.is_file())
     blob.write_bytes(blob.read_bytes() + b" ")
-    result = _run(["-m", "hoso", "restore", str(copy)], _env(tmp_path / "target"))
+    result = _run(["-m", "hoso", "restore", str(copy / folder.name)], _env(tmp_path / "target"))
     assert result.returncode == 1 and "BACKUP_CORRUPT" in result.stderr
 
 

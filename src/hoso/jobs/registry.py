@@ -42,4 +42,9 @@ JOBS: tuple[Job, ...] = (
         "hoso:retention", "hoso.jobs.tasks.retention", 24 * 60,
         "Xoá dữ liệu gốc quá thời hạn lưu trữ", "Purge raw bytes past their retention period",
     ),
+    Job(
+        "hoso:backup", "hoso.jobs.tasks.backup", 24 * 60,
+        "Sao lưu vào HOSO_BACKUP_DIR (chỉ chứng cứ mới) và xoá bản sao lưu quá HOSO_BACKUP_KEEP_DAYS ngày",
+        "Back up into HOSO_BACKUP_DIR (new evidence only), prune backups older than HOSO_BACKUP_KEEP_DAYS",
+    ),
 )  # fmt: skip

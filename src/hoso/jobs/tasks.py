@@ -39,3 +39,17 @@ def retention() -> str:
     report = purge()
     log.info("retention: %s", report)
     return str(report)
+
+
+def backup() -> str:
+    """A dated backup into ``HOSO_BACKUP_DIR``, pruned; nothing (and says so) when it is unset. A failure
+    raises, so the run shows as failed in `hoso jobs` and the admin."""
+    from django.conf import settings
+
+    from hoso.operations.backup import backup as make_backup
+
+    if not settings.HOSO_BACKUP_DIR:
+        return "skipped: no backup destination (HOSO_BACKUP_DIR unset) / chưa đặt thư mục sao lưu"
+    result = make_backup(settings.HOSO_BACKUP_DIR)
+    log.info("backup: %s", result.summary_en())
+    return result.summary_en()

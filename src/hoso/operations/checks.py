@@ -85,6 +85,7 @@ def production_findings() -> list[Finding]:
             )
         )
     findings.extend(cluster_findings())
+    findings.extend(backup_findings())
     if "*" in settings.ALLOWED_HOSTS:
         findings.append(
             Finding(
@@ -94,6 +95,34 @@ def production_findings() -> list[Finding]:
             )
         )
     return findings + readiness_findings()
+
+
+def backup_findings() -> list[Finding]:
+    """No backup destination (the daily job hoso:backup does nothing), or a backup key others can read."""
+    from pathlib import Path
+
+    findings: list[Finding] = []
+    if not getattr(settings, "HOSO_BACKUP_DIR", None):
+        findings.append(
+            Finding(
+                "CHECK_NO_BACKUP",
+                "Chưa đặt thư mục sao lưu (HOSO_BACKUP_DIR): công việc sao lưu hằng ngày hoso:backup không "
+                "làm gì. Đặt một thư mục trên ổ khác (hoặc máy khác) và một khoá HOSO_BACKUP_KEY_FILE.",
+                "No backup destination (HOSO_BACKUP_DIR): the daily job hoso:backup does nothing. Set a "
+                "folder on another disk (or machine), and a key in HOSO_BACKUP_KEY_FILE.",
+                "warning",
+            )
+        )
+    key = getattr(settings, "HOSO_BACKUP_KEY_FILE", None)
+    if key and Path(key).exists() and Path(key).stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        findings.append(
+            Finding(
+                "CHECK_BACKUP_KEY_PERMISSIONS",
+                f"Tệp khoá sao lưu {key} đọc được bởi người khác (cần quyền 0600).",
+                f"The backup key file {key} is readable by others (needs mode 0600).",
+            )
+        )
+    return findings
 
 
 def cluster_findings() -> list[Finding]:
