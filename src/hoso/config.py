@@ -50,7 +50,7 @@ class Variable:
 def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = text.strip().replace("_", "")
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
             raise _Invalid
         number = int(value)
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
@@ -126,7 +126,7 @@ def networks(value: str) -> list[str]:
 
 def clock(value: str) -> str:
     value = value.strip()
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value)
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value)
     if match is None:
         raise _Invalid
     return f"{int(match[1]):02d}:{match[2]}"
@@ -136,7 +136,7 @@ def prepare_threshold(value: str) -> int | None:
     value = value.strip().lower()
     if value in ("", "0", "off", "no", "false", "none"):
         return None
-    if not value.isdigit():
+    if not re.fullmatch(r"[0-9]+", value):  # not str.isdigit: it takes "²", which int() refuses
         raise _Invalid
     return int(value)
 
