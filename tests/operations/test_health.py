@@ -24,7 +24,15 @@ from hoso.operations import health
 from tests.pki_fixtures import test_pki  # noqa: F401 — the session's test PKI
 
 ON_POSTGRES = connection.vendor == "postgresql"
-CHECKS = ["database", "migrations", "evidence_store", "gateway_key", "crl_freshness", "job_worker"]
+CHECKS = [
+    "database",
+    "migrations",
+    "evidence_store",
+    "gateway_key",
+    "crl_freshness",
+    "job_worker",
+    "revocation_fetch",
+]
 
 
 def _crl(issued, next_update: datetime, *, last_update: datetime | None = None) -> bytes:
@@ -104,7 +112,9 @@ def test_readyz_reports_every_check_and_passes(client, ready, beating):
     for name, check in body["checks"].items():
         assert check["status"] == "ok", (name, check)
         assert check["detail"] and check["detail_en"] and check["ms"] >= 0
-    assert len(queries) == 3  # SELECT 1, the applied migrations, the job worker's heartbeat: nothing else
+    # SELECT 1, the applied migrations, the fetched CRLs, the job worker's heartbeat, the CRL addresses'
+    # fetch outcomes: nothing else
+    assert len(queries) == 5
     crl = body["checks"]["crl_freshness"]
     assert datetime.fromisoformat(crl["next_update"]) > datetime.now(UTC) + timedelta(days=300)
     assert {row["issuer"] for row in crl["crls"]} == {"HOSO TEST ROOT CA", "HOSO TEST ISSUING CA"}
@@ -424,6 +434,7 @@ def test_a_missing_gateway_key_fails_without_naming_its_path(settings, tmp_path,
 # --- CRL freshness ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # the CRLs the revocation job stored count too
 def test_the_test_pki_crls_are_fresh_until_their_next_update(settings, test_pki):  # noqa: F811
     settings.HOSO_CRL_DIR = test_pki.crls_dir
     result = health.crl_freshness()
@@ -448,6 +459,7 @@ def test_an_expired_crl_fails_readyz_naming_its_ca_and_time(client, ready, test_
     assert rows["HOSO TEST ISSUING CA"]["status"] == "fail" and rows["HOSO TEST ROOT CA"]["status"] == "ok"
 
 
+@pytest.mark.django_db  # the CRLs the revocation job stored count too
 def test_a_crl_near_its_next_update_warns(settings, ready, test_pki):  # noqa: F811
     soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=5)
     (ready / "crls" / "issuing-ca.crl").write_bytes(_crl(test_pki.issuing, soon))
@@ -456,6 +468,7 @@ def test_a_crl_near_its_next_update_warns(settings, ready, test_pki):  # noqa: F
     assert "24" in result.detail and health.hanoi_time(soon) in result.detail
 
 
+@pytest.mark.django_db  # the CRLs the revocation job stored count too
 def test_the_newest_crl_of_a_ca_counts(settings, ready, test_pki):  # noqa: F811
     (ready / "crls" / "issuing-ca-old.crl").write_bytes(
         _crl(test_pki.issuing, datetime(2016, 1, 1, tzinfo=UTC))
@@ -463,6 +476,7 @@ def test_the_newest_crl_of_a_ca_counts(settings, ready, test_pki):  # noqa: F811
     assert health.crl_freshness().status == "ok"
 
 
+@pytest.mark.django_db  # the CRLs the revocation job stored count too
 def test_a_crl_file_replaced_in_place_is_read_again(settings, ready, test_pki):  # noqa: F811
     path = ready / "crls" / "issuing-ca.crl"
     assert health.crl_freshness().status == "ok"
@@ -470,6 +484,7 @@ def test_a_crl_file_replaced_in_place_is_read_again(settings, ready, test_pki): 
     assert health.crl_freshness().status == "fail"
 
 
+@pytest.mark.django_db  # the CRLs the revocation job stored count too
 def test_an_unreadable_crl_file_fails(settings, ready):
     (ready / "crls" / "damaged.crl").write_bytes(b"not a CRL")
     result = health.crl_freshness()

@@ -2,12 +2,15 @@
 
 `hoso init` creates a key and a self-signed certificate in ``DATA_DIR/gateway`` when none is
 configured; ``HOSO_GATEWAY_KEY`` / ``HOSO_GATEWAY_CERT`` (PEM files) point to a CA-issued pair instead.
-Trust anchors are the CA certificates in ``HOSO_TRUST_ANCHORS`` (default ``DATA_DIR/trust/anchors``)
-and CRLs the files in ``HOSO_CRL_DIR`` (default ``DATA_DIR/trust/crls``).
+Trust anchors are the CA certificates in ``HOSO_TRUST_ANCHORS`` (default ``DATA_DIR/trust/anchors``),
+issuing CAs below them in ``HOSO_TRUST_INTERMEDIATES`` (default ``DATA_DIR/trust/intermediates``)
+and CRLs the files in ``HOSO_CRL_DIR`` (default ``DATA_DIR/trust/crls``) plus the CRLs the revocation
+job fetched into the database (:mod:`hoso.intake.revocation`, shared by every server).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -24,10 +27,13 @@ from hoso import xmlsafe
 from hoso.signature import TrustStore, VerifyPolicy
 from hoso.signature.sign import Pkcs12Signer
 
+log = logging.getLogger(__name__)
+
 _lock = threading.Lock()
 _signer: Pkcs12Signer | None = None
 _trust: tuple[tuple, TrustStore] | None = None
 _trust_checked = 0.0  # time.monotonic() of the last look at the anchor and CRL files
+_stored_marker: tuple | None = None  # (count, newest id) of the fetched CRLs last seen
 
 # How long a verified trust store is used before its files are looked at again: every reception asks
 # for it, and listing and stat-ing the folders cost 0.1 ms each time (issue 5). A CRL or anchor copied
@@ -108,6 +114,15 @@ def anchors_dir() -> Path:
     return Path(getattr(settings, "HOSO_TRUST_ANCHORS", None) or settings.DATA_DIR / "trust" / "anchors")
 
 
+def intermediates_dir() -> Path:
+    """CA certificates below the anchors (issuing CAs): known to path building, and the CAs whose CRLs
+    the revocation job fetches and verifies (``HOSO_TRUST_INTERMEDIATES``, default
+    ``DATA_DIR/trust/intermediates``). Trusted only through a path to an anchor."""
+    return Path(
+        getattr(settings, "HOSO_TRUST_INTERMEDIATES", None) or settings.DATA_DIR / "trust" / "intermediates"
+    )
+
+
 def crl_dir() -> Path:
     return Path(getattr(settings, "HOSO_CRL_DIR", None) or settings.DATA_DIR / "trust" / "crls")
 
@@ -115,14 +130,40 @@ def crl_dir() -> Path:
 def _state() -> tuple:
     """What the trust store was built from: file names, sizes and times (a change rebuilds it)."""
     files = []
-    for folder in (anchors_dir(), crl_dir()):
+    for folder in (anchors_dir(), intermediates_dir(), crl_dir()):
         if folder.is_dir():
             files.extend(
                 (str(p), p.stat().st_size, p.stat().st_mtime_ns)
                 for p in sorted(folder.iterdir())
                 if p.is_file()
             )
-    return tuple(files)
+    return (tuple(files), _stored_state())
+
+
+def _stored_state() -> tuple | None:
+    """(count, newest id) of the CRLs the revocation job stored: one indexed query. A row replaced gets a
+    new id, one deleted lowers the count. When the database cannot be asked (not migrated, not reachable,
+    no database in this process) the last answer stands: no rebuild for that."""
+    global _stored_marker
+    try:
+        from django.db.models import Count, Max
+
+        from hoso.intake.models import FetchedCrl
+
+        found = FetchedCrl.objects.aggregate(n=Count("id"), last=Max("id"))
+    except Exception as exc:  # noqa: BLE001 - DatabaseError, or no database access here (tests, tools)
+        log.debug("fetched CRLs not looked at: %s", exc)
+        return _stored_marker
+    _stored_marker = (found["n"], found["last"])
+    return _stored_marker
+
+
+def _stored_crls() -> list[x509.CertificateRevocationList]:
+    if not _stored_marker or not _stored_marker[0]:
+        return []
+    from hoso.intake.revocation import stored_crls
+
+    return stored_crls()
 
 
 def trust_store() -> TrustStore:
@@ -138,7 +179,11 @@ def trust_store() -> TrustStore:
         if _trust is None or _trust[0] != state:
             anchors = [p for p in [anchors_dir()] if p.is_dir()]
             crls = [p for p in [crl_dir()] if p.is_dir()]
-            _trust = (state, TrustStore.from_paths(anchors, crls=crls))
+            inter = [p for p in [intermediates_dir()] if p.is_dir()]
+            store = TrustStore.from_paths(anchors, crls=crls, intermediates=inter)
+            for crl in _stored_crls():
+                store.add_crl(crl)
+            _trust = (state, store)
         _trust_checked = now
         return _trust[1]
 
@@ -162,6 +207,6 @@ def verify_policy() -> VerifyPolicy:
 
 
 def forget() -> None:
-    global _signer, _trust, _trust_checked
+    global _signer, _trust, _trust_checked, _stored_marker
     with _lock:
-        _signer, _trust, _trust_checked = None, None, 0.0
+        _signer, _trust, _trust_checked, _stored_marker = None, None, 0.0, None

@@ -131,3 +131,52 @@ class DeskReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.source} ({len(self.evidence)})"
+
+
+class FetchedCrl(models.Model):
+    """A CRL the revocation job (``hoso:revocation``) downloaded and verified: signed by the CA certificate
+    ``ca_sha256`` names and newer than the one it replaced. Every server's trust store includes these rows
+    (:func:`hoso.intake.gateway.trust_store`), so one fetch serves the whole cluster. One row per (CA,
+    address): a newer CRL replaces the row (a new id, which is how the servers notice it)."""
+
+    ca_sha256 = models.CharField(_("SHA-256 of the issuing CA's certificate"), max_length=64)
+    ca_name = models.CharField(_("CA"), max_length=400)
+    url = models.CharField(_("fetched from"), max_length=1000)
+    der = models.BinaryField(_("CRL (DER)"))
+    sha256 = models.CharField(_("SHA-256 of the CRL"), max_length=64)
+    crl_number = models.CharField(_("CRL number"), max_length=50, blank=True)
+    this_update = models.DateTimeField(_("thisUpdate"))
+    next_update = models.DateTimeField(_("nextUpdate"))
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ca_sha256", "url"], name="fetched_crl_one_per_source")
+        ]
+        verbose_name = _("fetched CRL")
+        verbose_name_plural = _("fetched CRLs")
+
+    def __str__(self) -> str:
+        return f"{self.ca_name} {self.this_update:%Y-%m-%d %H:%M} ({self.url})"
+
+
+class CrlSource(models.Model):
+    """One address the revocation job fetches a CA's CRL from, and how its attempts went: readiness warns
+    when one keeps failing (``revocation_fetch``)."""
+
+    ca_sha256 = models.CharField(_("SHA-256 of the issuing CA's certificate"), max_length=64)
+    ca_name = models.CharField(_("CA"), max_length=400)
+    url = models.CharField(_("address"), max_length=1000)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    failures_in_a_row = models.PositiveIntegerField(_("failures in a row"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ca_sha256", "url"], name="crl_source_one_per_url")]
+        verbose_name = _("CRL address")
+        verbose_name_plural = _("CRL addresses")
+
+    def __str__(self) -> str:
+        return f"{self.ca_name} ← {self.url}"

@@ -43,9 +43,16 @@ def _jobs(args: argparse.Namespace) -> int:
         except KeyError:
             print(f"Không có công việc {args.run}. / No job named {args.run}.", file=sys.stderr)
             return 3
+        except Exception as exc:  # noqa: BLE001 - the job's own failure, told as such
+            print(f"Công việc {args.run} lỗi / failed: {exc}", file=sys.stderr)
+            return 1
         return 0
     for row in job_status():
         last = row.last_run.strftime("%d/%m/%Y %H:%M:%S") if row.last_run else "—"
         outcome = {True: "thành công", False: "LỖI", None: "chưa chạy"}[row.last_success]
-        print(f"{row.name:<22} mỗi {row.minutes:>5} phút  lần cuối {last}  {outcome}  {row.label_vi}")
+        failures = f"{row.failures_24h} lỗi/24 giờ" if row.failures_24h else ""
+        print(
+            f"{row.name:<22} mỗi {row.minutes:>5} phút  lần cuối {last}  {outcome:<10} {failures:<13} "
+            f"{row.label_vi}"
+        )
     return 0

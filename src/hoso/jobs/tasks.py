@@ -41,6 +41,18 @@ def retention() -> str:
     return str(report)
 
 
+def revocation() -> str:
+    """Fetch the CAs' CRLs that are due (hoso.intake.revocation). A failed fetch fails the run, so that
+    `hoso jobs` and the admin show it; the CRLs fetched in the same run are kept."""
+    from hoso.intake.revocation import refresh
+
+    report = refresh()
+    log.info("revocation: %s", report)
+    if report.failed:
+        raise RuntimeError(f"revocation: {report}")
+    return str(report)
+
+
 def backup() -> str:
     """A dated backup into ``HOSO_BACKUP_DIR``, pruned; nothing (and says so) when it is unset. A failure
     raises, so the run shows as failed in `hoso jobs` and the admin."""

@@ -426,17 +426,44 @@ def _judge(facts: _CrlFacts, now: datetime) -> tuple[str, tuple[str, str] | None
     if when - now <= timedelta(hours=CRL_WARN_HOURS):
         return WARN, (
             f"CRL của {facts.ca} hết hạn lúc {hanoi_time(when)} giờ Hà Nội, còn dưới {CRL_WARN_HOURS} giờ: "
-            "hãy chép CRL mới vào thư mục CRL.",
+            "công việc hoso:revocation chưa tải được CRL mới (xem revocation_fetch) — hoặc hãy chép CRL mới "
+            "vào thư mục CRL.",
             f"The CRL of {facts.ca} expires at {hanoi_time(when)} Hanoi time, within {CRL_WARN_HOURS} hours: "
-            "install a new one.",
+            "the hoso:revocation job has not fetched a newer one (see revocation_fetch) — or install one.",
         )
     return OK, None
+
+
+_stored_facts_cache: dict[int, _CrlFacts] = {}  # FetchedCrl id -> facts (a row is never changed)
+
+
+def _stored_facts() -> list[_CrlFacts]:
+    """What the CRLs the revocation job stored in the database say (one query for ids and nextUpdate;
+    a row's CRL is parsed once per process)."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from hoso.intake.models import FetchedCrl
+
+    facts = []
+    for row_id, next_update in FetchedCrl.objects.values_list("id", "next_update"):
+        kept = _stored_facts_cache.get(row_id)
+        if kept is None:
+            der = FetchedCrl.objects.filter(id=row_id).values_list("der", flat=True).first()
+            if der is None:
+                continue
+            issuer = x509.load_der_x509_crl(bytes(der)).issuer
+            names = issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+            ca = str(names[0].value) if names else issuer.rfc4514_string()
+            kept = _stored_facts_cache[row_id] = _CrlFacts(issuer.public_bytes(), ca, next_update)
+        facts.append(kept)
+    return facts
 
 
 def crl_freshness(now: datetime | None = None) -> CheckResult:
     """Each CA's CRL in the trust store is before its nextUpdate: past it, every dossier signed with a
     certificate of that CA is refused TRY_LATER (fail); within CRL_WARN_HOURS of it, warn. Where a CA
-    has several CRL files, its newest counts."""
+    has several CRLs (files of the CRL folder, CRLs the revocation job stored), its newest counts."""
     from hoso.intake import gateway
 
     now = now or timezone.now()
@@ -446,7 +473,8 @@ def crl_freshness(now: datetime | None = None) -> CheckResult:
         if folder.is_dir()
         else []
     )
-    if not files:
+    stored = _stored_facts()
+    if not files and not stored:
         return CheckResult(
             WARN,
             "Kho tin cậy chưa có CRL nào: hồ sơ ký số sẽ bị từ chối tạm (TRY_LATER) vì không biết chứng thư "
@@ -457,6 +485,10 @@ def crl_freshness(now: datetime | None = None) -> CheckResult:
         )
     unreadable: list[str] = []
     newest: dict[bytes, _CrlFacts] = {}
+    for facts in stored:
+        best = newest.get(facts.issuer)
+        if best is None or _latest(facts) > _latest(best):
+            newest[facts.issuer] = facts
     for path in files:
         try:
             facts = _crl_facts(path)
@@ -539,6 +571,55 @@ def job_worker(now: datetime | None = None) -> CheckResult:
     )
 
 
+def revocation_fetch(now: datetime | None = None) -> CheckResult:
+    """Whether the revocation job keeps failing to fetch a CA's CRL (FAILURE_WARN_COUNT times in a row, or
+    for FAILURE_WARN_AFTER). A warning: the CRL held serves until its nextUpdate (crl_freshness)."""
+    from hoso.intake.models import CrlSource
+    from hoso.intake.revocation import FAILURE_WARN_AFTER, FAILURE_WARN_COUNT, failing_sources
+
+    now = now or timezone.now()
+    sources = list(CrlSource.objects.order_by("ca_name", "url"))  # one query: a row per CRL address
+    failing = failing_sources(now, sources)
+    total = len(sources)
+    rows = [
+        {
+            "issuer": s.ca_name,
+            "failures": s.failures_in_a_row,
+            "failing_since": s.failing_since.isoformat() if s.failing_since else None,
+            "last_success": s.last_success_at.isoformat() if s.last_success_at else None,
+        }
+        for s in failing
+    ]
+    fields = {"sources": total, "failing": rows}
+    if not failing:
+        return CheckResult(
+            OK,
+            f"Công việc hoso:revocation tải được CRL từ {total} địa chỉ (hoặc chưa đến lúc tải).",
+            f"The hoso:revocation job fetches the CRLs of {total} address(es) (or none is due).",
+            fields,
+        )
+    hours = int(FAILURE_WARN_AFTER.total_seconds() // 3600)
+    vi = [
+        f"Không tải được CRL của {s.ca_name} {s.failures_in_a_row} lần liên tiếp"
+        f"{f' từ {hanoi_time(s.failing_since)} giờ Hà Nội' if s.failing_since else ''}."
+        for s in failing
+    ]
+    en = [
+        f"Fetching the CRL of {s.ca_name} failed {s.failures_in_a_row} time(s) in a row"
+        f"{f' since {s.failing_since.isoformat()}' if s.failing_since else ''}."
+        for s in failing
+    ]
+    return CheckResult(
+        WARN,
+        " ".join(vi) + f" (cảnh báo sau {FAILURE_WARN_COUNT} lần hoặc {hours} giờ.) Kiểm tra kết nối ra "
+        "Internet tới CA; CRL đang có vẫn dùng được đến nextUpdate (xem crl_freshness).",
+        " ".join(en) + f" (warned after {FAILURE_WARN_COUNT} failures or {hours} h.) Check the outbound "
+        "connection to the CA; the CRL held serves until its nextUpdate (see crl_freshness).",
+        fields,
+        cause="; ".join(f"{s.url}: {s.last_error}" for s in failing),
+    )
+
+
 READINESS_CHECKS: dict[str, Callable[[], CheckResult]] = {
     "database": database,
     "migrations": migrations,
@@ -546,9 +627,15 @@ READINESS_CHECKS: dict[str, Callable[[], CheckResult]] = {
     "gateway_key": gateway_key,
     "crl_freshness": crl_freshness,
     "job_worker": job_worker,
+    "revocation_fetch": revocation_fetch,
 }
 # A check that cannot be run while another one fails (it would fail again, for the same reason).
-REQUIRES = {"migrations": "database", "job_worker": "migrations"}
+REQUIRES = {
+    "migrations": "database",
+    "crl_freshness": "migrations",
+    "job_worker": "migrations",
+    "revocation_fetch": "migrations",
+}
 
 _last_status: dict[str, str] = {}  # per process: to log a change of a check's status once, not every probe
 
