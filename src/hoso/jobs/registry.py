@@ -43,12 +43,12 @@ JOBS: tuple[Job, ...] = (
         "Xoá dữ liệu gốc quá thời hạn lưu trữ", "Purge raw bytes past their retention period",
     ),
     Job(
-        "hoso:revocation", "hoso.jobs.tasks.revocation", 15,
-        "Tải danh sách thu hồi (CRL) mới của các CA", "Fetch the CAs' new revocation lists (CRLs)",
-    ),
-    Job(
         "hoso:backup", "hoso.jobs.tasks.backup", 24 * 60,
         "Sao lưu vào HOSO_BACKUP_DIR (chỉ chứng cứ mới) và xoá bản sao lưu quá HOSO_BACKUP_KEEP_DAYS ngày",
         "Back up into HOSO_BACKUP_DIR (new evidence only), prune backups older than HOSO_BACKUP_KEEP_DAYS",
+    ),
+    Job(
+        "hoso:revocation", "hoso.jobs.tasks.revocation", 15,
+        "Tải danh sách thu hồi (CRL) mới của các CA", "Fetch the CAs' new revocation lists (CRLs)",
     ),
 )  # fmt: skip
