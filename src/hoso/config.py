@@ -201,6 +201,10 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("HOSO_GATEWAY_KEY", text(), None, "a PEM file", "receipt-signing key (default in the data directory)"),
     Variable("HOSO_GATEWAY_CERT", text(), None, "a PEM file", "receipt-signing certificate"),
     Variable("HOSO_TRUST_ANCHORS", text(), None, "a folder", "CA certificates trusted"),
+    Variable(
+        "HOSO_TRUST_INTERMEDIATES", text(), None, "a folder",
+        "issuing CAs below the anchors (default DATA_DIR/trust/intermediates): paths and CRLs built through them",
+    ),
     Variable("HOSO_CRL_DIR", text(), None, "a folder", "CRLs"),
     Variable("HOSO_LOOKUP_LIMIT", integer(0), "30", "a whole number ≥ 0 (0: no limit)",
         "public lookup (/tra-cuu/): look-ups per client per window, then HTTP 429; counted in the file cache "

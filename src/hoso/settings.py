@@ -202,6 +202,9 @@ HOSO_RETENTION_YEARS = ENV["HOSO_RETENTION_YEARS"]  # e-transaction logs: ≥ 10
 HOSO_GATEWAY_KEY = ENV["HOSO_GATEWAY_KEY"]  # PEM of a CA-issued key; default: DATA_DIR/gateway
 HOSO_GATEWAY_CERT = ENV["HOSO_GATEWAY_CERT"]
 HOSO_TRUST_ANCHORS = ENV["HOSO_TRUST_ANCHORS"]  # folder of CA certificates; default DATA_DIR/trust/anchors
+HOSO_TRUST_INTERMEDIATES = ENV[
+    "HOSO_TRUST_INTERMEDIATES"
+]  # issuing CAs; default DATA_DIR/trust/intermediates
 HOSO_CRL_DIR = ENV["HOSO_CRL_DIR"]  # folder of CRLs; default DATA_DIR/trust/crls
 HOSO_BACKUP_DIR = ENV["HOSO_BACKUP_DIR"]  # the backup set of the daily job; None: no backups
 HOSO_BACKUP_KEEP_DAYS = ENV["HOSO_BACKUP_KEEP_DAYS"]  # older backups pruned (0: kept)
