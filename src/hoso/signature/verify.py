@@ -133,10 +133,17 @@ def verify_tree(
     except Exception:  # a fault of the verifier, not a verdict on the file: say so, and log it
         log.exception("verification failed unexpectedly")
         report = make_report("VERIFIER_ERROR")
+    return _labelled(report, root, at)
+
+
+def _labelled(report: ValidationReport, root: etree._Element, at: datetime) -> ValidationReport:
+    """The report named after the file it judges: its kind, root element (a form's code) and time."""
     tag = root.tag if isinstance(root.tag, str) else ""
     report.kind = "envelope" if tag == dossier.ENVELOPE_ROOT else "form"
     report.name = tag
     report.validation_time = at
+    if report.kind == "form":
+        report.form_code = tag
     return report
 
 
@@ -155,16 +162,10 @@ def _verify_tree(
 ) -> ValidationReport:
     tag = root.tag if isinstance(root.tag, str) else ""
     is_envelope = tag == dossier.ENVELOPE_ROOT
-    kind = "envelope" if is_envelope else "form"
     parent = dossier.ENVELOPE_SIGNATURE_PARENT if is_envelope else dossier.FORM_SIGNATURE_PARENT
 
     def finish(report: ValidationReport) -> ValidationReport:
-        report.kind = kind
-        report.name = tag
-        report.validation_time = at
-        if not is_envelope:
-            report.form_code = tag
-        return report
+        return _labelled(report, root, at)
 
     if not tag or "}" in tag or (is_envelope and not allow_envelope):
         return finish(make_report("UNKNOWN_ROOT", root=tag or "?"))
