@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # independently, softhsm2 is a real PKCS#11 token, zint is a second PDF417 encoder, gettext compiles
 # translations. Installed when missing and we are root; otherwise the tests that need them skip.
 TEST_DEBIAN_PACKAGES := xmlsec1 softhsm2 zint gettext chromium poppler-utils  # poppler-utils: the e2e run renders the receipt PDF (pdftoppm)
+# The cluster test (tests/cluster/) runs what an office installs: nginx in front, PgBouncer before
+# PostgreSQL, and a real S3-compatible object store (OpenStack Swift with its s3api middleware).
+CLUSTER_DEBIAN_PACKAGES := nginx-light pgbouncer swift-proxy swift-object swift-container swift-account
 
 .PHONY: demo test lint format venv clean messages system-deps
 
@@ -28,7 +31,7 @@ test: $(STAMP) system-deps
 	$(BIN)/pytest
 
 system-deps:
-	@missing=""; for p in $(TEST_DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(TEST_DEBIAN_PACKAGES) $(CLUSTER_DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Debian packages:$$missing"; \
