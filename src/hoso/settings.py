@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from pathlib import Path
 
 import dj_database_url
@@ -201,6 +202,15 @@ HOSO_API_RATE_BACKEND = ENV["HOSO_API_RATE_BACKEND"]  # file (one server), datab
 HOSO_RETENTION_YEARS = ENV["HOSO_RETENTION_YEARS"]  # e-transaction logs: ≥ 10 years
 HOSO_GATEWAY_KEY = ENV["HOSO_GATEWAY_KEY"]  # PEM of a CA-issued key; default: DATA_DIR/gateway
 HOSO_GATEWAY_CERT = ENV["HOSO_GATEWAY_CERT"]
+# Or the key and certificate in one PKCS#12 file, or on a PKCS#11 token (hoso.intake.gateway).
+HOSO_GATEWAY_P12 = ENV["HOSO_GATEWAY_P12"]
+HOSO_GATEWAY_P12_PASSWORD = ENV["HOSO_GATEWAY_P12_PASSWORD"]
+HOSO_GATEWAY_PKCS11 = ENV["HOSO_GATEWAY_PKCS11"]
+HOSO_GATEWAY_TOKEN = ENV["HOSO_GATEWAY_TOKEN"]
+HOSO_GATEWAY_TOKEN_PIN = ENV["HOSO_GATEWAY_TOKEN_PIN"]
+HOSO_GATEWAY_KEY_LABEL = ENV["HOSO_GATEWAY_KEY_LABEL"]
+HOSO_SERVER_NAME = ENV["HOSO_SERVER_NAME"] or socket.gethostname()
+HOSO_OCSP = ENV["HOSO_OCSP"]  # the revocation job also asks OCSP about registered units' certificates
 HOSO_TRUST_ANCHORS = ENV["HOSO_TRUST_ANCHORS"]  # folder of CA certificates; default DATA_DIR/trust/anchors
 HOSO_TRUST_INTERMEDIATES = ENV[
     "HOSO_TRUST_INTERMEDIATES"
