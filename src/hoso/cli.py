@@ -27,6 +27,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.jobs.commands",
 )
 
+#: The commands that become gunicorn (`hoso serve`, and `hoso demo` unless --no-serve).
+SERVING_COMMANDS = frozenset({"serve", "demo"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -42,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in SERVING_COMMANDS:
+        from hoso.serving import use_hooks
+
+        use_hooks()  # gunicorn's hooks keep the workers' metrics (hoso.serving, hoso.operations.metrics)
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

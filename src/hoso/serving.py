@@ -8,12 +8,19 @@ also logs them and writes the access-log line). :func:`install` replaces that fu
 process that serves the gateway; ``hoso.api``'s app config calls it when Django starts in a process where
 gunicorn is loaded (every worker of `hoso serve`, or of ``gunicorn hoso.wsgi:application`` run by hand).
 The request line may not even have been read, so the answer is the same whatever the path.
+
+This module is also gunicorn's configuration under `hoso serve` (``--config python:hoso.serving``, given
+through ``GUNICORN_CMD_ARGS`` by :func:`use_hooks`): its hooks :func:`on_starting` and :func:`child_exit`
+keep the workers' metrics (``hoso.operations.metrics``) in one directory, ``DATA_DIR/run/metrics``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import sys
+from pathlib import Path
 
 from gunicorn.config import LimitRequestFields, LimitRequestFieldSize, LimitRequestLine
 
@@ -94,3 +101,44 @@ def install() -> bool:
 
     util.write_error = write_error
     return True
+
+
+# --- gunicorn's hooks: the workers' metrics (prometheus_client's multiprocess mode) ---------------------
+
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's variable, read when a worker imports it
+CONFIG = "python:hoso.serving"
+
+
+def use_hooks(environ=os.environ) -> None:
+    """Have the gunicorn that `hoso serve` becomes read this module as its configuration (gunicorn takes
+    options from ``GUNICORN_CMD_ARGS`` too); a configuration an administrator gives there is left alone
+    (it then names these hooks itself: docs/operations.md, Metrics)."""
+    given = environ.get("GUNICORN_CMD_ARGS", "")
+    if any(word in ("-c", "--config") or word.startswith(("-c", "--config=")) for word in shlex.split(given)):
+        return
+    environ["GUNICORN_CMD_ARGS"] = f"{given} --config {CONFIG}".strip()
+
+
+def metrics_dir(environ=os.environ) -> Path:
+    """``DATA_DIR/run/metrics``: ``HOSO_DATA_DIR`` resolved as the settings resolve it."""
+    from hoso.config import read
+
+    return Path(read(environ)["HOSO_DATA_DIR"]).resolve() / "run" / "metrics"
+
+
+def on_starting(server) -> None:
+    """gunicorn's master, before it starts any worker: an empty metrics directory, named in the
+    environment every worker inherits (a restart starts the per-server histograms from zero)."""
+    directory = metrics_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[METRICS_ENV] = str(directory)
+
+
+def child_exit(server, worker) -> None:
+    """gunicorn's master, a worker gone: its live gauges are dropped (its counts stay, as they should)."""
+    if os.environ.get(METRICS_ENV):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid, os.environ[METRICS_ENV])

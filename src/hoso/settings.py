@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hoso.operations.metrics.RequestMetricsMiddleware",  # request latency histograms (/metrics)
     "hoso.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hoso.csp.ContentSecurityPolicyMiddleware",  # Content-Security-Policy on every answer (hoso.csp)
@@ -260,6 +261,7 @@ HOSO_PROXY_COUNT = ENV["HOSO_PROXY_COUNT"]  # reverse proxies adding X-Forwarded
 # gunicorn (--forwarded-allow-ips), which then takes X-Forwarded-Proto: https from them, and only them, as
 # a secure request (so HOSO_HTTPS behind a TLS proxy on another host redirects nothing).
 HOSO_TRUSTED_PROXIES = ENV["HOSO_TRUSTED_PROXIES"]
+HOSO_METRICS_ALLOW = ENV["HOSO_METRICS_ALLOW"]  # who may read /metrics (hoso.operations.metrics)
 
 # --- Security headers when not in debug -----------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

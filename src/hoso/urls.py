@@ -8,7 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("hoso.api.urls")),
     path("reports/", include("hoso.reports.urls")),
-    path("", include("hoso.operations.urls")),  # /healthz, /readyz: probes (hoso.operations.health)
+    path("", include("hoso.operations.urls")),  # /healthz, /readyz, /metrics (hoso.operations)
     path("", include("hoso.desk.urls")),
 ]
 
