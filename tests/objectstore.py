@@ -127,15 +127,59 @@ def _free_ports(count: int) -> list[int]:
             s.close()
 
 
+def _self_signed(folder: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (``proxy.pem``, its key ``proxy.key``); its path."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hoso test Swift")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "proxy.key").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (folder / "proxy.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return folder / "proxy.pem"
+
+
 class SwiftServer:
     """A running throw-away Swift (account, container, object and proxy servers) with S3 on loopback."""
 
     ACCOUNT, USER, KEY = "test", "tester", "testing"
     REGION = "us-east-1"  # s3api's default `location`: what SigV4 must be signed for
 
-    def __init__(self, base_dir: Path, endpoint_url: str, processes: dict, scratch: str | None) -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        endpoint_url: str,
+        processes: dict,
+        scratch: str | None,
+        ca_file: Path | None = None,
+    ) -> None:
         self.base_dir = base_dir
         self.endpoint_url = endpoint_url
+        self.ca_file = ca_file  # with tls=True: the certificate the proxy serves, for AWS_CA_BUNDLE
         self.access_key = f"{self.ACCOUNT}:{self.USER}"  # tempauth's S3 access key is account:user
         self.secret_key = self.KEY
         self.processes = processes  # name -> Popen
@@ -169,8 +213,10 @@ class SwiftServer:
         return None
 
     @classmethod
-    def start(cls, base_dir: Path) -> SwiftServer:
-        """Configure and start Swift in ``base_dir``; return once S3 answers a signed request."""
+    def start(cls, base_dir: Path, *, tls: bool = False) -> SwiftServer:
+        """Configure and start Swift in ``base_dir``; return once S3 answers a signed request. With
+        ``tls`` the proxy serves https with a self-signed certificate for 127.0.0.1 (``ca_file``;
+        :meth:`env` then gives ``AWS_CA_BUNDLE``): boto3 behaves differently over https."""
         reason = cls.unavailable()
         if reason:
             raise RuntimeError(f"Swift cannot run here: {reason}")
@@ -186,14 +232,16 @@ class SwiftServer:
             devices = Path(scratch) / "devices"
         (devices / "d1").mkdir(parents=True, exist_ok=True)
         ports = dict(zip((*SERVERS, "proxy"), _free_ports(4), strict=True))
-        cls._write_configs(swift_dir, devices, ports)
+        ca_file = _self_signed(swift_dir) if tls else None
+        cls._write_configs(swift_dir, devices, ports, tls=tls)
         subprocess.run(
             [python, "-c", _BUILD_RINGS, str(swift_dir), *(str(ports[n]) for n in SERVERS)],
             check=True,
             capture_output=True,
         )
         processes = {}
-        server = cls(base_dir, f"http://127.0.0.1:{ports['proxy']}", processes, scratch)
+        scheme = "https" if tls else "http"
+        server = cls(base_dir, f"{scheme}://127.0.0.1:{ports['proxy']}", processes, scratch, ca_file)
         try:
             for name in (*SERVERS, "proxy"):
                 log = open(base_dir / f"{name}-server.log", "ab")  # noqa: SIM115 (closed in stop)
@@ -210,7 +258,7 @@ class SwiftServer:
         return server
 
     @staticmethod
-    def _write_configs(swift_dir: Path, devices: Path, ports: dict[str, int]) -> None:
+    def _write_configs(swift_dir: Path, devices: Path, ports: dict[str, int], *, tls: bool = False) -> None:
         token = secrets.token_hex(8)
         (swift_dir / "swift.conf").write_text(
             "[swift-hash]\n"
@@ -233,8 +281,9 @@ class SwiftServer:
                 f"[{name}-replicator]\n[{name}-auditor]\n"
             )
         (swift_dir / "proxy-server.conf").write_text(
-            f"{common}bind_port = {ports['proxy']}\n\n"
-            f"[pipeline:main]\npipeline = {_PROXY_PIPELINE}\n\n"
+            f"{common}bind_port = {ports['proxy']}\n"
+            + (f"cert_file = {swift_dir}/proxy.pem\nkey_file = {swift_dir}/proxy.key\n" if tls else "")
+            + f"\n[pipeline:main]\npipeline = {_PROXY_PIPELINE}\n\n"
             "[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n\n"
             "[filter:tempauth]\nuse = egg:swift#tempauth\n"
             f"user_{SwiftServer.ACCOUNT}_{SwiftServer.USER} = {SwiftServer.KEY} .admin\n\n"
@@ -261,8 +310,10 @@ class SwiftServer:
 
     def _wait_until_ready(self, ports: dict[str, int]) -> None:
         """Every server answers its /healthcheck, then S3 answers a signed ListBuckets."""
+        import ssl
         import urllib.request
 
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         waiting = dict(ports)
         last_error: Exception | None = None
@@ -273,8 +324,13 @@ class SwiftServer:
                         f"Swift's {name} server exited ({process.returncode}):\n{self.logs(name)}"
                     )
             for name, port in list(waiting.items()):
+                url = (
+                    f"{self.endpoint_url}/healthcheck"
+                    if name == "proxy"
+                    else f"http://127.0.0.1:{port}/healthcheck"
+                )
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthcheck", timeout=1) as answer:
+                    with urllib.request.urlopen(url, timeout=1, context=context) as answer:
                         if answer.status == 200:
                             del waiting[name]
                 except OSError as exc:
@@ -299,9 +355,10 @@ class SwiftServer:
         import boto3
         from botocore.config import Config
 
-        return boto3.client(
+        return boto3.session.Session().client(
             "s3",
             endpoint_url=self.endpoint_url,
+            verify=str(self.ca_file) if self.ca_file else None,
             aws_access_key_id=self.access_key,
             aws_secret_access_key=self.secret_key,
             region_name=self.REGION,
@@ -326,6 +383,7 @@ class SwiftServer:
             "AWS_ACCESS_KEY_ID": self.access_key,
             "AWS_SECRET_ACCESS_KEY": self.secret_key,
             "AWS_DEFAULT_REGION": self.REGION,
+            **({"AWS_CA_BUNDLE": str(self.ca_file)} if self.ca_file else {}),
         }
 
     def logs(self, name: str) -> str:

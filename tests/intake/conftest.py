@@ -76,3 +76,16 @@ def register_certificate(submitter, certificate, *, ivan="00030", since=PKI_NOW)
         unit=None if commune else submitter,
         commune=submitter if commune else None,
     )
+
+
+@pytest.fixture(scope="session")
+def swift(tmp_path_factory):
+    """A real S3-compatible server for the session: OpenStack Swift with s3api on loopback
+    (tests/objectstore.py); skipped, with the reason, where Swift cannot run."""
+    from tests.objectstore import SwiftServer
+
+    reason = SwiftServer.unavailable()
+    if reason:
+        pytest.skip(reason)
+    with SwiftServer.start(tmp_path_factory.mktemp("swift")) as server:
+        yield server

@@ -24,6 +24,14 @@ class BlobStoreError(CodedError):
     pass
 
 
+_WRITE_FAILED_VI = (
+    "Không lưu được dữ liệu nhận được (lỗi lưu trữ); hồ sơ chưa được tiếp nhận, vui lòng gửi lại sau."
+)
+_WRITE_FAILED_EN = (
+    "The received data could not be stored (storage error); nothing was acknowledged, send again later."
+)
+
+
 class FileBlobStore:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -53,10 +61,7 @@ class FileBlobStore:
                 _fsync(parent)
         except OSError as exc:
             raise BlobStoreError(
-                "BLOB_WRITE_FAILED",
-                "Không lưu được dữ liệu nhận được (lỗi lưu trữ); hồ sơ chưa được tiếp nhận, vui lòng gửi lại sau.",
-                "The received data could not be stored (storage error); nothing was acknowledged, send again later.",
-                errno=exc.errno,
+                "BLOB_WRITE_FAILED", _WRITE_FAILED_VI, _WRITE_FAILED_EN, errno=exc.errno
             ) from exc
         return digest
 
@@ -175,21 +180,61 @@ def _fsync(path: str | Path) -> None:
         os.close(fd)
 
 
-class S3BlobStore:
-    """Blobs in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW...): ``s3://bucket/prefix``.
+def _s3_error_code(exc: BaseException) -> str:
+    """The S3 error code of a botocore error ("404", "NoSuchKey"...), or the exception's type name."""
+    response = getattr(exc, "response", None) or {}  # None on a botocore timeout: no answer at all
+    return response.get("Error", {}).get("Code") or type(exc).__name__
 
-    Each object is written with its SHA-256 checksum, which the server verifies before it answers; a
-    successful PUT is durable by the service's contract. Credentials come from the usual AWS variables
+
+_MISSING = ("404", "NoSuchKey", "NotFound", "NoSuchBucket")
+
+
+class S3BlobStore:
+    """Blobs in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, OpenStack Swift's s3api...):
+    ``s3://bucket/prefix``; tested against Swift 2.30 (tests/intake/test_blobstore_swift.py).
+
+    Each object is written in one PUT whose SigV4 signature covers the SHA-256 of the body
+    (``x-amz-content-sha256``, payload signing on whatever the scheme): the service verifies it before it
+    answers, and a successful PUT is durable by the service's contract. The body's checksum is also sent
+    as ``x-amz-checksum-sha256``, which AWS verifies but Swift 2.30 ignores: the signed payload hash is
+    what every implementation checks. botocore adds no checksum of its own (its default since boto3 1.36,
+    an aws-chunked upload over https, is refused by Swift 2.30). Every failure of the service is a coded
+    :class:`BlobStoreError`;
+    each call is bounded (connect 3 s, 15 s without progress, one retry), so that a frozen service costs
+    a reception seconds, not the worker's whole timeout. Credentials come from the usual AWS variables
     or files; ``HOSO_S3_ENDPOINT_URL`` points at a non-AWS service. Needs ``pip install hoso[s3]``.
     """
 
+    CONNECT_TIMEOUT_SECONDS = 3.0
+    READ_TIMEOUT_SECONDS = 15.0
+    ATTEMPTS = 2  # one retry: a service that restarts is waited for, one that is down is not
+
     def __init__(self, url: str, *, endpoint_url: str | None = None) -> None:
         import boto3
+        from botocore.config import Config
 
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
         self.url, self.bucket, self.prefix = url, bucket, prefix.strip("/")
         self.endpoint_url = endpoint_url
-        self.client = boto3.client("s3", endpoint_url=endpoint_url)
+        # A session of its own: credentials are read when the store is made (boto3's default session
+        # keeps the first ones it read for the whole process).
+        self._session = boto3.session.Session()
+        self.client = self._session.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            config=Config(
+                connect_timeout=self.CONNECT_TIMEOUT_SECONDS,
+                read_timeout=self.READ_TIMEOUT_SECONDS,
+                retries={"max_attempts": self.ATTEMPTS, "mode": "standard"},
+                # The body's SHA-256 signed over https too: botocore leaves it unsigned there once it
+                # sends a checksum of its own, and Swift 2.30 ignores x-amz-checksum-sha256.
+                s3={"payload_signing_enabled": True},
+                # No checksum botocore adds by itself: since boto3 1.36 it sends one, over https as an
+                # aws-chunked trailer, which Swift 2.30 (and older Ceph and MinIO) refuse with 501.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        )
         self._check_client = None
 
     def _key(self, sha256: str) -> str:
@@ -200,44 +245,86 @@ class S3BlobStore:
         import base64
 
         digest = hashlib.sha256(data).hexdigest()
-        if self.exists(digest):
-            return digest
+        key = self._key(digest)
         try:
+            if self._exists(key):  # a repeat: not sent again
+                return digest
             self.client.put_object(
                 Bucket=self.bucket,
-                Key=self._key(digest),
+                Key=key,
                 Body=data,
                 ChecksumSHA256=base64.b64encode(bytes.fromhex(digest)).decode("ascii"),
             )
-        except Exception as exc:
-            raise BlobStoreError(
-                "BLOB_WRITE_FAILED",
-                "Không lưu được dữ liệu nhận được (lỗi lưu trữ); hồ sơ chưa được tiếp nhận, vui lòng gửi lại sau.",
-                "The received data could not be stored (storage error); nothing was acknowledged, send again later.",
-            ) from exc
+        except Exception as exc:  # the service refused, failed or did not answer: nothing is stored
+            raise BlobStoreError("BLOB_WRITE_FAILED", _WRITE_FAILED_VI, _WRITE_FAILED_EN) from exc
         return digest
 
     def get(self, sha256: str) -> bytes:
+        key = self._key(sha256)
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
-        except self.client.exceptions.NoSuchKey as exc:
-            raise BlobStoreError("BLOB_NOT_FOUND", "Không tìm thấy dữ liệu.", "Blob not found.") from exc
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except Exception as exc:
+            if _s3_error_code(exc) in _MISSING:
+                raise BlobStoreError("BLOB_NOT_FOUND", "Không tìm thấy dữ liệu.", "Blob not found.") from exc
+            raise _read_failed(exc) from exc
+
+    def open(self, sha256: str):
+        """A readable stream of one blob (``read(size)``), for copying large blobs (backups)."""
+        key = self._key(sha256)
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except Exception as exc:
+            if _s3_error_code(exc) in _MISSING:
+                raise BlobStoreError("BLOB_NOT_FOUND", "Không tìm thấy dữ liệu.", "Blob not found.") from exc
+            raise _read_failed(exc) from exc
 
     def delete(self, sha256: str) -> None:
         """Remove a blob (retention only)."""
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+        key = self._key(sha256)
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            raise BlobStoreError(
+                "BLOB_DELETE_FAILED",
+                "Không xoá được dữ liệu khỏi kho lưu chứng cứ S3.",
+                "The blob could not be removed from the S3 evidence store.",
+            ) from exc
 
     def exists(self, sha256: str) -> bool:
+        key = self._key(sha256)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
+            return self._exists(key)
         except Exception as exc:
-            if getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise _read_failed(exc) from exc
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            if _s3_error_code(exc) in ("404", "NoSuchKey", "NotFound"):
                 return False
             raise
         return True
 
+    def list(self):
+        """The SHA-256 of every blob under the store's prefix (one listing; backups)."""
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        try:
+            for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix
+            ):
+                for entry in page.get("Contents", ()):
+                    name = entry["Key"][len(prefix) :]
+                    if len(name) == 64 and all(c in "0123456789abcdef" for c in name):
+                        yield name
+        except Exception as exc:
+            raise _read_failed(exc) from exc
+
     def prepare(self) -> None:
-        """Nothing to make: the bucket is the service's (``check`` says whether it is there)."""
+        """For `hoso init`: the bucket must be there (it is made by the service's administrator, with
+        its versioning, retention and replication; hoso never makes it). A missing bucket is
+        ``BLOB_BUCKET_MISSING``, a service that does not answer ``BLOB_STORE_UNREACHABLE``."""
+        self._head_bucket(self.client)
 
     # The readiness probe's own client: a few seconds and no retry, where a put may wait and retry.
     CHECK_TIMEOUT_SECONDS = 2.0
@@ -247,10 +334,9 @@ class S3BlobStore:
         bucket there). HEAD of a bucket needs the ``s3:ListBucket`` permission, which ``exists`` (and so
         ``put``) needs already: without it S3 answers 403, not 404, for a key not stored yet."""
         if self._check_client is None:
-            import boto3
             from botocore.config import Config
 
-            self._check_client = boto3.client(
+            self._check_client = self._session.client(
                 "s3",
                 endpoint_url=self.endpoint_url,
                 config=self.client.meta.config.merge(
@@ -261,15 +347,36 @@ class S3BlobStore:
                     )
                 ),
             )
+        self._head_bucket(self._check_client)
+
+    def _head_bucket(self, client) -> None:
         try:
-            self._check_client.head_bucket(Bucket=self.bucket)
+            client.head_bucket(Bucket=self.bucket)
         except Exception as exc:
-            reason = getattr(exc, "response", {}).get("Error", {}).get("Code") or type(exc).__name__
+            reason = _s3_error_code(exc)
+            where = self.endpoint_url or "AWS S3"
+            if reason in _MISSING:
+                raise BlobStoreError(
+                    "BLOB_BUCKET_MISSING",
+                    f"Kho lưu chứng cứ S3 ({where}) không có bucket {self.bucket} ({reason}): người quản trị "
+                    "dịch vụ cần tạo nó (hoso không tự tạo), rồi chạy lại.",
+                    f"The S3 evidence store ({where}) has no bucket {self.bucket} ({reason}): its administrator "
+                    "must create it (hoso does not), then run again.",
+                ) from exc
             raise BlobStoreError(
                 "BLOB_STORE_UNREACHABLE",
                 f"Không truy cập được kho lưu chứng cứ S3 ({reason}).",
                 f"The S3 evidence store cannot be reached ({reason}).",
             ) from exc
+
+
+def _read_failed(exc: BaseException) -> BlobStoreError:
+    reason = _s3_error_code(exc)
+    return BlobStoreError(
+        "BLOB_READ_FAILED",
+        f"Không đọc được kho lưu chứng cứ S3 ({reason}); thử lại sau.",
+        f"The S3 evidence store cannot be read ({reason}); try again later.",
+    )
 
 
 _store: FileBlobStore | S3BlobStore | None = None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -113,7 +114,13 @@ class _Hashing:
 
 def _write(source: Path, target: Path, key: bytes | None) -> tuple[str, int]:
     """Copy ``source`` to ``target`` (new, 0600), sealed with ``key`` if given; its SHA-256 and size."""
-    with source.open("rb") as handle, _create(target) as out:
+    with source.open("rb") as handle:
+        return _write_from(handle, target, key)
+
+
+def _write_from(handle, target: Path, key: bytes | None) -> tuple[str, int]:
+    """Copy what ``handle`` reads to ``target`` (new, 0600), sealed with ``key`` if given."""
+    with _create(target) as out:
         reader = _Hashing(handle)
         if key is None:
             shutil.copyfileobj(reader, out, CHUNK)
@@ -323,35 +330,69 @@ def _write_manifest(folder: Path, manifest: dict, key: bytes | None) -> None:
     raw.unlink()
 
 
+def _evidence() -> Iterator[tuple[str, Callable, str]]:
+    """Every blob of the evidence store, with a function that opens it for reading and where it is: a
+    folder is walked; an S3 bucket is listed under its prefix (only the blobs the set lacks are then
+    downloaded)."""
+    root = _data_parts().get("blobs")
+    if root is not None:
+        for sha256, path in _walk_blobs(root):
+            yield sha256, functools.partial(path.open, "rb"), str(path)
+        return
+    from hoso.intake.blobstore import blob_store
+
+    store = blob_store()
+    for sha256 in store.list():
+        yield sha256, functools.partial(store.open, sha256), f"{store.url.rstrip('/')}/{sha256}"
+
+
 def _copy_blobs(store: Path, key: bytes | None, pending: list) -> tuple[list[str], int, int]:
     """Copy the evidence blobs the set lacks into temporary files of ``store`` (listed in ``pending``
     with their final names); every blob this backup needs, and what was copied."""
-    root = _data_parts().get("blobs")
+    from hoso.intake.blobstore import BlobStoreError
+
     needed: list[str] = []
     copied = copied_bytes = 0
-    if root is None:  # S3: backed up by the bucket's versioning and replication
-        return needed, 0, 0
     _mkdirs(store)
-    for sha256, path in _walk_blobs(root):
-        needed.append(sha256)
-        target = _blob_path(store, sha256)
-        if _stored(target) is not None:
-            continue
-        _mkdirs(target.parent)
-        tmp = target.parent / f".incoming-{secrets.token_hex(8)}"
-        pending.append((tmp, _sealed_name(target, key)))
-        digest, size = _write(path, tmp, key)
-        if digest != sha256:
-            raise BackupError(
-                "BACKUP_BLOB_DAMAGED",
-                f"Chứng cứ {path} không còn khớp với mã SHA-256 trong tên của nó (hỏng trên đĩa): "
-                "khôi phục nó từ một bản sao lưu trước rồi sao lưu lại.",
-                f"Evidence blob {path} no longer matches the SHA-256 it is named by (damaged on disk): "
-                "restore it from an earlier backup, then back up again.",
-            )
-        copied += 1
-        copied_bytes += size
+    try:
+        for sha256, opener, where in _evidence():
+            needed.append(sha256)
+            target = _blob_path(store, sha256)
+            if _stored(target) is not None:
+                continue
+            try:
+                handle = opener()
+            except BlobStoreError as error:
+                if error.code != "BLOB_NOT_FOUND":
+                    raise
+                needed.pop()  # removed since it was listed (retention): not needed any more
+                continue
+            _mkdirs(target.parent)
+            tmp = target.parent / f".incoming-{secrets.token_hex(8)}"
+            pending.append((tmp, _sealed_name(target, key)))
+            with contextlib.closing(handle):
+                digest, size = _write_from(handle, tmp, key)
+            _check_copied(sha256, digest, where)
+            copied += 1
+            copied_bytes += size
+    except BlobStoreError as error:  # S3: the service failed or did not answer
+        raise BackupError(
+            "BACKUP_EVIDENCE_UNREADABLE",
+            f"Không sao lưu: không đọc được kho lưu chứng cứ ({error.message_vi}). Không có gì được ghi.",
+            f"No backup: the evidence store cannot be read ({error.message_en}). Nothing was written.",
+        ) from error
     return needed, copied, copied_bytes
+
+
+def _check_copied(sha256: str, digest: str, where: str) -> None:
+    if digest != sha256:
+        raise BackupError(
+            "BACKUP_BLOB_DAMAGED",
+            f"Chứng cứ {where} không còn khớp với mã SHA-256 trong tên của nó (bị hỏng nơi lưu): "
+            "khôi phục nó từ một bản sao lưu trước rồi sao lưu lại.",
+            f"Evidence blob {where} no longer matches the SHA-256 it is named by (damaged where it is "
+            "stored): restore it from an earlier backup, then back up again.",
+        )
 
 
 def _dump_database(target: Path) -> None:
@@ -538,16 +579,37 @@ def restore(folder: str | Path, *, force: bool = False) -> dict:
                 continue
             target = parts[part] / name[len(part) + 1 :]
         _extract(_stored(folder / name), target, key, name)
-    root = _data_parts().get("blobs")
-    if root is not None:
-        for sha256 in manifest.get("blobs", ()):
-            target = _blob_path(root, sha256)
-            if not target.is_file():
-                _extract(_stored(_blob_path(folder.parent / STORE, sha256)), target, key, sha256)
+    _restore_blobs(folder.parent / STORE, manifest.get("blobs", ()), key)
     from hoso.intake import gateway
 
     gateway.forget()
     return manifest
+
+
+def _restore_blobs(store: Path, needed, key: bytes | None) -> None:
+    """Put back the blobs the evidence store lacks: into its folder, or (S3) into its bucket."""
+    root = _data_parts().get("blobs")
+    if root is not None:
+        for sha256 in needed:
+            target = _blob_path(root, sha256)
+            if not target.is_file():
+                _extract(_stored(_blob_path(store, sha256)), target, key, sha256)
+        return
+    from hoso.intake.blobstore import BlobStoreError, blob_store
+
+    evidence = blob_store()
+    try:
+        for sha256 in needed:
+            if not evidence.exists(sha256):  # a blob is at most HOSO_MAX_UPLOAD_BYTES: read whole
+                evidence.put(b"".join(read_chunks(_stored(_blob_path(store, sha256)), key, sha256)))
+    except BlobStoreError as error:
+        raise BackupError(
+            "RESTORE_EVIDENCE_FAILED",
+            f"Không ghi được chứng cứ vào kho S3 ({error.message_vi}); chạy lại lệnh khôi phục khi kho trả lời "
+            "(những gì đã ghi được giữ nguyên).",
+            f"The evidence could not be written to the S3 store ({error.message_en}); run the restore again "
+            "once it answers (what was written stays).",
+        ) from error
 
 
 def _restore_sqlite(folder: Path, key: bytes | None, force: bool) -> None:
