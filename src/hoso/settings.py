@@ -273,8 +273,8 @@ if ENV["HOSO_HTTPS"]:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [
-        r"^(healthz|readyz)$"
-    ]  # load balancers probe over plain HTTP (operations.health)
+        r"^(healthz|readyz|metrics)$"
+    ]  # load balancers probe and Prometheus scrapes each server over plain HTTP (hoso.operations)
     SECURE_HSTS_SECONDS = 31536000
 
 # Every log line with its time, level, logger and the request it belongs to (hoso.logs); JSON lines with

@@ -258,3 +258,30 @@ def test_under_hoso_serve_the_histograms_sum_every_workers_requests(tmp_path):
             assert value(families, verified, verified + "_count", indication="TOTAL_PASSED") == 1
     finally:
         site.close()
+
+
+def test_with_https_on_metrics_is_still_served_over_plain_http(tmp_path):
+    """Prometheus scrapes each server's own address over plain HTTP, like the load balancer's probes."""
+    import re
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"HOSO_HTTPS": "1", "HOSO_DATA_DIR": str(tmp_path)}
+    code = "import hoso.settings as s; print(*s.SECURE_REDIRECT_EXEMPT, sep='\\n')"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    exempt = result.stdout.split()
+    assert any(re.search(pattern, "metrics") for pattern in exempt), exempt
+
+
+def test_serve_gives_gunicorn_the_hooks_unless_a_configuration_is_given():
+    from hoso.serving import use_hooks
+
+    for given, expected in (
+        ({}, "--config python:hoso.serving"),
+        ({"GUNICORN_CMD_ARGS": "--log-level debug"}, "--log-level debug --config python:hoso.serving"),
+        ({"GUNICORN_CMD_ARGS": "-c /etc/hoso/gunicorn.py"}, "-c /etc/hoso/gunicorn.py"),
+        ({"GUNICORN_CMD_ARGS": "--config=/etc/g.py"}, "--config=/etc/g.py"),
+    ):
+        use_hooks(given)
+        assert given["GUNICORN_CMD_ARGS"] == expected
