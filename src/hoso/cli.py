@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from hoso.config import ConfigError
+from hoso.errors import StartRefused
 
 COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
@@ -54,8 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        if isinstance(exc, ConfigError):  # a HOSO_* variable not allowed: say which, no traceback
+        if isinstance(exc, ConfigError | StartRefused):  # say why, with what to do; no traceback
             print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
+            return 3
+        if _is_unreachable_database(exc):
+            print(
+                "Không kết nối được cơ sở dữ liệu (DATABASE_URL): kiểm tra máy chủ PostgreSQL đang chạy, địa "
+                f"chỉ, cổng và quyền truy cập, rồi chạy lại.\n({exc})\n"
+                "The database cannot be reached (DATABASE_URL): check that the PostgreSQL server runs, its "
+                "address, port and access rights, then run again.",
+                file=sys.stderr,
+            )
             return 3
         if _is_missing_schema(exc):
             print(
@@ -65,6 +75,20 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 3
         raise
+
+
+def _is_unreachable_database(exc: Exception) -> bool:
+    """Django could not connect (server down, wrong address or password): an OperationalError raised
+    while connecting, before any query ran."""
+    django_db = sys.modules.get("django.db.utils")
+    if django_db is None or not isinstance(exc, django_db.OperationalError):
+        return False
+    text = str(exc).lower()
+    return any(
+        words in text
+        for words in ("connection failed", "could not connect", "connection refused", "timeout expired",
+                      "password authentication failed", "could not translate host name")
+    )  # fmt: skip
 
 
 def _is_missing_schema(exc: Exception) -> bool:

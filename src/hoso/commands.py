@@ -84,8 +84,9 @@ def initialise(verbose: bool = True) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from hoso.intake import cluster
     from hoso.intake.blobstore import blob_store
-    from hoso.intake.gateway import cert_path, ensure_gateway_identity
+    from hoso.intake.gateway import gateway_certificate
     from hoso.intake.receipts import complete_missing_receipts
     from hoso.operations.startup import init_lock
     from hoso.policies.services import sync_builtin_policies
@@ -97,13 +98,17 @@ def initialise(verbose: bool = True) -> None:
         blob_store().prepare()  # the evidence folder exists before the first reception (readiness checks it)
         report = load_reference_data()
         sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
-        created = ensure_gateway_identity()
+        # The first init records this server's secret, signing identity and trust as the cluster's;
+        # a later one (another server) is checked against them and given the built-in identity.
+        joined = cluster.join(register=True)
         complete_missing_receipts()
     if verbose:
         print(f"Dữ liệu: {settings.DATA_DIR}")
         print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} — đã cập nhật.")
         print(f"Dữ liệu tham chiếu: {report}")
-        print(f"Chứng thư số ký biên nhận: {cert_path()}{' (vừa tạo)' if created else ''}")
+        said = {"registered": " (danh tính chung của cổng, vừa ghi)", "joined": " (nhận từ cơ sở dữ liệu)"}
+        subject = gateway_certificate().subject.rfc4514_string()
+        print(f"Chứng thư số ký biên nhận: {subject}{said.get(joined, '')}")
 
 
 def _init(_args: argparse.Namespace) -> int:
@@ -154,6 +159,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(state.refusal(), file=sys.stderr, flush=True)
         return 3
     os.environ["HOSO_DATA_DIR"] = str(settings.DATA_DIR)
+    from hoso.intake import cluster
+
+    # The same gateway as the other servers: the same secret key, the same signing identity (the built-in
+    # one is written into this data directory from the database); otherwise refused (exit 3).
+    cluster.join(register=False)
     from hoso.intake.receipts import complete_missing_receipts
 
     if made := complete_missing_receipts():  # after a crash: receipts committed work still owes

@@ -28,3 +28,8 @@ class CodedError(ValueError):
             "message_en": self.message_en,
             **({"details": self.details} if self.details else {}),
         }
+
+
+class StartRefused(CodedError):
+    """A command will not run on this server as it is (a divergence from the other servers, say): the
+    `hoso` command prints both messages and exits 3, without a traceback."""

@@ -9,6 +9,7 @@ import pytest
 
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer
+from tests.pki_fixtures import test_pki  # noqa: F401 - the session PKI, for this package's tests
 
 # The PKI is made "in" late 2015, so that its certificates are valid around the dispatch's dates.
 PKI_NOW = datetime(2015, 9, 1, tzinfo=UTC)

@@ -112,9 +112,9 @@ def test_readyz_reports_every_check_and_passes(client, ready, beating):
     for name, check in body["checks"].items():
         assert check["status"] == "ok", (name, check)
         assert check["detail"] and check["detail_en"] and check["ms"] >= 0
-    # SELECT 1, the applied migrations, the fetched CRLs, the job worker's heartbeat, the CRL addresses'
-    # fetch outcomes: nothing else
-    assert len(queries) == 5
+    # SELECT 1, the applied migrations, the cluster's signing certificate, the fetched CRLs, the job
+    # worker's heartbeat, the CRL addresses' fetch outcomes: nothing else
+    assert len(queries) == 6
     crl = body["checks"]["crl_freshness"]
     assert datetime.fromisoformat(crl["next_update"]) > datetime.now(UTC) + timedelta(days=300)
     assert {row["issuer"] for row in crl["crls"]} == {"HOSO TEST ROOT CA", "HOSO TEST ISSUING CA"}

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hoso.desk.common import message_of, officer_required
 from hoso.errors import CodedError
-from hoso.intake.gateway import anchors_dir, cert_path, crl_dir
+from hoso.intake import cluster
+from hoso.intake.gateway import anchors_dir, configured_source, crl_dir, gateway_certificate
 from hoso.policies.models import PolicyVersion
 from hoso.policies.services import replay_stored
 from hoso.reference.models import CertificateRegistration, IvanProvider
+from hoso.signature.certs import common_name
 from hoso.workflow.access import DIRECTOR, IT
 
 MAX_DRAFT_CHARS = 200_000
@@ -123,17 +125,46 @@ def _crl_rows(folder) -> list[dict]:
 @officer_required(IT, DIRECTOR)
 @require_GET
 def trust(request):
-    gateway = _certificate_rows(cert_path().parent) if cert_path().exists() else []
-    gateway = [row for row in gateway if row["file"] == cert_path().name]
+    """What the gateway signs with and trusts: the cluster's certificates (the database), this server's
+    folders, the CRLs the revocation job fetched, and an alert when revocation data runs out or a fetch
+    keeps failing (the readiness checks crl_freshness and revocation_fetch)."""
+    from hoso.intake.models import ClusterIdentity, FetchedCrl, GatewayCertificate, TrustedCertificate
+    from hoso.operations import health
+
+    now = datetime.now(UTC)
+    current = ClusterIdentity.objects.filter(pk=1).values_list("gateway_sha256", flat=True).first()
+    gateway = [
+        {"subject": row.subject, "not_after": row.not_after, "builtin": row.sealed_key is not None,
+         "state": "current" if row.sha256 == current else "earlier", "sha256": row.sha256}
+        for row in GatewayCertificate.objects.order_by("-registered_at")
+    ]  # fmt: skip
+    try:
+        mine = cluster.sha256_of(own := gateway_certificate())
+    except Exception:  # noqa: BLE001 - no key yet, or a token that does not answer: readiness says which
+        mine = None
+    if mine is not None and all(row["sha256"] != mine for row in gateway):
+        gateway.insert(0, {"subject": common_name(own.subject), "not_after": own.not_valid_after_utc,
+                           "builtin": configured_source() == "built-in", "state": "unregistered", "sha256": mine})  # fmt: skip
+    for row in gateway:
+        row["expired"] = row["not_after"] < now
+    alerts = [
+        result for result in (health.crl_freshness(), health.revocation_fetch()) if result.status != health.OK
+    ]
     return render(
         request,
         "desk/it_trust.html",
         {
+            "gateway": gateway,
+            "shared": TrustedCertificate.objects.order_by("role", "subject"),
+            "fetched": [
+                {"row": row, "stale": row.next_update < now}
+                for row in FetchedCrl.objects.order_by("ca_name", "url")
+            ],
+            "alerts": alerts,
             "anchors": _certificate_rows(anchors_dir()),
             "crls": _crl_rows(crl_dir()),
             "anchors_dir": anchors_dir(),
             "crl_dir": crl_dir(),
-            "gateway": gateway,
         },
     )
 

@@ -180,3 +180,64 @@ class CrlSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ca_name} ← {self.url}"
+
+
+class ClusterIdentity(models.Model):
+    """What every server of one gateway must share, recorded by the first `hoso init` (one row, id 1):
+    the fingerprint of the secret key (never the key) and the receipt-signing certificate in use.
+    A server that differs refuses to start and fails `hoso check` (:mod:`hoso.intake.cluster`)."""
+
+    secret_fingerprint = models.CharField(_("fingerprint of the secret key"), max_length=64)
+    gateway_sha256 = models.CharField(_("SHA-256 of the receipt-signing certificate"), max_length=64)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("cluster identity")
+        verbose_name_plural = _("cluster identity")
+
+    def __str__(self) -> str:
+        return f"{self.gateway_sha256[:16]}…"
+
+
+class GatewayCertificate(models.Model):
+    """Every certificate the gateway has signed receipts with (the current one is
+    :attr:`ClusterIdentity.gateway_sha256`), so that a receipt signed before a key rotation still names
+    a certificate the cluster knows. The built-in self-signed identity keeps its key here, sealed with a
+    key derived from the secret key; a CA-issued key (files, PKCS#12, token) never enters the database."""
+
+    sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, unique=True)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    subject = models.CharField(_("subject"), max_length=400)
+    not_after = models.DateTimeField(_("valid until"))
+    sealed_key = models.BinaryField(_("sealed key of the built-in identity"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        verbose_name = _("gateway certificate")
+        verbose_name_plural = _("gateway certificates")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class TrustedCertificate(models.Model):
+    """A CA certificate every server trusts (`hoso trust add`): an anchor, or an issuing CA below one
+    (trusted only through a path to an anchor). Shared by the cluster through the database."""
+
+    class Role(models.TextChoices):
+        ANCHOR = "anchor", _("trust anchor")
+        INTERMEDIATE = "intermediate", _("issuing CA")
+
+    sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, unique=True)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    der = models.BinaryField(_("certificate (DER)"))
+    subject = models.CharField(_("subject"), max_length=400)
+    not_after = models.DateTimeField(_("valid until"))
+    added_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        verbose_name = _("trusted CA certificate")
+        verbose_name_plural = _("trusted CA certificates")
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_role_display()})"

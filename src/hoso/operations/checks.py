@@ -53,13 +53,16 @@ def production_findings() -> list[Finding]:
                 f"The receipt-signing key {key} is readable by others (needs mode 0600).",
             )
         )
-    if not getattr(settings, "HOSO_GATEWAY_CERT", None):
+    if gateway.configured_source() == "built-in":
         findings.append(
             Finding(
                 "CHECK_SELF_SIGNED",
-                "Biên nhận được ký bằng chứng thư tự cấp; hãy dùng chứng thư do CA được cấp phép cấp (HOSO_GATEWAY_CERT).",
-                "Receipts are signed with a self-signed certificate; use one issued by a licensed CA (HOSO_GATEWAY_CERT).",
-                "warning",
+                "Biên nhận được ký bằng chứng thư tự cấp của bản cài đặt: I-VAN không kiểm tra được nó với CA "
+                "nào. Dùng chứng thư do CA được cấp phép cấp (HOSO_GATEWAY_KEY/HOSO_GATEWAY_CERT, "
+                "HOSO_GATEWAY_P12 hoặc HOSO_GATEWAY_PKCS11), rồi `hoso cluster adopt`.",
+                "Receipts are signed with the installation's self-signed certificate: I-VANs cannot check it "
+                "against any CA. Use one issued by a licensed CA (HOSO_GATEWAY_KEY/HOSO_GATEWAY_CERT, "
+                "HOSO_GATEWAY_P12 or HOSO_GATEWAY_PKCS11), then `hoso cluster adopt`.",
             )
         )
     anchors = gateway.anchors_dir()
@@ -126,10 +129,13 @@ def backup_findings() -> list[Finding]:
 
 
 def cluster_findings() -> list[Finding]:
-    """What would break, or diverge, once a second server shares this database (issue 18, item 1)."""
+    """What would break, or diverge, once a second server shares this database (issue 18, item 1), and
+    how this server differs from the identity the cluster recorded (:mod:`hoso.intake.cluster`)."""
     import os
 
-    findings: list[Finding] = []
+    from hoso.intake import cluster
+
+    findings = [Finding(d.code, d.message_vi, d.message_en) for d in cluster.divergences()]
     shared_database = not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     if getattr(settings, "SESSION_COOKIE_SECURE", False) and not settings.HOSO_TRUSTED_PROXIES:
         findings.append(

@@ -270,69 +270,37 @@ def evidence_store() -> CheckResult:
 # --- the gateway's signing key --------------------------------------------------------------------------
 
 
-def _pair_signs(key, certificate) -> bool:
-    """Whether ``key`` signs what ``certificate``'s public key verifies (a mismatched or damaged key
-    does not)."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
-    public = certificate.public_key()
-    message = b"hoso readiness probe"
-    try:
-        if isinstance(key, rsa.RSAPrivateKey) and isinstance(public, rsa.RSAPublicKey):
-            public.verify(
-                key.sign(message, padding.PKCS1v15(), hashes.SHA256()),
-                message,
-                padding.PKCS1v15(),
-                hashes.SHA256(),
-            )
-            return True
-        if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(key.sign(message, ec.ECDSA(hashes.SHA256())), message, ec.ECDSA(hashes.SHA256()))
-            return True
-    except (InvalidSignature, ValueError):
-        return False
-    spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    return key.public_key().public_bytes(*spki) == public.public_bytes(*spki)
-
-
 def gateway_key(now: datetime | None = None) -> CheckResult:
-    """The receipt-signing key and certificate load, the key signs what the certificate verifies, and the
-    certificate is valid now (warn within GATEWAY_CERT_WARN_DAYS of its end)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
+    """The receipt signer loads (PEM files, PKCS#12 or token), signs what its certificate verifies, the
+    certificate is valid now (warn within GATEWAY_CERT_WARN_DAYS of its end), and it is the cluster's
+    (:mod:`hoso.intake.cluster`: a server signing as another gateway is not ready)."""
+    from django.conf import settings
 
-    from hoso.intake import gateway
+    from hoso.intake import cluster, gateway
 
     now = now or timezone.now()
     try:
         # RSA's consistency check costs ~100 ms a load; signing and verifying below catches a damaged key.
-        key = serialization.load_pem_private_key(
-            gateway.key_path().read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+        signer = gateway.load_signer(validate_key=False)
+    except Exception as exc:  # noqa: BLE001 - missing, unreadable, encrypted, wrong PIN, no token: a failure
+        where = {"pkcs11": settings.HOSO_GATEWAY_PKCS11, "p12": settings.HOSO_GATEWAY_P12}.get(
+            gateway.configured_source(), gateway.key_path()
         )
-    except Exception as exc:  # noqa: BLE001 - missing, unreadable, encrypted, not a key: all a failure
         return CheckResult(
             FAIL,
-            f"Không đọc được khoá ký biên nhận ({type(exc).__name__}).",
-            f"The receipt-signing key cannot be loaded ({type(exc).__name__}).",
-            cause=f"{gateway.key_path()}: {type(exc).__name__}: {exc}",
+            f"Không đọc được khoá hoặc chứng thư ký biên nhận ({type(exc).__name__}).",
+            f"The receipt-signing key or certificate cannot be loaded ({type(exc).__name__}).",
+            cause=f"{where}: {type(exc).__name__}: {exc}",
         )
-    try:
-        certificate = x509.load_pem_x509_certificate(gateway.cert_path().read_bytes())
-    except Exception as exc:  # noqa: BLE001
-        return CheckResult(
-            FAIL,
-            f"Không đọc được chứng thư ký biên nhận ({type(exc).__name__}).",
-            f"The receipt-signing certificate cannot be loaded ({type(exc).__name__}).",
-            cause=f"{gateway.cert_path()}: {type(exc).__name__}: {exc}",
-        )
-    if not _pair_signs(key, certificate):
+    certificate = signer.certificate
+    if not gateway.signer_signs(signer):
         return CheckResult(
             FAIL,
             "Khoá ký biên nhận không khớp với chứng thư ký biên nhận.",
             "The receipt-signing key does not match the receipt-signing certificate.",
         )
+    if differs := cluster.gateway_divergence(cluster.sha256_of(certificate)):
+        return CheckResult(FAIL, differs.message_vi, differs.message_en)
     start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
     fields = {"not_before": start.isoformat(), "not_after": end.isoformat()}
     if now < start:

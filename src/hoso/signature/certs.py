@@ -220,14 +220,18 @@ class TrustStore:
         intermediates: Iterable[str | Path] = (),
         policy: RevocationPolicy | None = None,
         crl_cache_dir: str | Path | None = None,
+        anchor_certs: Iterable[x509.Certificate] = (),
+        intermediate_certs: Iterable[x509.Certificate] = (),
     ) -> TrustStore:
-        """Anchors and CRLs from files or directories of PEM/DER files."""
+        """Anchors and CRLs from files or directories of PEM/DER files (and certificates given as such)."""
         cert_suffixes = (".pem", ".crt", ".cer", ".der")
         anchor_certs = [
-            c for p in _files(anchors, cert_suffixes) for c in _load_certs(p.read_bytes(), str(p))
+            *(c for p in _files(anchors, cert_suffixes) for c in _load_certs(p.read_bytes(), str(p))),
+            *anchor_certs,
         ]
         inter_certs = [
-            c for p in _files(intermediates, cert_suffixes) for c in _load_certs(p.read_bytes(), str(p))
+            *(c for p in _files(intermediates, cert_suffixes) for c in _load_certs(p.read_bytes(), str(p))),
+            *intermediate_certs,
         ]
         crl_objs = [_load_crl(p.read_bytes(), str(p)) for p in _files(crls, (".crl", ".pem", ".der"))]
         return cls(
