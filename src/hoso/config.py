@@ -176,6 +176,12 @@ VARIABLES: tuple[Variable, ...] = (
         "HOSO_PG_STATEMENT_TIMEOUT", number(0), "30", "seconds (0: none)",
         "PostgreSQL: longest statement a web request may run",
     ),
+    Variable(
+        "HOSO_PG_POOL_MODE", choice("session", "transaction"), "session", "session or transaction",
+        "PostgreSQL: how DATABASE_URL reaches it: directly or through a session-mode pooler (session), or "
+        "through a transaction-mode pooler such as PgBouncer (transaction: no server-side cursors, no "
+        "startup options, no prepared statements unless HOSO_PG_PREPARE_THRESHOLD is set)",
+    ),
     Variable("HOSO_DB_CONNECT_TIMEOUT", integer(1, 300), "5", "seconds, 1 to 300", "database connection timeout"),
     Variable("HOSO_MAX_UPLOAD_BYTES", integer(1024), str(20 * MiB), "bytes, at least 1024", "largest dossier accepted"),
     Variable("HOSO_XML_MAX_ELEMENTS", integer(1), "500000", "a positive whole number", "elements in one XML file"),
@@ -274,6 +280,7 @@ ALLOWED_VI = {
     "host names, comma-separated": "tên máy chủ, cách nhau bằng dấu phẩy",
     "requests per second (a number ≥ 0)": "số yêu cầu mỗi giây (số ≥ 0)",
     "seconds (0: none)": "số giây (0: không giới hạn)",
+    "session or transaction": "session hoặc transaction",
     "seconds of CPU (0: no budget)": "số giây CPU (0: không giới hạn)",
     "seconds ≥ 0": "số giây ≥ 0",
     "seconds ≥ 1": "số giây ≥ 1",

@@ -122,12 +122,23 @@ if os.environ.get("DATABASE_URL"):
         # it (conn_health_checks): after PostgreSQL restarts, the next request reconnects instead of
         # failing on the dead socket. The web's statements may run HOSO_PG_STATEMENT_TIMEOUT seconds at
         # most (set by hoso.wsgi: commands such as `hoso init` may rightly run longer).
+        # Behind a transaction-mode pooler (HOSO_PG_POOL_MODE=transaction, PgBouncer pool_mode=transaction)
+        # consecutive transactions of one connection may run on different server sessions: no statement
+        # is prepared unless HOSO_PG_PREPARE_THRESHOLD says so (PgBouncer ≥ 1.22 with
+        # max_prepared_statements), no server-side cursor (a WITH HOLD cursor would be looked for in
+        # another session), and hoso.wsgi sends no startup options (PgBouncer refuses them: the statement
+        # timeout is then the role's, docs/operations.md).
+        pooled = ENV["HOSO_PG_POOL_MODE"] == "transaction"
+        threshold = ENV["HOSO_PG_PREPARE_THRESHOLD"]
+        if pooled and "HOSO_PG_PREPARE_THRESHOLD" not in os.environ:
+            threshold = None
         DATABASES["default"]["OPTIONS"] = {
             "server_side_binding": True,
-            "prepare_threshold": ENV["HOSO_PG_PREPARE_THRESHOLD"],
+            "prepare_threshold": threshold,
             "connect_timeout": ENV["HOSO_DB_CONNECT_TIMEOUT"],
             **DATABASES["default"].get("OPTIONS", {}),
         }
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = pooled
 else:
     DATABASES = {
         "default": {
@@ -146,6 +157,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 HOSO_PG_STATEMENT_TIMEOUT = ENV["HOSO_PG_STATEMENT_TIMEOUT"]  # seconds, the web's connections (hoso.wsgi)
+HOSO_PG_POOL_MODE = ENV["HOSO_PG_POOL_MODE"]  # session, or transaction (a transaction-mode pooler)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

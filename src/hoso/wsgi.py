@@ -7,7 +7,10 @@ of tens of milliseconds every few hundred requests (bench/intake.py, issue 5).
 
 The web's PostgreSQL connections get a statement timeout (``HOSO_PG_STATEMENT_TIMEOUT``, issue 18): a
 request never waits on a runaway statement or a lock for ever. Commands (`hoso init`, backups, reports)
-connect without it.
+connect without it. Behind a transaction-mode pooler (``HOSO_PG_POOL_MODE=transaction``) no startup option
+is sent — PgBouncer refuses the connection that carries one, and a session ``SET`` would stay on a server
+session that other clients then use — so the timeout is the database role's there
+(``ALTER ROLE … SET statement_timeout``, docs/operations.md).
 """
 
 import os
@@ -24,7 +27,8 @@ def _limit_statements() -> None:
 
     database = settings.DATABASES["default"]
     timeout_ms = int(settings.HOSO_PG_STATEMENT_TIMEOUT * 1000)
-    if database["ENGINE"] == "django.db.backends.postgresql" and timeout_ms:
+    pooled = getattr(settings, "HOSO_PG_POOL_MODE", "session") == "transaction"
+    if database["ENGINE"] == "django.db.backends.postgresql" and timeout_ms and not pooled:
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c statement_timeout={timeout_ms}".strip()
 

@@ -16,6 +16,7 @@ import os
 import random
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -173,13 +174,21 @@ class Server:
 
 
 def request(
-    port: int, method: str, path: str, *, key: str, body: bytes | None = None, headers=None, timeout=60
+    port: int,
+    method: str,
+    path: str,
+    *,
+    key: str,
+    body: bytes | None = None,
+    headers=None,
+    timeout=60,
+    tls: ssl.SSLContext | None = None,
 ) -> tuple[int, dict, bytes]:
     """One request on a new connection: (status, headers as sent, body). A lean HTTP/1.1 client (one
     ``sendall``, read to the end, a small parser) rather than ``http.client``, whose header parsing
     costs several times as much: the clients share the 2 cores with the server they measure. A
     connection closed before a whole answer arrived raises ``http.client.HTTPException`` (or OSError),
-    as ``http.client`` would."""
+    as ``http.client`` would. ``tls``: over TLS with this context (a reverse proxy in front)."""
     fields = {
         "Host": f"{HOST}:{port}",
         "Authorization": f"Bearer {key}",
@@ -191,7 +200,8 @@ def request(
     fields["Connection"] = "close"  # the answer ends where the connection does
     head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{name}: {value}\r\n" for name, value in fields.items())
     chunks: list[bytes] = []
-    with socket.create_connection((HOST, port), timeout=timeout) as sock:
+    plain = socket.create_connection((HOST, port), timeout=timeout)
+    with tls.wrap_socket(plain, server_hostname=HOST) if tls is not None else plain as sock:
         sock.sendall(head.encode("latin-1") + b"\r\n" + (body or b""))
         try:
             while chunk := sock.recv(262144):
@@ -301,13 +311,14 @@ def run_clients(
     timeout: float = 60,
     rate: float | None = None,
     arrivals: str = "even",
+    tls: ssl.SSLContext | None = None,
 ) -> list[Result]:
     """Send ``jobs`` (method, path, body) from ``clients`` concurrent connections; one result a job sent.
-    ``rate`` and ``arrivals``: see :func:`run_sessions`."""
+    ``rate`` and ``arrivals``: see :func:`run_sessions`; ``tls``: see :func:`request`."""
 
     def send(_client, job):
         method, path, body = job
-        return request(port, method, path, key=key, body=body, timeout=timeout)
+        return request(port, method, path, key=key, body=body, timeout=timeout, tls=tls)
 
     return run_sessions(
         range(clients), jobs, send=send, stop=stop, on_result=on_result, rate=rate, arrivals=arrivals

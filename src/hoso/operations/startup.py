@@ -3,10 +3,13 @@ refusing a database that is behind, and the gunicorn command line (trusted proxi
 
 - Any number of `hoso init` (or `hoso demo`) may run at once against one database: the first takes
   the init lock and migrates and loads the reference data, the others wait for it and then find
-  nothing left to do. On PostgreSQL the lock is a session-level advisory lock (``INIT_LOCK_KEY``, held
-  by a connection of its own, so that nothing migrate does to Django's connection can drop it); on
-  SQLite an exclusive ``flock`` on ``DATA_DIR/init.lock`` (SQLite's own lock is per transaction, and
-  migrate runs many).
+  nothing left to do. On PostgreSQL the lock is a transaction-level advisory lock (``INIT_LOCK_KEY``)
+  taken in a transaction that a connection of its own keeps open for the whole init, so that nothing
+  migrate does to Django's connection can drop it, and so that it also holds through a transaction-mode
+  pooler (PgBouncer gives a client one server session for the length of a transaction only: a
+  session-level lock taken through it would stay with a pooled session, never released); on SQLite an
+  exclusive ``flock`` on ``DATA_DIR/init.lock`` (SQLite's own lock is per transaction, and migrate runs
+  many).
 - `hoso serve` never migrates: it compares the migrations on disk with those recorded in the database
   (Django's migration executor, as ``runserver`` does) and refuses to start when any is not applied.
 """
@@ -55,22 +58,26 @@ def init_lock(on_wait: Callable[[], None] = _say_waiting) -> Iterator[None]:
 def _advisory_lock(on_wait: Callable[[], None]) -> Iterator[None]:
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    holder = connections.create_connection(DEFAULT_DB_ALIAS)  # a session of its own, autocommit
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)  # a session of its own
     try:
-        with holder.cursor() as cursor:
-            # However long the other init takes: no statement or lock timeout set for the role or in
-            # DATABASE_URL may end the wait.
-            cursor.execute("SET statement_timeout = 0")
-            cursor.execute("SET lock_timeout = 0")
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [INIT_LOCK_KEY])
+        holder.ensure_connection()
+        raw = holder.connection  # the driver's connection: the transaction is ours, not Django's
+        raw.autocommit = False
+        with raw.cursor() as cursor:
+            # However long the other init takes: no statement, lock or idle timeout set for the role or
+            # in DATABASE_URL may end the wait or the transaction that holds the lock. SET LOCAL: nothing
+            # outlives the transaction (a pooled server session is left as it was found).
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute("SET LOCAL lock_timeout = 0")
+            cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [INIT_LOCK_KEY])
             if not cursor.fetchone()[0]:
                 on_wait()
-                cursor.execute("SELECT pg_advisory_lock(%s)", [INIT_LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INIT_LOCK_KEY])
         try:
             yield
         finally:
-            with holder.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [INIT_LOCK_KEY])
+            raw.rollback()  # ends the transaction, which releases the lock (it changed nothing)
     finally:
         holder.close()  # ends the session, which would release the lock in any case
 
