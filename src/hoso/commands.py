@@ -84,8 +84,9 @@ def initialise(verbose: bool = True) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from hoso.errors import StartRefused
     from hoso.intake import cluster
-    from hoso.intake.blobstore import blob_store
+    from hoso.intake.blobstore import BlobStoreError, blob_store
     from hoso.intake.gateway import gateway_certificate
     from hoso.intake.receipts import complete_missing_receipts
     from hoso.operations.startup import init_lock
@@ -95,7 +96,10 @@ def initialise(verbose: bool = True) -> None:
     # One init at a time per database (and data directory); the others wait, then find it done.
     with init_lock():
         call_command("migrate", interactive=False, verbosity=0)
-        blob_store().prepare()  # the evidence folder exists before the first reception (readiness checks it)
+        try:  # the evidence folder (or bucket) exists before the first reception (readiness checks it)
+            blob_store().prepare()
+        except BlobStoreError as error:  # a missing bucket, a store that does not answer: say it, exit 3
+            raise StartRefused(error.code, error.message_vi, error.message_en) from error
         report = load_reference_data()
         sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
         # The first init records this server's secret, signing identity and trust as the cluster's;

@@ -271,10 +271,10 @@ def test_a_server_that_is_down_is_a_failed_fetch_and_repeated_failures_warn(ca, 
 
 def test_download_refuses_other_schemes_and_large_answers(ca, gateway_trust):
     with pytest.raises(revocation.FetchError, match="CRL_SCHEME"):
-        revocation.download("file:///etc/passwd")
+        revocation.fetch("file:///etc/passwd")
     url = next(iter(revocation.sources(gateway.trust_store()).values()))[1][0]
     with pytest.raises(revocation.FetchError, match="CRL_TOO_LARGE"):
-        revocation.download(url, limit=10)
+        revocation.fetch(url, limit=10)
 
 
 def test_the_job_is_registered_every_15_minutes():

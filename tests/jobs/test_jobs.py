@@ -206,8 +206,10 @@ def test_readiness_warns_when_no_job_worker_beats():
 
 @pytest.mark.django_db
 def test_check_names_what_would_diverge_across_servers(settings, monkeypatch):
+    from hoso.intake import cluster
     from hoso.operations.checks import cluster_findings
 
+    cluster.join(register=True)  # as `hoso init` leaves the database: this server is the cluster's
     settings.SESSION_COOKIE_SECURE = True
     settings.HOSO_TRUSTED_PROXIES = []
     settings.HOSO_API_RATE_BACKEND = "file"

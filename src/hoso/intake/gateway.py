@@ -223,22 +223,23 @@ def _state() -> tuple:
 
 
 def _stored_state() -> tuple | None:
-    """(count, newest id) of the CRLs the revocation job stored and of the CA certificates `hoso trust
-    add` stored: one indexed query each. A row replaced gets a new id, one deleted lowers the count.
+    """(count, newest id) of the CRLs and OCSP answers the revocation job stored and of the CA
+    certificates `hoso trust add` stored: one indexed query each. A row replaced gets a new id, one deleted lowers the count.
     When the database cannot be asked (not migrated, not reachable, no database in this process) the
     last answer stands: no rebuild for that."""
     global _stored_marker
     try:
         from django.db.models import Count, Max
 
-        from hoso.intake.models import FetchedCrl, TrustedCertificate
+        from hoso.intake.models import FetchedCrl, FetchedOcsp, TrustedCertificate
 
         crls = FetchedCrl.objects.aggregate(n=Count("id"), last=Max("id"))
         cas = TrustedCertificate.objects.aggregate(n=Count("id"), last=Max("id"))
+        answers = FetchedOcsp.objects.aggregate(n=Count("id"), last=Max("id"))
     except Exception as exc:  # noqa: BLE001 - DatabaseError, or no database access here (tests, tools)
         log.debug("stored trust not looked at: %s", exc)
         return _stored_marker
-    _stored_marker = (crls["n"], crls["last"], cas["n"], cas["last"])
+    _stored_marker = (crls["n"], crls["last"], cas["n"], cas["last"], answers["n"], answers["last"])
     return _stored_marker
 
 
@@ -283,6 +284,11 @@ def trust_store() -> TrustStore:
             )
             for crl in _stored_crls():
                 store.add_crl(crl)
+            if _stored_marker and _stored_marker[4]:
+                from hoso.intake.ocsp_refresh import stored_answers
+
+                for der in stored_answers():
+                    store.add_ocsp(der)
             _trust = (state, store)
         _trust_checked = now
         return _trust[1]

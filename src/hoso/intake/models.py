@@ -241,3 +241,32 @@ class TrustedCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_role_display()})"
+
+
+class FetchedOcsp(models.Model):
+    """An OCSP answer the revocation job got for a registered unit's or commune's certificate, verified
+    (signed by the issuing CA or a responder it delegated, for that certificate, current). Every server's
+    trust store includes these rows (:mod:`hoso.intake.ocsp_refresh`); a newer answer replaces the row."""
+
+    class Status(models.TextChoices):
+        GOOD = "good", _("good")
+        REVOKED = "revoked", _("revoked")
+        UNKNOWN = "unknown", _("unknown to the CA")
+
+    cert_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=400)
+    ca_name = models.CharField(_("CA"), max_length=400)
+    url = models.CharField(_("responder"), max_length=1000)
+    der = models.BinaryField(_("OCSP response (DER)"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    this_update = models.DateTimeField(_("thisUpdate"))
+    next_update = models.DateTimeField(_("nextUpdate"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        verbose_name = _("OCSP answer")
+        verbose_name_plural = _("OCSP answers")
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.status} ({self.this_update:%Y-%m-%d %H:%M})"

@@ -1,4 +1,5 @@
-"""Revocation refresh (issue 18 item 5): the ``hoso:revocation`` job fetches the CAs' CRLs.
+"""Revocation refresh (issue 18 item 5): the ``hoso:revocation`` job fetches the CAs' CRLs (and asks
+OCSP about registered certificates: :mod:`hoso.intake.ocsp_refresh`).
 
 For every CA certificate of the gateway's trust store (anchors and intermediates), the addresses are the
 HTTP(S) CRL distribution points of the certificates that CA issued and hoso knows — the trust store's
@@ -31,6 +32,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtensionOID
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,13 +63,19 @@ class RefreshReport:
     unchanged: list[str] = field(default_factory=list)  # fetched, same CRL as held
     skipped: list[str] = field(default_factory=list)  # not due (the rule above)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (URL, error)
+    ocsp: object = None  # the OCSP part's report (hoso.intake.ocsp_refresh.OcspReport), when asked
+
+    @property
+    def any_failed(self) -> bool:
+        return bool(self.failed or (self.ocsp is not None and self.ocsp.failed))
 
     def __str__(self) -> str:
         text = (
             f"{len(self.installed)} installed, {len(self.unchanged)} unchanged, "
             f"{len(self.skipped)} not due, {len(self.failed)} failed"
         )
-        return text + "".join(f"; {url}: {error}" for url, error in self.failed)
+        text += "".join(f"; {url}: {error}" for url, error in self.failed)
+        return text if self.ocsp is None else f"{text}. {self.ocsp}"
 
 
 def fingerprint(cert: x509.Certificate) -> str:
@@ -145,22 +153,33 @@ class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def download(url: str, timeout: float = FETCH_TIMEOUT_SECONDS, limit: int = MAX_CRL_BYTES) -> bytes:
+def fetch(
+    url: str,
+    *,
+    body: bytes | None = None,
+    content_type: str = "",
+    kind: str = "CRL",
+    timeout: float = FETCH_TIMEOUT_SECONDS,
+    limit: int = MAX_CRL_BYTES,
+) -> bytes:
+    """GET ``url`` (or POST ``body``): at most ``limit`` bytes, http/https only, redirects only to
+    http/https; any failure a :class:`FetchError` coded ``<kind>_…``."""
     if not url.lower().startswith(("http://", "https://")):
-        raise FetchError("CRL_SCHEME", "only http and https addresses are fetched")
+        raise FetchError(f"{kind}_SCHEME", "only http and https addresses are fetched")
     opener = urllib.request.build_opener(_SameSchemeRedirects)
-    request = urllib.request.Request(url, headers={"User-Agent": "hoso-revocation/1"})  # noqa: S310
+    headers = {"User-Agent": "hoso-revocation/1", **({"Content-Type": content_type} if content_type else {})}
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
     try:
         with opener.open(request, timeout=timeout) as response:
             data = response.read(limit + 1)
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:
-        raise FetchError("CRL_HTTP", f"HTTP {exc.code}") from None
+        raise FetchError(f"{kind}_HTTP", f"HTTP {exc.code}") from None
     except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections, bad URLs
-        raise FetchError("CRL_UNREACHABLE", f"{type(exc).__name__}: {exc}") from None
+        raise FetchError(f"{kind}_UNREACHABLE", f"{type(exc).__name__}: {exc}") from None
     if len(data) > limit:
-        raise FetchError("CRL_TOO_LARGE", f"more than {limit} bytes")
+        raise FetchError(f"{kind}_TOO_LARGE", f"more than {limit} bytes")
     return data
 
 
@@ -222,7 +241,7 @@ def refresh(now: datetime | None = None, store: TrustStore | None = None) -> Ref
                 continue
             source.last_attempt_at = now
             try:
-                data = download(url)
+                data = fetch(url)
                 crl = check(data, ca, held, now)
             except FetchError as error:
                 source.failures_in_a_row += 1
@@ -259,7 +278,11 @@ def refresh(now: datetime | None = None, store: TrustStore | None = None) -> Ref
                 source.failing_since = None
                 source.last_error = ""
                 source.save()
-    if report.installed:
+    if getattr(settings, "HOSO_OCSP", True):
+        from hoso.intake import ocsp_refresh
+
+        report.ocsp = ocsp_refresh.refresh(store, now)
+    if report.installed or (report.ocsp is not None and report.ocsp.stored):
         gateway.forget()  # this process at once; the others within TRUST_RECHECK_SECONDS
     return report
 

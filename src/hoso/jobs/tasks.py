@@ -42,13 +42,13 @@ def retention() -> str:
 
 
 def revocation() -> str:
-    """Fetch the CAs' CRLs that are due (hoso.intake.revocation). A failed fetch fails the run, so that
+    """Fetch the CAs' CRLs and the OCSP answers that are due (hoso.intake.revocation). A failed fetch fails the run, so that
     `hoso jobs` and the admin show it; the CRLs fetched in the same run are kept."""
     from hoso.intake.revocation import refresh
 
     report = refresh()
     log.info("revocation: %s", report)
-    if report.failed:
+    if report.any_failed:
         raise RuntimeError(f"revocation: {report}")
     return str(report)
 

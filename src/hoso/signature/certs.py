@@ -208,6 +208,8 @@ class TrustStore:
         self._crls: list[x509.CertificateRevocationList] = []
         self._fetched: dict[str, x509.CertificateRevocationList] = {}
         self._state = b""
+        self._ocsps: list[bytes] = []
+        self._ocsp_windows: dict[int, tuple[datetime, datetime | None]] = {}  # serial -> this/nextUpdate
         for crl in crls:
             self.add_crl(crl)
 
@@ -248,9 +250,22 @@ class TrustStore:
             self._crls.append(crl)
             self._state = hashlib.sha256(self._state + der).digest()
 
+    def add_ocsp(self, der: bytes) -> None:
+        """An OCSP answer (DER) obtained beforehand: used as revocation evidence for the certificate it is
+        about, like a CRL (the gateway's revocation job asks and verifies them)."""
+        from cryptography.x509 import ocsp
+
+        with self._lock:
+            if der in self._ocsps:
+                return
+            answer = ocsp.load_der_ocsp_response(der)
+            self._ocsps.append(der)
+            self._ocsp_windows[answer.serial_number] = (answer.this_update_utc, answer.next_update_utc)
+            self._state = hashlib.sha256(self._state + der).digest()
+
     @property
     def revocation_state(self) -> bytes:
-        """Changes whenever the CRL set changes; part of every cache key."""
+        """Changes whenever the CRL or OCSP set changes; part of every cache key."""
         return self._state
 
     def _fetch_crls(self, certs: Iterable[x509.Certificate], at: datetime) -> None:
@@ -357,6 +372,7 @@ class TrustStore:
                     asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in self.intermediates
                 ],
                 crls=[c.public_bytes(Encoding.DER) for c in self._crls],
+                ocsps=list(self._ocsps),
                 moment=at,
                 allow_fetching=fetching,
                 fetcher_backend=backend,
@@ -399,6 +415,10 @@ class TrustStore:
         start = max(c.not_valid_before_utc for c in certs)
         end = min(c.not_valid_after_utc for c in certs)
         issuers = {c.issuer.public_bytes() for c in certs}
+        for c in certs:  # an OCSP answer used for a certificate of the path bounds the result too
+            if (window := self._ocsp_windows.get(c.serial_number)) is not None:
+                start = max(start, window[0])
+                end = min(end, window[1]) if window[1] is not None else end
         for crl in self._crls:
             if crl.issuer.public_bytes() not in issuers:
                 continue
