@@ -200,7 +200,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("HOSO_API_BURST", integer(1), "200", "a whole number ≥ 1", "per-I-VAN burst"),
     Variable(
         "HOSO_API_RATE_BACKEND", choice("file", "database", "off"), "file", "file, database or off",
-        "where the per-I-VAN buckets live: file (one server), database (several servers), off",
+        "where the rate limits count (the I-VAN buckets, the public lookup): file (one server), "
+        "database (several servers), off",
     ),
     Variable("HOSO_RETENTION_YEARS", integer(10), "10", "a whole number of years ≥ 10",
         "`hoso retention` purges raw bytes older than this"),
@@ -226,8 +227,8 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("HOSO_CRL_DIR", text(), None, "a folder", "CRLs"),
     Variable("HOSO_LOOKUP_LIMIT", integer(0), "30", "a whole number ≥ 0 (0: no limit)",
-        "public lookup (/tra-cuu/): look-ups per client per window, then HTTP 429; counted in the file cache "
-        "DATA_DIR/cache/ratelimit (one server's workers)"),
+        "public lookup (/tra-cuu/): look-ups per client per window, then HTTP 429; counted where "
+        "HOSO_API_RATE_BACKEND says"),
     Variable("HOSO_LOOKUP_WINDOW", integer(1), "60", "seconds ≥ 1", "window of the look-up limit"),
     Variable("HOSO_NOTICE_INTERVAL_DAYS", integer(0), "30", "days ≥ 0", "no unit notified twice within this"),
     Variable("HOSO_NOTICE_FROM", text(), None, "an e-mail address", "sender of notices"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import time
 
 import pytest
 from django.test import RequestFactory
@@ -55,8 +56,10 @@ def test_a_unit_code_is_read_in_any_case(client, unit, signers):
     assert 'id="found"' in page.content.decode()
 
 
-def test_look_ups_past_the_limit_get_a_429_page_in_vietnamese(client, under6, settings):
+@pytest.mark.parametrize("backend", ["file", "database"])
+def test_look_ups_past_the_limit_get_a_429_page_in_vietnamese(client, under6, settings, backend):
     settings.HOSO_LOOKUP_LIMIT = 3
+    settings.HOSO_API_RATE_BACKEND = backend
     assert client.get("/tra-cuu/").status_code == 200  # the empty form is not a look-up
     for code in ("00001", "00002", under6.commune_id):
         assert client.get("/tra-cuu/", {"so": under6.number, "ma": code}).status_code == 200
@@ -117,3 +120,39 @@ def test_the_counts_are_shared_by_worker_processes():
         worker.join(60)
     assert sum(queue.get(timeout=5) for _ in workers) == 40
     assert not throttle.hit("test", request, limit=40, window=600).allowed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_every_server_counts_together(settings):
+    """Several servers (threads with connections of their own here) hit one client's count at once:
+    exactly the limit passes, in one row; the daily job forgets it once its window has ended."""
+    import threading
+
+    from django.db import connection
+
+    from hoso.api.models import WindowCount
+    from hoso.api.ratelimit import forget_expired_windows
+
+    settings.HOSO_API_RATE_BACKEND = "database"
+    request = RequestFactory().get("/tra-cuu/", REMOTE_ADDR="198.51.100.78")
+    allowed = []
+
+    def hits() -> None:
+        try:
+            allowed.append(
+                sum(throttle.hit("test", request, limit=40, window=600).allowed for _ in range(15))
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hits) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(allowed) == 40
+    refused = throttle.hit("test", request, limit=40, window=600)
+    assert not refused.allowed and 0 < refused.retry_after <= 600
+    assert list(WindowCount.objects.values_list("count", flat=True)) == [40]
+    assert forget_expired_windows() == 0  # the window has not ended
+    assert forget_expired_windows(now=time.time() + 700) == 1

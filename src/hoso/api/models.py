@@ -65,3 +65,19 @@ class RateBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ivan_id}: {self.tokens:.1f}"
+
+
+class WindowCount(models.Model):
+    """Requests one client made in one window of a fixed-window limit (the public lookup's), shared by
+    every server process and machine (the `database` rate-limit backend, ``hoso.desk.throttle``)."""
+
+    key = models.CharField(max_length=200, unique=True)  # scope:client:window
+    count = models.PositiveIntegerField()
+    expires = models.FloatField(db_index=True, help_text="UNIX time the window ends")
+
+    class Meta:
+        verbose_name = _("request count of a window")
+        verbose_name_plural = _("request counts of windows")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -9,6 +9,9 @@ Two backends, chosen by ``HOSO_API_RATE_BACKEND`` (setting or environment variab
   application servers in front of one PostgreSQL.
 - ``off``: no limit.
 
+The same setting says where the public lookup's per-client counts live (``hoso.desk.throttle``): with
+``database``, in ``api_windowcount`` (:func:`window_hit`), so that several servers count together.
+
 ``HOSO_API_RATE`` is the sustained rate in requests per second per I-VAN (default 20) and
 ``HOSO_API_BURST`` the bucket size (default 200): an I-VAN may send 200 requests at once, then 20 a second.
 """
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 _STATE = struct.Struct("<dd")  # tokens, last refill (UNIX time)
 
@@ -101,3 +105,25 @@ def take(ivan) -> Decision:
     if kind == "database":
         return _database_take(ivan, now)
     return _file_take(ivan.code, now)
+
+
+def window_hit(key: str, limit: int, expires: float) -> int | None:
+    """Count one request under ``key`` (a client in one window) unless ``limit`` is reached: the count
+    after it, or None when refused. One atomic ``UPDATE … WHERE count < limit``: servers racing on one
+    key never lose an increment nor pass the limit."""
+    from hoso.api.models import WindowCount
+
+    with transaction.atomic():
+        WindowCount.objects.bulk_create(
+            [WindowCount(key=key, count=0, expires=expires)], ignore_conflicts=True
+        )
+        if not WindowCount.objects.filter(key=key, count__lt=limit).update(count=F("count") + 1):
+            return None
+        return WindowCount.objects.filter(key=key).values_list("count", flat=True).get()
+
+
+def forget_expired_windows(now: float | None = None) -> int:
+    """Delete the counts of windows that have ended (the daily retention job); how many."""
+    from hoso.api.models import WindowCount
+
+    return WindowCount.objects.filter(expires__lt=now or time.time()).delete()[0]

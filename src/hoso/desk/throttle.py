@@ -13,8 +13,9 @@ no database write on an unauthenticated page (a database cache would turn a floo
 load on the one SQLite writer). Entries expire with their window and the cache culls itself past
 ``MAX_ENTRIES``, so its size stays bounded. The read-increment-write of a count is done under an exclusive
 ``flock`` of a lock file next to it, so that two workers cannot lose each other's increments (Django's
-``incr`` on a file or database cache is a get then a set). Several application servers behind one address
-need a cache they share: point ``CACHES["ratelimit"]`` at it.
+``incr`` on a file or database cache is a get then a set). Several application servers count together in
+the database instead (``HOSO_API_RATE_BACKEND=database``, the setting of every rate limit's counts:
+``hoso.api.ratelimit.window_hit``).
 
 The client is ``REMOTE_ADDR``; behind ``HOSO_PROXY_COUNT`` reverse proxies that each append to
 ``X-Forwarded-For``, it is the address the outermost trusted proxy saw (the N-th entry from the right —
@@ -35,6 +36,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+
+from hoso.api import ratelimit
 
 CACHE_ALIAS = "ratelimit"
 
@@ -85,6 +88,10 @@ def hit(scope: str, request, *, limit: int, window: int) -> Verdict:
     now = time.time()
     slot = int(now // window)
     key = f"{scope}:{client_key(request)}:{slot}"
+    retry_after = max(1, math.ceil((slot + 1) * window - now))
+    if ratelimit.backend() == "database":  # several servers: counted together, in the database
+        count = ratelimit.window_hit(key, limit, expires=(slot + 1) * window + 1)
+        return Verdict(True, count, 0) if count is not None else Verdict(False, limit, retry_after)
     cache = caches[CACHE_ALIAS]
     with _machine_lock(scope):
         count = cache.get(key) or 0
@@ -92,7 +99,7 @@ def hit(scope: str, request, *, limit: int, window: int) -> Verdict:
             count += 1
             cache.set(key, count, timeout=window + 1)
             return Verdict(True, count, 0)
-    return Verdict(False, count, max(1, math.ceil((slot + 1) * window - now)))
+    return Verdict(False, count, retry_after)
 
 
 def lookup_hit(request) -> Verdict:

@@ -34,11 +34,13 @@ def send_outbox() -> str:
 
 
 def retention() -> str:
+    from hoso.api.ratelimit import forget_expired_windows
     from hoso.intake.retention import purge
 
     report = purge()
-    log.info("retention: %s", report)
-    return str(report)
+    windows = forget_expired_windows()
+    log.info("retention: %s; %d ended rate-limit windows forgotten", report, windows)
+    return f"{report}; {windows} ended rate-limit windows forgotten"
 
 
 def revocation() -> str:

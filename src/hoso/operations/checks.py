@@ -157,18 +157,18 @@ def cluster_findings() -> list[Finding]:
                 "The secret key was generated in this server's data directory: with several servers, a log-in "
                 "made on one is refused by another and the job worker cannot read work another queued. Set "
                 "the same HOSO_SECRET_KEY on every server.",
-                "warning",
             )
         )
     if shared_database and settings.HOSO_API_RATE_BACKEND == "file":
         findings.append(
             Finding(
                 "CHECK_RATE_LIMIT_PER_SERVER",
-                "Giới hạn tốc độ gửi của I-VAN được đếm riêng trên từng máy (HOSO_API_RATE_BACKEND=file): với "
-                "nhiều máy chủ, mỗi máy cho phép đủ mức. Đặt HOSO_API_RATE_BACKEND=database.",
-                "The I-VAN rate limit is counted per machine (HOSO_API_RATE_BACKEND=file): with several "
-                "servers each allows the full rate. Set HOSO_API_RATE_BACKEND=database.",
-                "warning",
+                "Giới hạn tốc độ gửi của I-VAN và giới hạn tra cứu công khai được đếm riêng trên từng máy "
+                "(HOSO_API_RATE_BACKEND=file): với nhiều máy chủ, mỗi máy cho phép đủ mức. Đặt "
+                "HOSO_API_RATE_BACKEND=database.",
+                "The I-VAN rate limit and the public lookup's limit are counted per machine "
+                "(HOSO_API_RATE_BACKEND=file): with several servers each allows the full rate. Set "
+                "HOSO_API_RATE_BACKEND=database.",
             )
         )
     return findings
