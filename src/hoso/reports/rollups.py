@@ -1,8 +1,9 @@
 """The roll-ups the reports read: what each unit filed per month, dossiers per day, the I-VANs'
 submissions with their delays. Rebuilt from the submissions and dossiers in one transaction by
-:func:`refresh` — run it from cron (`hoso report refresh`, every few minutes on a large office) or let the
-pages call :func:`ensure_fresh`, which rebuilds only when something was received or moved since, and at
-most every ``HOSO_REPORTS_REFRESH_SECONDS`` (60) seconds. At 1,000,000 dossiers a report then answers in
+:func:`refresh`, which the job ``hoso:report-rollups`` runs on the job worker (every 5 minutes, through
+:func:`ensure_fresh`: only when something was received or moved since, at most every
+``HOSO_REPORTS_REFRESH_SECONDS``) — never inside a page request, which reads :func:`current_state` (the
+roll-ups as last built, and when). At 1,000,000 dossiers a report then answers in
 well under a second, where grouping the source tables takes several (``bench/reports.py``)."""
 
 from __future__ import annotations
@@ -137,3 +138,9 @@ def ensure_fresh() -> RollupState:
         if (timezone.now() - state.refreshed_at).total_seconds() < interval:
             return state
     return refresh()
+
+
+def current_state() -> RollupState:
+    """The roll-ups as the job last built them; built here only when they never were (a new database
+    before the job worker's first run), so that a page never shows an empty report for that."""
+    return RollupState.objects.filter(pk=1).first() or refresh()

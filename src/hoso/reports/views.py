@@ -24,7 +24,7 @@ from hoso.reports import charts, dashboard, exports
 from hoso.reports.access import office_for, scope
 from hoso.reports.migration import migration_report
 from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
-from hoso.reports.rollups import ensure_fresh
+from hoso.reports.rollups import current_state
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _labels(keys) -> dict[str, str]:
 @login_required
 def home(request):
     office = office_for(request.user, request.GET.get("office"))
-    state = ensure_fresh()
+    state = current_state()
     first, last = _period(request)
     period = dashboard.Period(first, last, office)
     days = dashboard.per_day_by_channel(period)
@@ -118,7 +118,7 @@ def home(request):
 @login_required
 def migration(request):
     office = office_for(request.user, request.GET.get("office"))
-    ensure_fresh()
+    current_state()
     first, last = _period(request, default_days=240)
     try:
         last_days = max(1, min(int(request.GET.get("days", 30)), 365))
@@ -282,7 +282,7 @@ def outbox_requeue(request):
 @login_required
 def ivans(request):
     office = office_for(request.user, request.GET.get("office"))
-    ensure_fresh()
+    current_state()
     first, last = _period(request)
     report = ivan_report(first, last, office=office)
     fmt = request.GET.get("format")
