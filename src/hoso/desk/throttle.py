@@ -17,9 +17,8 @@ load on the one SQLite writer). Entries expire with their window and the cache c
 the database instead (``HOSO_API_RATE_BACKEND=database``, the setting of every rate limit's counts:
 ``hoso.api.ratelimit.window_hit``).
 
-The client is ``REMOTE_ADDR``; behind ``HOSO_PROXY_COUNT`` reverse proxies that each append to
-``X-Forwarded-For``, it is the address the outermost trusted proxy saw (the N-th entry from the right —
-entries further left are whatever the client wrote). An IPv6 client is counted by its /64 network, which
+The client is :func:`hoso.client_address.client_address` (the peer, or behind the trusted proxies the
+address they saw). An IPv6 client is counted by its /64 network, which
 one host or household usually holds whole.
 """
 
@@ -38,6 +37,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from hoso.api import ratelimit
+from hoso.client_address import client_address
 
 CACHE_ALIAS = "ratelimit"
 
@@ -51,13 +51,7 @@ class Verdict:
 
 def client_key(request) -> str:
     """Who is counted: the client's address (an IPv6 address by its /64)."""
-    address = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "HOSO_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
+    address = client_address(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -41,6 +41,7 @@ from prometheus_client import CollectorRegistry, Histogram, disable_created_metr
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from hoso.client_address import client_address
 from hoso.intake import pipeline
 
 #: Where a process of `hoso serve` keeps its metrics (set in every worker by hoso.serving's gunicorn hooks).
@@ -254,28 +255,6 @@ class DatabaseCollector:
 
 
 # --- the view -----------------------------------------------------------------------------------------------
-
-
-def client_address(request) -> str:
-    """The client's address: the TCP peer, or — only when the peer is one of ``HOSO_TRUSTED_PROXIES`` —
-    the last address of ``X-Forwarded-For`` that is not a trusted proxy (entries to its left are whatever
-    the client wrote)."""
-    trusted = [ipaddress.ip_network(n) for n in getattr(settings, "HOSO_TRUSTED_PROXIES", None) or []]
-
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in trusted)
-
-    address = request.META.get("REMOTE_ADDR", "") or ""
-    if is_trusted(address):
-        for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
-            address = hop.strip()
-            if not is_trusted(address):
-                break
-    return address
 
 
 def allowed(address: str) -> bool:
