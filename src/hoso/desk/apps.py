@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DeskConfig(AppConfig):
     name = "hoso.desk"
     verbose_name = _("One-stop desk")
+
+    def ready(self) -> None:
+        from hoso.desk import signins
+
+        signins.connect()
