@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from hoso.desk.common import message_of, officer_required
 from hoso.desk.prints import receipt_pdf, refusal_pdf
-from hoso.dossier import D02Row, EnvelopeFile, IvanInfo, UnitInfo, build_d02, build_envelope
+from hoso.dossier import EnvelopeFile, IvanInfo, UnitInfo, build_envelope
+from hoso.dossier.typed import CHILD_COLUMNS, D02_COLUMNS, typed_children_list, typed_d02
 from hoso.errors import CodedError
 from hoso.intake.desk import receive_scanner_text, receive_scans
 from hoso.intake.models import Submission
@@ -89,6 +90,10 @@ class PaperForm(forms.Form):
         label=_(
             "People (one per line: full name; date of birth dd/mm/yyyy; sex 1/0; social-insurance number)"
         ),
+        help_text=_(
+            "Under-6 list: full name; date of birth; sex 1/0; birth-certificate number; father's or "
+            "mother's name; head of household; household code — leave out what the paper does not give."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
@@ -96,7 +101,7 @@ class PaperForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].choices = [(p.code, f"{p.code} — {p.name}") for p in procedures_on(today)]
 
-    def clean_rows(self) -> list[tuple[str, str, str, str]]:
+    def clean_rows(self) -> list[list[str]]:
         people = []
         for number, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
             if not line.strip():
@@ -107,29 +112,41 @@ class PaperForm(forms.Form):
                     _("Line %(n)s: give at least the full name, the date of birth and the sex."),
                     params={"n": number},
                 )
-            people.append((parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+            people.append(parts)
         if not people:
             raise forms.ValidationError(_("Type at least one person."))
         return people
 
-    def envelope(self) -> bytes:
-        """The typed dossier as an (unsigned) envelope, so that it goes through the same checks."""
-        from hoso.testing.envelopes import children_list
+    def clean(self):
+        data = super().clean()
+        rows = data.get("rows")
+        if rows and data.get("procedure"):
+            columns = CHILD_COLUMNS if self.form_code().startswith("D03") else D02_COLUMNS
+            for number, row in enumerate(rows, start=1):
+                if len(row) > len(columns):
+                    message = _("Line %(n)s has %(got)s parts; this list has at most %(most)s.")
+                    params = {"n": number, "got": len(row), "most": len(columns)}
+                    self.add_error("rows", forms.ValidationError(message, params=params))
+                    break
+        return data
 
+    def chosen_procedure(self):
+        return procedures_on(timezone.localdate()).filter(code=self.cleaned_data["procedure"]).first()
+
+    def form_code(self) -> str:
+        procedure = self.chosen_procedure()
+        return (procedure.required_forms or ["D02-TS"])[0] if procedure else "D02-TS"
+
+    def envelope(self) -> bytes:
+        """The typed dossier as an (unsigned) envelope, so that it goes through the same checks. It holds
+        what the officer typed and nothing else (hoso.dossier.typed)."""
         data = self.cleaned_data
         code = data["code"].strip().upper()
-        procedure = procedures_on(timezone.localdate()).filter(code=data["procedure"]).first()
-        form_code = (procedure.required_forms or ["D02-TS"])[0] if procedure else "D02-TS"
+        procedure, form_code = self.chosen_procedure(), self.form_code()
         if form_code.startswith("D03"):
-            content = children_list(code, [(n, b, s) for n, b, s, _n in data["rows"]])
+            content = typed_children_list(commune_code=code, commune_name=data["name"], rows=data["rows"])
         else:
-            content = build_d02(
-                {"MaDonVi": code, "TenDonVi": data["name"]},
-                [
-                    D02Row(stt=str(i), ho_ten=n, ngay_sinh=b, gioi_tinh=s, ma_so_bhxh=si, pa="TM")
-                    for i, (n, b, s, si) in enumerate(data["rows"], start=1)
-                ],
-            )
+            content = typed_d02(unit_code=code, unit_name=data["name"], rows=data["rows"])
         return build_envelope(
             ivan=IvanInfo(ma_ivan="", ten_ivan=""),
             unit=UnitInfo(
