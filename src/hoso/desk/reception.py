@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from hoso.desk import scanning
 from hoso.desk.common import message_of, officer_required
 from hoso.desk.prints import receipt_pdf, refusal_pdf
 from hoso.dossier import EnvelopeFile, IvanInfo, UnitInfo, build_envelope
 from hoso.dossier.typed import CHILD_COLUMNS, D02_COLUMNS, typed_children_list, typed_d02
 from hoso.errors import CodedError
-from hoso.intake.desk import receive_scanner_text, receive_scans
+from hoso.intake.desk import receive_scans
 from hoso.intake.models import Submission
 from hoso.intake.pipeline import receive
 from hoso.reference.catalogue import procedures_on
@@ -182,14 +184,14 @@ def reception(request):
                 files = request.FILES.getlist("scans")[:MAX_SCAN_FILES]
                 if not files:
                     context["error"] = _("Choose at least one scan or PDF.")
-                    return render(request, "desk/reception.html", context)
+                    return _render(request, context)
                 desk = receive_scans([(f.name, f.read()) for f in files], officer=request.user)
                 context["problems"], receptions = desk.problems(), desk.receptions
             elif mode == "paper":
                 paper = PaperForm(request.POST, today=today, prefix="paper")
                 context["paper"] = paper
                 if not paper.is_valid():
-                    return render(request, "desk/reception.html", context)
+                    return _render(request, context)
                 receptions = [
                     receive(
                         paper.envelope(),
@@ -198,20 +200,35 @@ def reception(request):
                         content_type="text/plain",
                     )
                 ]
+            elif mode == "discard":
+                if scanning.discard(request.user):
+                    messages.info(request, _("The barcodes scanned so far were discarded."))
+                return redirect("desk:reception")
             else:
                 text = request.POST.get("scanner", "")
                 if not text.strip():
                     context["error"] = _("Scan the barcodes of the dossier first.")
-                    return render(request, "desk/reception.html", context)
-                desk = receive_scanner_text(text, officer=request.user)
-                context["problems"], receptions = desk.problems(), desk.receptions
+                    return _render(request, context)
+                desk = scanning.add_scanner_text(text, officer=request.user)
+                # An incomplete dossier is no problem here: its symbols wait for the others (the panel
+                # of the scans in progress says which are missing).
+                context["problems"] = [p for p in desk.problems() if p.get("code") != "BARCODE_INCOMPLETE"]
+                receptions = desk.receptions
+                if not receptions and not context["problems"]:
+                    return redirect("desk:reception")  # a reload shows the scans in progress, sends nothing
         except CodedError as error:
             context["error"] = message_of(error)
-            return render(request, "desk/reception.html", context, status=422)
-        if len(receptions) == 1 and not context["problems"]:
+            return _render(request, context, status=422)
+        if len(receptions) == 1 and not context["problems"] and not scanning.pending_for(request.user):
             return redirect("desk:submission", public_id=receptions[0].submission.public_id)
         context["receptions"] = [r.submission for r in receptions]
-    return render(request, "desk/reception.html", context)
+    return _render(request, context)
+
+
+def _render(request, context, status=200):
+    """The reception page, with the dossiers whose barcodes are being scanned (kept between requests)."""
+    context["pending"] = scanning.pending_for(request.user)
+    return render(request, "desk/reception.html", context, status=status)
 
 
 def _submission_for(request, public_id) -> Submission:
