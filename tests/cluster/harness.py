@@ -603,7 +603,7 @@ class Cluster:
     :meth:`stop` ends every process it started."""
 
     servers: int = 2
-    workers_per_server: int = 1  # gunicorn workers of each `hoso serve`
+    workers_per_server: int = 2  # gunicorn workers of each `hoso serve` (each waits on the object store)
     job_workers: bool = True
     env: dict = field(default_factory=dict)  # extra or changed variables of hoso.env
     base: Path = field(default=None)
@@ -616,6 +616,8 @@ class Cluster:
     pki: object = field(default=None, init=False)
     site: dict = field(default_factory=dict, init=False)  # what setup made: I-VAN keys, units, users
     crl_number: int = field(default=1, init=False)
+    swift: object = field(default=None, init=False)  # tests.objectstore.SwiftServer, when installed
+    store_note: str = field(default="", init=False)  # why the evidence is in a shared folder instead
 
     # --- set-up
     def start(self) -> Cluster:
@@ -641,7 +643,7 @@ class Cluster:
         ):
             (shared / "trust" / folder).mkdir(parents=True)
             shutil.copy(source, shared / "trust" / folder / source.name)
-        (shared / "blobs").mkdir()
+        self.store_env = self._object_store(shared)
 
         self.postgres = Postgres(self.base / "postgres").start()
         self.postgres.psql(f"CREATE ROLE hoso LOGIN PASSWORD '{DB_PASSWORD}'")
@@ -679,17 +681,27 @@ class Cluster:
             unit.wait_healthy()
         self.nginx = Nginx(self.base / "nginx", self.ports, self.static).start()
 
+    def _object_store(self, shared: Path) -> dict:
+        """The evidence store every server writes to: the real S3-compatible server (OpenStack Swift with
+        s3api, tests/objectstore.py), or where Swift is not installed, one folder all servers share."""
+        from tests.objectstore import SwiftServer
+
+        if (why := SwiftServer.unavailable()) is None:
+            self.swift = SwiftServer.start(self.base / "swift")
+            self.swift.make_bucket("hoso-evidence")
+            return self.swift.env("hoso-evidence", "hanoi")
+        self.store_note = why
+        (shared / "blobs").mkdir()
+        return {"HOSO_BLOB_STORE": str(shared / "blobs"), "HOSO_S3_ENDPOINT_URL": None, "AWS_ACCESS_KEY_ID": None,
+                "AWS_SECRET_ACCESS_KEY": None, "AWS_DEFAULT_REGION": None}  # fmt: skip
+
     def _env_file(self, index: int, data_dir: Path, shared: Path) -> Path:
         values = {
             "DATABASE_URL": f"postgresql://hoso:{DB_PASSWORD}@{HOST}:{self.pgbouncer.port}/hoso",
             "HOSO_SECRET_KEY": SECRET_KEY,
             "HOSO_ALLOWED_HOSTS": f"{HOST},localhost",
             "HOSO_TRUSTED_PROXIES": HOST,
-            "HOSO_BLOB_STORE": str(shared / "blobs"),
-            "HOSO_S3_ENDPOINT_URL": None,
-            "AWS_ACCESS_KEY_ID": None,
-            "AWS_SECRET_ACCESS_KEY": None,
-            "AWS_DEFAULT_REGION": None,
+            **self.store_env,
             "HOSO_GATEWAY_KEY": str(self.pki["gateway"].key_path),
             "HOSO_GATEWAY_CERT": str(self.pki["gateway"].cert_path),
             "HOSO_TRUST_ANCHORS": str(shared / "trust" / "anchors"),
@@ -731,6 +743,23 @@ class Cluster:
             raise RuntimeError(f"site {step} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
         return json.loads(result.stdout.strip().splitlines()[-1])
 
+    def wait_database(self, timeout: float = 30) -> None:
+        """Until a statement goes through PgBouncer to PostgreSQL again (after a restart PgBouncer refuses
+        new server logins for server_login_retry, 1 s, once one failed)."""
+        import psycopg
+
+        url = read_env_file(self.env_files[0])["DATABASE_URL"]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with psycopg.connect(url, connect_timeout=2, autocommit=True) as connection:
+                    connection.execute("SELECT 1")
+                return
+            except psycopg.Error:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
     # --- the test CA
     def publish_crls(self, *, revoked=(), lifetime: timedelta = timedelta(hours=2)) -> None:
         """New CRLs of both test CAs at their distribution points. Their nextUpdate is within a day, so
@@ -764,6 +793,15 @@ class Cluster:
                 found.append((upstream[1] if upstream else "-", status[1] if status else "-"))
         return found
 
+    def errors(self, lines: int = 40) -> str:
+        """The end of every traceback the app servers and job workers logged (for assertion messages)."""
+        found = []
+        for unit in self.web + self.worker:
+            text = unit.log.read_text(errors="replace") if unit.log.exists() else ""
+            for block in text.split("Traceback (most recent call last):")[1:]:
+                found.append(f"--- {unit.name}:\n" + "\n".join(block.splitlines()[-lines:]))
+        return "\n".join(found[-3:])
+
     # --- tear-down
     def processes(self) -> list[subprocess.Popen]:
         units = [u.process for u in self.web + self.worker]
@@ -778,6 +816,8 @@ class Cluster:
                 part.stop()
         if self.postgres is not None:
             self.postgres.stop()
+        if self.swift is not None:
+            self.swift.stop()
         if self.ca is not None:
             self.ca.stop()
 

@@ -234,10 +234,13 @@ def test_load_through_nginx_survives_a_killed_server_and_a_postgresql_restart(cl
             victim.start()  # systemd's Restart=on-failure, then until /healthz answers
             timeline["restarted"] = time.perf_counter()
             cluster.postgres.restart()  # pg_ctl restart -m fast: every session ended
+            cluster.wait_database()  # … and PgBouncer logged in again
             timeline["done"] = time.perf_counter()
             deadline = time.monotonic() + 40
             while len(answered_after) < AFTER_REQUESTS and time.monotonic() < deadline:
                 time.sleep(0.1)
+        except Exception as exc:  # noqa: BLE001 — reported below
+            timeline["error"] = exc
         finally:
             stop.set()
 
@@ -247,15 +250,17 @@ def test_load_through_nginx_survives_a_killed_server_and_a_postgresql_restart(cl
         range(LOAD_CLIENTS), list(range(len(jobs))), send=send, stop=stop, rate=LOAD_RATE
     )
     controller.join(timeout=120)
-    assert "done" in timeline, "the restarts did not finish"
+    assert "done" in timeline, f"the restarts did not finish: {timeline.get('error')}"
 
     after = [r for r in results if r.index in sent_at and sent_at[r.index] >= timeline["done"]]
     accepted = [r for r in results if r.status == 201]
     failed = [r for r in results if r.status != 201]
     assert len(after) >= AFTER_REQUESTS, (len(after), timeline)
+    if not all(r.status == 201 for r in after):
+        print(cluster.errors())
     assert all(r.status == 201 for r in after), [
         (r.index, r.status, r.error, r.body[:200]) for r in after if r.status != 201
-    ]
+    ] + [cluster.errors()]
     # Only what was in flight while a server died or PostgreSQL restarted may have failed.
     in_flight = [r for r in failed if timeline["kill"] - 15 <= sent_at[r.index] < timeline["done"]]
     assert len(in_flight) == len(failed), "a request failed outside the restarts"
