@@ -108,7 +108,7 @@ def test_an_unsigned_or_foreign_signed_supplement_is_422(api, unit, make_envelop
     unsigned = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", make_envelope(signer=None))
     assert unsigned.status_code == 422 and unsigned.json()["code"].startswith("SIG_")
     foreign = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", make_envelope(signer="unit-ec"))
-    assert foreign.status_code == 422 and foreign.json()["code"] == "INTAKE_CERTIFICATE_NOT_REGISTERED"
+    assert foreign.status_code == 422 and foreign.json()["code"] == "INTAKE_SIGNER_TAX_CODE"
     not_xml = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", b"PK\x03\x04zip")
     assert not_xml.status_code == 415 and not_xml.json()["code"] == "INTAKE_NOT_XML"
     dossier.refresh_from_db()

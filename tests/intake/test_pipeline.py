@@ -117,7 +117,7 @@ def test_a_repeat_is_answered_from_the_record_even_while_receipts_cannot_be_sign
     """A retry is what an I-VAN sends when something went wrong: it must get the first receipt even
     when the gateway could not sign a new one (a token unplugged) or verify anything just now. A repeat
     is looked up before any check, takes no lock and signs nothing."""
-    from hoso.intake import pipeline
+    from hoso.intake import front, pipeline
 
     raw = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"])
     first = receive(raw, ivan_code="00030", idempotency_key="outage-1", received_at=JAN_5_2016)
@@ -126,7 +126,7 @@ def test_a_repeat_is_answered_from_the_record_even_while_receipts_cannot_be_sign
         raise RuntimeError("the signing token is unplugged")
 
     monkeypatch.setattr(pipeline, "attach_receipt", broken)
-    monkeypatch.setattr(pipeline, "verify_tree", broken)
+    monkeypatch.setattr(front, "verify_tree", broken)
     for key in ("outage-1", None):
         again = receive(raw, ivan_code="00030", idempotency_key=key, received_at=JAN_5_2016)
         assert again.outcome == "repeat" and again.receipt_xml == first.receipt_xml

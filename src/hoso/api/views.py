@@ -395,18 +395,6 @@ def _read_xml_body(request: HttpRequest) -> bytes:
     return raw
 
 
-def _require_xml(raw: bytes) -> None:
-    from hoso.intake.checks import looks_like_xml
-
-    if not looks_like_xml(raw):
-        raise ApiError(
-            415,
-            "INTAKE_NOT_XML",
-            "Nội dung gửi không phải tệp XML có chữ ký số.",
-            "The content is not a signed XML file.",
-        )
-
-
 def _xml_body(root: str | None, what: str) -> dict:
     """The request body of an operation that takes an XML file, for the OpenAPI document: an XML document
     (`Content-Type: application/xml` or `text/xml`) whose root element is ``root``. Bytes that are not
@@ -583,12 +571,15 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
     the dossier's submitter with its registered certificate (an envelope or a single signed form).
     **201** and the dossier's new status; **200** and the dossier when the same bytes were already
     received as a supplement of this dossier (a repeat: nothing is recorded twice); **409** when no
-    supplement is awaited; **422** when the signature or the certificate is not acceptable."""
-    from hoso.workflow import services
+    supplement is awaited; **422** when the file, a signature or a signer is not acceptable: the checks
+    every signed document goes through (`XML_…`, `SIG_…`, `INTAKE_SIGNER_TAX_CODE`,
+    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`)."""
+    from hoso.intake.front import IntakeError, Refusal
+    from hoso.intake.supplement import receive_supplement
+    from hoso.workflow.services import TransitionError
 
     submission = _own_submission(request, submission_id)
-    dossier = submission.dossier
-    if dossier is None:
+    if submission.dossier is None:
         raise ApiError(
             409,
             "API_NO_DOSSIER",
@@ -596,67 +587,26 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             "This submission was refused, so there is no dossier to supplement; file a new dossier.",
         )
     raw = _read_xml_body(request)
-    # Evidence first, as for dossiers: what is refused below is kept too, and logged with its hash.
-    from hoso.intake.blobstore import blob_store
-
-    sha256 = blob_store().put(raw)
     try:
-        _require_xml(raw)
-        _check_supplement_signature(raw, dossier)
-    except ApiError as error:
-        logger.warning(
-            "I-VAN %s: supplement to dossier %s refused (%s), %d bytes kept as sha256 %s",
-            request.auth.code,
-            dossier.number,
-            error.code,
-            len(raw),
-            sha256,
-        )
-        raise
-    if services.supplement_already_received(dossier, sha256):
-        # An I-VAN sending again what got no answer (a cut connection): the first reception stands.
-        return Answer(200, _submission(request, submission))
-    try:
-        services.receive_supplement(
-            dossier,
-            raw=raw,
-            actor_label=f"I-VAN {request.auth.code} {request.auth.name}",
+        reception = receive_supplement(
+            submission.dossier,
+            raw,
+            ivan=request.auth,
             content_type=request.content_type or "application/xml",
         )
-    except services.TransitionError as error:
-        if services.supplement_already_received(dossier, sha256):  # a concurrent twin was recorded first
-            return Answer(200, _submission(request, submission))
+    except IntakeError as error:
+        raise ApiError(
+            INTAKE_STATUS.get(error.code, 400), error.code, error.message_vi, error.message_en
+        ) from error
+    except Refusal as refusal:
+        first = refusal.reasons[0]
+        raise ApiError(422, first.code, first.message, first.message_en) from refusal
+    except TransitionError as error:
         raise ApiError(409, error.code, error.message_vi, error.message_en) from error
+    if reception.outcome == "repeat":
+        return Answer(200, _submission(request, submission))
     submission.dossier.refresh_from_db()
     return Answer(201, _submission(request, submission))
-
-
-def _check_supplement_signature(raw: bytes, dossier) -> None:
-    """The supplement must be signed, validly, with a certificate the dossier's submitter registered."""
-    from django.utils import timezone
-
-    from hoso.intake.gateway import trust_store
-    from hoso.reference.registrations import registration_for
-    from hoso.signature import verify
-
-    now = timezone.now()
-    report = verify(raw, trust=trust_store(), at=now)
-    if not report.passed:
-        code = report.code if report.code.startswith("SIG") else f"SIG_{report.code}"
-        raise ApiError(422, code, report.reason, report.reason_en)
-    registered = registration_for(
-        fingerprint_sha256=report.signer.fingerprint_sha256,
-        moment=now,
-        unit=dossier.unit if dossier.unit_id else None,
-        commune=dossier.commune if dossier.commune_id else None,
-    )
-    if registered is None:
-        raise ApiError(
-            422,
-            "INTAKE_CERTIFICATE_NOT_REGISTERED",
-            "Hồ sơ bổ sung phải được ký bằng chứng thư số mà đơn vị nộp hồ sơ đã đăng ký giao dịch điện tử.",
-            "The supplement must be signed with a certificate the submitter registered for electronic transactions.",
-        )
 
 
 # --- a check of the key -------------------------------------------------------------------------------
@@ -726,7 +676,6 @@ def register(request: HttpRequest):
     from hoso.intake.registration import RegistrationError, receive_registration
 
     raw = _read_xml_body(request)
-    _require_xml(raw)
     try:
         outcome = receive_registration(raw, ivan=request.auth)
     except RegistrationError as error:

@@ -16,42 +16,32 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from lxml import etree
 
-from hoso import fastsql, xmlsafe
+from hoso import fastsql
 from hoso.dossier import Hoso, check_envelope, is_envelope, parse_envelope
 from hoso.errors import CodedError
-from hoso.intake import checks
-from hoso.intake.blobstore import blob_store
-from hoso.intake.gateway import trust_store, verify_policy, xml_limits
+from hoso.intake import checks, front
+from hoso.intake.front import (  # noqa: F401 — re-exported: the API and the metrics import them from here
+    LEGAL_BASIS_E_TRANSACTIONS,
+    IntakeError,
+    Refusal,
+    max_upload_bytes,
+    timed,
+)
 from hoso.intake.models import Submission
 from hoso.intake.receipts import Reason, attach_receipt, ensure_receipt
 from hoso.policies.services import decide, facts_for, send_decision
 from hoso.reference.catalogue import procedure_on
 from hoso.reference.models import Commune, IvanProvider, Office, Unit
 from hoso.reference.registrations import has_registered_certificate, registration_id_sql
-from hoso.signature import Indication, SignerInfo, SubIndication, verify_tree
+from hoso.signature import SignerInfo
 from hoso.workflow.models import Channel
 from hoso.workflow.services import number_dossier, store_dossier
 
-LEGAL_BASIS_E_TRANSACTIONS = (
-    "Quyết định 08/2015/QĐ-TTg ngày 24/3/2015 về giao dịch điện tử trong lĩnh vực BHXH, BHYT, BHTN"
-)
 SUBMITTER_KIND_COMMUNE = "2"  # LoaiDoiTuong: 1 = employer unit, 2 = commune People's Committee
-
-#: Sent, in the process that received, with the duration in seconds (``seconds``) of each reception
-#: (``stage="reception"``, ``channel``, ``outcome``: accepted, refused, repeat, invalid — not a dossier at
-#: all — or error) and of each signature verification (``stage="signature"``, ``outcome``: its indication).
-#: hoso.operations.metrics makes histograms of them; a receiver runs on the reception's path: keep it quick.
-timed = Signal()
-
-
-class IntakeError(CodedError):
-    """Input that is not a submission at all (too large, not XML): nothing is acknowledged."""
 
 
 @dataclass
@@ -68,13 +58,6 @@ class Reception:
         return self.submission.outcome == Submission.Outcome.ACCEPTED
 
 
-class Refusal(Exception):
-    def __init__(self, *reasons: Reason, transient: bool = False) -> None:
-        super().__init__(reasons[0].code)
-        self.reasons = list(reasons)
-        self.transient = transient
-
-
 @dataclass
 class _State:
     """What the pipeline has learnt so far about one submission."""
@@ -88,6 +71,7 @@ class _State:
     hoso: Hoso | None = None
     tree: etree._Element | None = None  # parsed, not yet verified: signature verification consumes it
     signature: dict = field(default_factory=dict)
+    report: object = None  # the verification report (electronic): its parts' signers are bound
     signer: SignerInfo | None = None  # the certificate that signed (electronic)
     unit: Unit | None = None
     commune: Commune | None = None
@@ -124,10 +108,6 @@ class _State:
         return timezone.localtime(self.received_at).date()
 
 
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "HOSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-
-
 def receive(raw: bytes, *, channel: str = Channel.ELECTRONIC, **options) -> Reception:
     """Receive ``raw`` on ``channel`` (the other keywords: :func:`_receive`'s), timed (:data:`timed`)."""
     started, outcome = time.perf_counter(), "error"
@@ -155,13 +135,7 @@ def _receive(
     received_at: datetime | None = None,
 ) -> Reception:
     received_at = received_at or timezone.now()
-    if len(raw) > max_upload_bytes():
-        raise IntakeError(
-            "INTAKE_TOO_LARGE",
-            f"Hồ sơ vượt quá dung lượng tối đa {max_upload_bytes() // (1024 * 1024)} MB.",
-            f"The dossier exceeds the maximum size of {max_upload_bytes() // (1024 * 1024)} MB.",
-        )
-    sha256 = blob_store().put(raw)  # evidence first: durable before anything else happens
+    sha256 = front.keep(raw)  # evidence first: durable before anything else happens
     if ivan is None and ivan_code:
         ivan = IvanProvider.objects.filter(code=ivan_code).first()
     if ivan_code and ivan is None:
@@ -172,12 +146,7 @@ def _receive(
     earlier = _earlier(ivan, idempotency_key, repeat_key)
     if earlier is not None:
         return Reception("repeat", earlier)
-    if not checks.looks_like_xml(raw):
-        raise IntakeError(
-            "INTAKE_NOT_XML",
-            "Nội dung gửi không phải tệp XML. Hồ sơ điện tử là tệp XML BHXHDienTu.xml có chữ ký số.",
-            "The content is not an XML file. An electronic dossier is the signed XML file BHXHDienTu.xml.",
-        )
+    front.require_xml(raw)
     state = _State(
         raw=raw, channel=str(channel), received_at=received_at, sha256=sha256, ivan=ivan, officer=officer
     )
@@ -244,24 +213,11 @@ def _run_checks(state: _State) -> None:
     _check_forms(state)
 
 
-def _reason(code: str, vi: str, en: str, *, basis: str = "", advice: str = "", advice_en: str = "") -> Reason:
-    return Reason(code, vi, en, basis, advice, advice_en)
+_reason = front.reason
 
 
 def _parse(state: _State) -> None:
-    try:
-        root = xmlsafe.parse(state.raw, limits=xml_limits())
-    except CodedError as error:
-        raise Refusal(
-            _reason(
-                error.code,
-                error.message_vi,
-                error.message_en,
-                basis=LEGAL_BASIS_E_TRANSACTIONS,
-                advice=str(error.details.get("advice", "")),
-                advice_en=str(error.details.get("advice_en", "")),
-            )
-        ) from error
+    root = front.parse(state.raw)
     if not is_envelope(root):
         raise Refusal(
             _reason(
@@ -294,34 +250,12 @@ def _verify_signatures(state: _State) -> None:
     # The tree parsed from the raw bytes is verified as it is (not parsed again); verification changes
     # it, so nothing reads it afterwards.
     tree, state.tree = state.tree, None
-    started = time.perf_counter()
-    report = verify_tree(tree, trust=trust_store(), at=state.received_at, policy=verify_policy())
-    seconds = time.perf_counter() - started
-    timed.send(
-        None, stage="signature", channel=state.channel, outcome=report.indication.name, seconds=seconds
-    )
-    state.signature = report.as_dict()
-    state.warnings.extend(state.signature.get("warnings", []))
-    if report.indication is not Indication.TOTAL_PASSED:
-        failed = next((p for p in report.parts if p.indication is not Indication.TOTAL_PASSED), None)
-        detail = (
-            f" ({failed.name}: {failed.reason})" if failed is not None and failed.code != report.code else ""
-        )
-        detail_en = (
-            f" ({failed.name}: {failed.reason_en})"
-            if failed is not None and failed.code != report.code
-            else ""
-        )
-        raise Refusal(
-            _reason(
-                f"SIG_{report.code}" if not report.code.startswith("SIG") else report.code,
-                report.reason + detail,
-                report.reason_en + detail_en,
-                basis="Luật Giao dịch điện tử 2005; " + LEGAL_BASIS_E_TRANSACTIONS,
-                **_signature_advice(report.code),
-            ),
-            transient=report.sub_indication is SubIndication.TRY_LATER,
-        )
+    try:
+        report = front.verify(tree, at=state.received_at, channel=state.channel)
+    except Refusal as refusal:
+        _keep_report(state, refusal.report)
+        raise
+    _keep_report(state, report)
     # From here on, only what the signature covers is read: the envelope as verification read it from
     # the signed content (its declared lengths and counts already checked there).
     if report.envelope is not None:
@@ -336,23 +270,10 @@ def _verify_signatures(state: _State) -> None:
     state.signer = report.signer
 
 
-# Refusals for a file's shape rather than its signature: signing again changes nothing.
-_SHAPE_CODES = ("VERIFY_BUDGET_EXCEEDED", "XML_TOO_", "XML_TEXT_TOO_LARGE")
-
-
-def _signature_advice(code: str) -> dict[str, str]:
-    if any(code.removeprefix("PART_").startswith(shape) for shape in _SHAPE_CODES):
-        return {
-            "advice": "Tệp hồ sơ có cấu trúc vượt giới hạn kiểm tra của cổng tiếp nhận. Kiểm tra phần mềm kê "
-            "khai đã tạo tệp đúng mẫu; nếu hồ sơ thật sự lớn, tách thành nhiều hồ sơ nhỏ hơn rồi gửi lại.",
-            "advice_en": "The dossier's structure is beyond what the gateway checks. Check that the filing "
-            "software produced the prescribed form; if the dossier really is this large, split it into "
-            "smaller dossiers and send them again.",
-        }
-    return {
-        "advice": "Ký lại hồ sơ bằng chứng thư số còn hiệu lực đã đăng ký với cơ quan BHXH rồi gửi lại.",
-        "advice_en": "Sign the dossier again with a valid certificate registered with the office and resend it.",
-    }
+def _keep_report(state: _State, report) -> None:
+    state.report = report
+    state.signature = report.as_dict()
+    state.warnings.extend(state.signature.get("warnings", []))
 
 
 def _identify(state: _State) -> None:
@@ -436,33 +357,20 @@ def _submitter_with_registration(model, key: str, value: str, state: _State):
 
 
 def _check_certificate_binding(state: _State) -> None:
-    submitter_tax = state.unit.tax_code if state.unit is not None else None
-    if submitter_tax and (state.signer_tax_code or "").split("-")[0] != submitter_tax.split("-")[0]:
-        raise Refusal(
-            _reason(
-                "INTAKE_SIGNER_TAX_CODE",
-                f"Chứng thư số ký hồ sơ mang mã số thuế {state.signer_tax_code or '(không có)'}, "
-                f"không phải của đơn vị ({submitter_tax}).",
-                f"The signing certificate carries tax code {state.signer_tax_code or '(none)'}, "
-                f"not the unit's ({submitter_tax}).",
-                basis=LEGAL_BASIS_E_TRANSACTIONS,
-            )
+    """Every signer bound to the submitter (hoso.intake.front.bind); each part's binding is kept in the
+    signature report (``parts_bound``), which the dossier page shows."""
+    try:
+        state.signature["parts_bound"] = front.bind(
+            state.report,
+            at=state.received_at,
+            unit=state.unit,
+            commune=state.commune,
+            registration_id=state.registration_id,
         )
-    if state.registration_id is None:
-        # A passing state: once the unit registers this certificate, the same file may be sent again.
-        raise Refusal(
-            _reason(
-                "INTAKE_CERTIFICATE_NOT_REGISTERED",
-                "Chứng thư số dùng để ký chưa được đăng ký giao dịch điện tử với cơ quan BHXH.",
-                "The signing certificate is not registered for electronic transactions with the office.",
-                basis=LEGAL_BASIS_E_TRANSACTIONS,
-                advice="Nộp Tờ khai đăng ký sử dụng phương thức giao dịch điện tử (mẫu 04/ĐK-IVAN) qua tổ chức I-VAN, "
-                "ký bằng chứng thư số này, rồi gửi lại hồ sơ.",
-                advice_en="File the registration for electronic transactions (form 04/ĐK-IVAN) through your I-VAN, "
-                "signed with this certificate, then resend the dossier.",
-            ),
-            transient=True,
-        )
+    except Refusal as refusal:
+        if refusal.bindings:
+            state.signature["parts_bound"] = refusal.bindings
+        raise
 
 
 def _decide_policy(state: _State) -> None:

@@ -39,15 +39,16 @@ from lxml import etree
 
 from hoso import xmlsafe
 from hoso.errors import CodedError
-from hoso.intake.blobstore import blob_store
-from hoso.intake.gateway import trust_store, verify_policy, xml_limits
+from hoso.intake import front
 from hoso.reference.models import CertificateRegistration, Commune, Unit
-from hoso.signature import verify_tree
 
 ROOT = "DangKyGiaoDichDienTu"
 FORM_CODE = "04/ĐK-IVAN"
 KINDS = {"1": "new", "2": "change", "3": "stop"}
 BASIS = "Quyết định 08/2015/QĐ-TTg; mẫu 04/ĐK-IVAN"
+REGISTRATION = front.Document("tờ khai đăng ký", "registration")
+# The front half's binding refusals under the registration's own codes.
+BINDING_CODES = {"INTAKE_SIGNER_TAX_CODE": "REG_SIGNER_TAX_CODE"}
 
 
 class RegistrationError(CodedError):
@@ -132,27 +133,31 @@ def build_registration(
 
 
 def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = None) -> RegistrationOutcome:
-    """Verify a signed registration carried by ``ivan`` and record (or stop) the registration."""
+    """Verify a signed registration carried by ``ivan`` and record (or stop) the registration: through
+    the front half every signed document goes through (hoso.intake.front), its signer bound to the unit
+    by its tax code (the registration is what registers the certificate)."""
     received_at = received_at or timezone.now()
-    sha256 = blob_store().put(raw)
+    sha256 = front.keep(raw)
+    front.require_xml(raw)
     try:
-        parsed = xmlsafe.parse(raw, limits=xml_limits())
-    except CodedError as error:
-        raise _refuse(error.code, error.message_vi, error.message_en) from error
+        parsed = front.parse(raw)
+    except front.Refusal as refusal:
+        raise _refused(refusal) from refusal
     if parsed.tag != ROOT:
         raise _refuse(
             "REG_NOT_REGISTRATION",
             f"Tệp không phải tờ khai đăng ký giao dịch điện tử: phần tử gốc là <{etree.QName(parsed).localname}>, cần <{ROOT}>.",
             f"The file is not a registration: its root is <{etree.QName(parsed).localname}>, not <{ROOT}>.",
         )
-    report = verify_tree(parsed, trust=trust_store(), at=received_at, policy=verify_policy())
-    if not report.passed or report.signed_root is None or report.signer is None:
+    try:
+        report = front.verify(parsed, at=received_at, channel="registration")
+    except front.Refusal as refusal:
         raise _refuse(
             "REG_SIGNATURE_INVALID",
-            f"Chữ ký số của tờ khai đăng ký không hợp lệ: {report.reason}",
-            f"The registration's signature is not valid: {report.reason_en}",
-            signature_code=report.code,
-        )
+            f"Chữ ký số của tờ khai đăng ký không hợp lệ: {refusal.report.reason}",
+            f"The registration's signature is not valid: {refusal.report.reason_en}",
+            signature_code=refusal.report.code,
+        ) from refusal
     root = report.signed_root  # from here on, only what the signature covers
     kind = KINDS.get(_text(root, "NoiDung/LoaiDangKy"))
     if kind is None:
@@ -168,7 +173,18 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
             f"Tờ khai ghi mã I-VAN {carrier or '(trống)'} nhưng được gửi bởi I-VAN {ivan.code}.",
             f"The registration names I-VAN {carrier or '(empty)'} but was sent by I-VAN {ivan.code}.",
         )
-    unit, commune = _submitter(root, report)
+    unit, commune = _submitter(root)
+    try:
+        front.bind(
+            report,
+            at=received_at,
+            unit=unit,
+            commune=commune,
+            require_registration=False,
+            document=REGISTRATION,
+        )
+    except front.Refusal as refusal:
+        raise _refused(refusal) from refusal
     certificate = x509.load_der_x509_certificate(report.signer.certificate_der)
     start = _start(root, received_at)
     fingerprint = report.signer.fingerprint_sha256.lower()
@@ -210,7 +226,12 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
     return RegistrationOutcome(registration, True, kind, sha256)
 
 
-def _submitter(root: etree._Element, report) -> tuple[Unit | None, Commune | None]:
+def _refused(refusal: front.Refusal) -> RegistrationError:
+    first = refusal.reasons[0]
+    return _refuse(BINDING_CODES.get(first.code, first.code), first.message, first.message_en)
+
+
+def _submitter(root: etree._Element) -> tuple[Unit | None, Commune | None]:
     code = _text(root, "NoiDung/DoiTuong/Ma")
     if _text(root, "NoiDung/DoiTuong/LoaiDoiTuong") == "2":
         commune = Commune.objects.select_related("office").filter(gso_code=code).first()
@@ -236,15 +257,6 @@ def _submitter(root: etree._Element, report) -> tuple[Unit | None, Commune | Non
             "REG_TAX_CODE_MISMATCH",
             f"Mã số thuế trong tờ khai ({declared}) khác mã số thuế của đơn vị {unit.code}.",
             f"The tax code in the registration ({declared}) is not that of unit {unit.code}.",
-        )
-    signer_tax = (report.signer.tax_code or "").split("-")[0]
-    if signer_tax != unit.tax_code.split("-")[0]:
-        raise _refuse(
-            "REG_SIGNER_TAX_CODE",
-            f"Chứng thư số ký tờ khai mang mã số thuế {report.signer.tax_code or '(không có)'}, "
-            f"không phải của đơn vị ({unit.tax_code}).",
-            f"The signing certificate carries tax code {report.signer.tax_code or '(none)'}, "
-            f"not the unit's ({unit.tax_code}).",
         )
     return unit, None
 

@@ -164,9 +164,17 @@ def supplement_already_received(dossier: Dossier, sha256: str) -> bool:
 
 
 def receive_supplement(
-    dossier: Dossier, *, raw: bytes, actor=None, actor_label: str, note: str = "", content_type: str = ""
+    dossier: Dossier,
+    *,
+    raw: bytes,
+    actor=None,
+    actor_label: str,
+    note: str = "",
+    content_type: str = "",
+    sha256: str | None = None,
 ) -> Dossier:
-    """Record the papers that answer a supplement request (kept as evidence first), restart the clock."""
+    """Record the papers that answer a supplement request (kept as evidence first, unless ``sha256``
+    says they already are: an electronic supplement is kept by the front half), restart the clock."""
     from hoso.intake.blobstore import blob_store
 
     dossier.refresh_from_db(fields=["status"])
@@ -176,7 +184,7 @@ def receive_supplement(
             f"Hồ sơ {dossier.number} không có yêu cầu bổ sung đang chờ.",
             f"Dossier {dossier.number} has no pending supplement request.",
         )
-    sha256 = blob_store().put(raw)
+    sha256 = sha256 or blob_store().put(raw)
     return transition(
         dossier,
         Status.SUPPLEMENT_RECEIVED,
