@@ -47,6 +47,8 @@ def test_a_scanned_under_6_list_is_accepted_and_its_receipt_printed(desk):
 def test_a_refused_barcoded_dossier_shows_the_rule_and_the_advice(desk, unit):
     text = "\n".join(make_chunks(envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, period="12/2015")))
     response = desk.post("/tiep-nhan/", {"mode": "scanner", "scanner": text})
+    assert response["Location"] == "/tiep-nhan/"  # the unit is Cầu Giấy's (00105): the officer confirms
+    response = desk.post("/tiep-nhan/", {"mode": "confirm_office", "office": "00105"})
     page = desk.get(response["Location"]).content.decode()
     submission = Submission.objects.get()
     assert submission.outcome == "refused" and not Dossier.objects.exists()
@@ -82,6 +84,7 @@ def test_a_typed_paper_dossier_is_received(desk, unit):
             "paper-procedure": "600",
             "paper-period": "01/2016",
             "paper-rows": "Lê Văn An; 01/02/1990; 1; 0112345678\nPhạm Thị Bình; 03/04/1992; 0; 0112345679",
+            "confirm_office": "00105",  # the unit is another office's; the officer confirmed
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -88,7 +88,7 @@ def test_a_typed_unit_list_keeps_exactly_what_was_typed(desk, unit):
         "/tiep-nhan/",
         {"mode": "paper", "paper-kind": "1", "paper-code": UNIT_CODE, "paper-tax_code": UNIT_TAX,
          "paper-name": "Công ty TNHH Thương mại Hoà Bình", "paper-procedure": "600",
-         "paper-period": "01/2016", "paper-rows": _typed(typed)},
+         "paper-period": "01/2016", "paper-rows": _typed(typed), "confirm_office": "00105"},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     form, _hoso = _kept_form(Submission.objects.get(), "D02-TS")

@@ -48,7 +48,10 @@ def visible_dossier_or_404(actor: Actor, pk: int) -> Dossier:
     if not can_see(actor, dossier):
         from django.http import Http404
 
-        raise Http404
+        from hoso.desk.guard import received_here
+
+        if not received_here(actor.office_id, dossier):  # the desk that received it may open it
+            raise Http404
     return dossier
 
 

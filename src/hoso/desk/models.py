@@ -30,3 +30,36 @@ class PendingScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} ({len(self.symbols)})"
+
+
+class Forwarding(models.Model):
+    """A dossier received at one office's desk for a submitter another office manages, after the
+    officer confirmed it: recorded as received here, routed to (numbered and handled by) the managing
+    office. The receiving office may open what it received (read only)."""
+
+    submission = models.OneToOneField(
+        "intake.Submission", verbose_name=_("submission"), on_delete=models.CASCADE, related_name="forwarding"
+    )
+    dossier = models.ForeignKey(
+        "workflow.Dossier",
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="forwardings",
+    )
+    received_office = models.ForeignKey(
+        "reference.Office", verbose_name=_("received at"), on_delete=models.PROTECT, related_name="+"
+    )
+    managing_office = models.ForeignKey(
+        "reference.Office", verbose_name=_("routed to"), on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT)
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier received for another office")
+        verbose_name_plural = _("dossiers received for another office")
+
+    def __str__(self) -> str:
+        return f"{self.received_office_id} → {self.managing_office_id}: {self.submission_id}"

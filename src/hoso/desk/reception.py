@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from hoso.desk import scanning
+from hoso.desk import guard, scanning
 from hoso.desk.common import message_of, officer_required
 from hoso.desk.prints import receipt_pdf, refusal_pdf
 from hoso.dossier import EnvelopeFile, IvanInfo, UnitInfo, build_envelope
@@ -192,6 +192,11 @@ def reception(request):
                 context["paper"] = paper
                 if not paper.is_valid():
                     return _render(request, context)
+                data, office_id = paper.cleaned_data, request.actor.office_id
+                other = guard.other_office(office_id, data["kind"], data["code"])
+                if other is not None and request.POST.get("confirm_office") != other.office.code:
+                    context["other_office"] = other  # named before anything is received
+                    return _render(request, context)
                 receptions = [
                     receive(
                         paper.envelope(),
@@ -200,6 +205,18 @@ def reception(request):
                         content_type="text/plain",
                     )
                 ]
+                guard.record(receptions, officer=request.user, office_id=office_id)
+            elif mode == "confirm_office":
+                desk, waiting = scanning.add_scanner_text(
+                    "",
+                    officer=request.user,
+                    office_id=request.actor.office_id,
+                    confirmed={request.POST.get("office", "")},
+                )
+                if desk is None:
+                    return redirect("desk:reception")
+                context["problems"] = scanning.problems(desk)
+                receptions = desk.receptions
             elif mode == "discard":
                 if scanning.discard(request.user):
                     messages.info(request, _("The barcodes scanned so far were discarded."))
@@ -209,12 +226,14 @@ def reception(request):
                 if not text.strip():
                     context["error"] = _("Scan the barcodes of the dossier first.")
                     return _render(request, context)
-                desk = scanning.add_scanner_text(text, officer=request.user)
-                # An incomplete dossier is no problem here: its symbols wait for the others (the panel
-                # of the scans in progress says which are missing).
-                context["problems"] = [p for p in desk.problems() if p.get("code") != "BARCODE_INCOMPLETE"]
+                desk, waiting = scanning.add_scanner_text(
+                    text, officer=request.user, office_id=request.actor.office_id
+                )
+                if desk is None:  # complete, but another office's: the officer confirms or stops first
+                    return redirect("desk:reception")
+                context["problems"] = scanning.problems(desk)
                 receptions = desk.receptions
-                if not receptions and not context["problems"]:
+                if waiting or (not receptions and not context["problems"]):
                     return redirect("desk:reception")  # a reload shows the scans in progress, sends nothing
         except CodedError as error:
             context["error"] = message_of(error)
@@ -228,6 +247,7 @@ def reception(request):
 def _render(request, context, status=200):
     """The reception page, with the dossiers whose barcodes are being scanned (kept between requests)."""
     context["pending"] = scanning.pending_for(request.user)
+    context["awaiting"] = scanning.awaiting_for(request.user, request.actor.office_id)
     return render(request, "desk/reception.html", context, status=status)
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from hoso.barcode import read_texts
 from hoso.barcode.chunks import find_chunk_texts, parse_chunk
 from hoso.barcode.errors import BarcodeError, format_ranges
+from hoso.desk.guard import OtherOffice, other_office_of_envelope, record
 from hoso.desk.models import PendingScan
 from hoso.intake.desk import DeskReception, receive_scanner_text
 
@@ -73,6 +74,12 @@ def partials(symbols: list[str]) -> list[Partial]:
     return out
 
 
+def problems(desk: DeskReception) -> list[dict[str, object]]:
+    """What stands between a reading and a reception. An incomplete dossier is not one: its symbols wait
+    for the others (the panel of the scans in progress says which are missing, without internal codes)."""
+    return [p for p in desk.problems() if p.get("code") != "BARCODE_INCOMPLETE"]
+
+
 def pending_for(officer) -> list[Partial]:
     pending = PendingScan.objects.filter(officer=officer).first()
     return partials(pending.symbols) if pending else []
@@ -84,20 +91,51 @@ def discard(officer) -> bool:
     return bool(deleted)
 
 
-def add_scanner_text(text: str, *, officer) -> DeskReception:
+def _held(symbols: list[str], office_id: str | None, confirmed=()) -> dict[str, OtherOffice]:
+    """The complete dossiers among ``symbols`` (by their hash) whose submitter another office manages
+    and whose office the officer has not confirmed: they wait, whole, for the officer to confirm or stop."""
+    if not symbols:
+        return {}
+    found = ((d.h, other_office_of_envelope(office_id, d.envelope)) for d in read_texts(symbols).verified)
+    return {h: other for h, other in found if other is not None and other.office.code not in confirmed}
+
+
+def awaiting_for(officer, office_id: str | None) -> list[OtherOffice]:
+    pending = PendingScan.objects.filter(officer=officer).first()
+    return list(_held(pending.symbols, office_id).values()) if pending else []
+
+
+def add_scanner_text(
+    text: str, *, officer, office_id: str | None = None, confirmed=()
+) -> tuple[DeskReception | None, list[OtherOffice]]:
     """Add what the scanner typed to what the officer scanned before, and receive every dossier that is
-    now complete. Symbols of dossiers still incomplete stay for the next reading."""
+    now complete. Symbols of dossiers still incomplete stay for the next reading. A complete dossier of
+    a submitter that another office manages is not received until the officer confirms that office
+    (``confirmed``, office codes): until then it waits with the symbols, and what waits is returned."""
     new = _symbols(text)
-    earlier: list[str] = []
-    if new:
-        with transaction.atomic():
+    with transaction.atomic():
+        if new:
             pending, _ = PendingScan.objects.select_for_update().get_or_create(officer=officer)
-            earlier = [s for s in pending.symbols if s not in new]
-            pending.symbols = earlier + new
+            pending.symbols = [s for s in pending.symbols if s not in new] + new
             pending.save()
-    # The text as typed is kept as it came; the symbols of earlier readings (already kept as evidence
-    # then) are added before it so that this reading holds the whole dossier.
+        else:
+            pending = PendingScan.objects.select_for_update().filter(officer=officer).first()
+        symbols = pending.symbols if pending else []
+    if not symbols and not text.strip():
+        return None, []  # nothing scanned, nothing to confirm
+    if text.strip() and not new:  # no symbol in it: recorded, and named, on its own
+        return receive_scanner_text(text, officer=officer), []
+    held = _held(symbols, office_id, confirmed)
+    if held and not [s for s in symbols if _hash(s) not in held]:
+        return None, list(held.values())  # nothing else to read: the officer answers first
+    # The text as typed is kept as it came (unless it carries a dossier that waits); the symbols of
+    # earlier readings (already kept as evidence then) are added before it so that this reading holds
+    # the whole dossier.
+    earlier = [s for s in symbols if s not in new and _hash(s) not in held]
+    if any(_hash(s) in held for s in new):
+        text = "\n".join(s for s in new if _hash(s) not in held)
     desk = receive_scanner_text("\n".join([*earlier, text]), officer=officer)
+    record(desk.receptions, officer=officer, office_id=office_id)
     received = {status.h for status in desk.read.dossiers if status.complete}
     if received:
         with transaction.atomic():
@@ -108,4 +146,4 @@ def add_scanner_text(text: str, *, officer) -> DeskReception:
                     pending.save()
                 else:
                     pending.delete()
-    return desk
+    return desk, list(held.values())

@@ -24,7 +24,7 @@
         if (field.value.trim()) field.form.requestSubmit();
       }, wait);
     });
-    field.focus();
+    if (!document.querySelector("[data-focus-first]")) field.focus();  // a question comes first
   });
   function focusSection() {
     var section = location.hash && document.querySelector(location.hash + ".card");
