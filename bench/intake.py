@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.cluster.harness (--servers 2)
 
 from hoso.api.loadtest import ARRIVALS, Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
 from hoso.commands import default_workers  # noqa: E402
@@ -52,6 +53,51 @@ def _cpu_seconds(pids) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def run_cluster(args) -> dict:
+    """The same closed loop through nginx (TLS, round robin) to two `hoso serve`, PgBouncer in transaction
+    mode and a PostgreSQL of their own (tests/cluster/harness.py, the deploy/ files): dossiers a second and
+    the CPU of that PostgreSQL (postmaster and backends, ended ones included) per dossier."""
+    from tests.cluster.harness import Cluster
+
+    from hoso.signature.sign import Pkcs12Signer
+    from hoso.testing.envelopes import envelope
+
+    cluster = Cluster(
+        servers=2, workers_per_server=args.workers, job_workers=False,
+        env={"HOSO_API_RATE": "1000000", "HOSO_API_BURST": "1000000", "HOSO_LOG_LEVEL": "WARNING"},
+    )  # fmt: skip
+    try:
+        print("[cluster] starting two servers, nginx, PgBouncer, PostgreSQL…", file=sys.stderr, flush=True)
+        cluster.start()
+        unit = cluster.site["units"]["unit-valid"]
+        signer = Pkcs12Signer.from_file(unit["p12"], cluster.site["password"])
+        ivans = sorted(cluster.site["keys"])
+        today = time.localtime()
+        made = [
+            (ivans[i % len(ivans)], envelope(unit_code=unit["code"], tax_code=unit["tax_code"], signer=signer,
+                                             ivan=ivans[i % len(ivans)], employees=1 + i % 3,
+                                             period=time.strftime("%m/%Y", today)))
+            for i in range(args.dossiers + args.warmup)
+        ]  # fmt: skip
+        tls = cluster.nginx.tls()
+        from hoso.api.loadtest import request, run_sessions
+
+        def send(_session, job):
+            ivan, raw = job
+            return request(cluster.nginx.port, "POST", "/api/v1/dossiers", key=cluster.site["keys"][ivan],
+                           body=raw, tls=tls)  # fmt: skip
+
+        run_sessions(range(10), made[: args.warmup], send=send)
+        postgres, cpu, started = cluster.postgres.cpu_seconds(), time.process_time(), time.perf_counter()
+        results = run_sessions(range(args.clients), made[args.warmup :], send=send)
+        seconds = time.perf_counter() - started
+        used = {"postgres": cluster.postgres.cpu_seconds() - postgres}
+        return {"db": "2 servers", "summary": summarise(results, seconds, time.process_time() - cpu, used)}
+    finally:
+        cluster.stop()
+        cluster.remove()
 
 
 def server_cpu(server: Server) -> dict[str, float]:
@@ -169,6 +215,11 @@ def main() -> int:
     )
     parser.add_argument("--paced-dossiers", type=int, default=1000, help="dossiers for each --paced rate")
     parser.add_argument(
+        "--servers", type=int, choices=[1, 2], default=1,
+        help="2: also through nginx to two servers over PgBouncer and a PostgreSQL of their own "
+        "(tests/cluster/harness.py), beside the one-server PostgreSQL run",
+    )  # fmt: skip
+    parser.add_argument(
         "--arrivals",
         choices=ARRIVALS,
         default="poisson",
@@ -178,6 +229,8 @@ def main() -> int:
     if any(rate <= 0 for rate in args.paced or []):
         parser.error("--paced takes a positive number of dossiers a second")
     dbs = args.db or (["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"])
+    if args.servers == 2:
+        dbs = args.db or ["postgresql"]
     print(
         f"{args.clients} clients, {args.workers} workers, {os.cpu_count()} cores, {args.dossiers} dossiers per database"
     )
@@ -221,6 +274,15 @@ def main() -> int:
                 print(
                     f"{'':<11} the month's volume at {rate:.0f}/s, p99 < 250 ms: {'met' if kept else 'not met'}"
                 )
+    if args.servers == 2:
+        c = run_cluster(args)["summary"]
+        print(
+            f"{'2 servers':<11} {c['per_second']:>10.1f} {c['p50_ms']:>8.1f} {c['p99_ms']:>8.1f} | through nginx (TLS), "
+            f"PgBouncer (transaction), {args.workers} workers each  {c['statuses']}"
+        )
+        print(
+            f"{'':<11} PostgreSQL CPU ms per dossier: {c['cpu_ms']['postgres']:.2f}; client {c['cpu_ms']['client']:.2f}"
+        )
     return 0
 
 
