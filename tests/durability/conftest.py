@@ -89,8 +89,22 @@ class DeskSession:
         return self
 
     def post_scanner(self, text: str, timeout: float = 60):
-        """What the scanner typed, posted from the reception page: the redirect to the verdict."""
-        return self.request("POST", "/tiep-nhan/", {"mode": "scanner", "scanner": text}, timeout=timeout)
+        """What the scanner typed, posted from the reception page: the redirect to the verdict. A
+        submitter of another office is named first (the office guard): the officer confirms, as at a
+        real desk, and is then sent to the verdict."""
+        answer = self.request("POST", "/tiep-nhan/", {"mode": "scanner", "scanner": text}, timeout=timeout)
+        status, headers, _ = answer
+        if status != 302 or headers.get("Location") != "/tiep-nhan/":
+            return answer
+        status, _, page = self.request("GET", "/tiep-nhan/", timeout=timeout)
+        asked = OTHER_OFFICE.search(page.decode()) if status == 200 else None
+        if asked is None:
+            return answer
+        form = {"mode": "confirm_office", "office": asked.group(1)}
+        return self.request("POST", "/tiep-nhan/", form, timeout=timeout)
+
+
+OTHER_OFFICE = re.compile(r'name="mode" value="confirm_office"><input type="hidden" name="office" value="(\d+)"')
 
 
 NUMBER = re.compile(r"\b\d{5}/\d{4}/\d{5}\b")

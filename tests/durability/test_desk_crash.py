@@ -136,10 +136,12 @@ def test_sigkill_at_the_desk_loses_no_verdict_an_officer_was_shown(site, request
             again,
             send=lambda session, i: owner.get(i, sessions[i % len(sessions)]).post_scanner(dossiers[i][1]),
         )
-        assert all(r.status == 302 for r in resent), [(r.status, r.body[:300]) for r in resent]
+        # A 200 lists several dossiers at once: an officer's scan left waiting for the office guard when
+        # the server died is confirmed with the new one (both received, the page lists them).
+        assert all(r.status in (200, 302) for r in resent), [(r.status, r.body[:300]) for r in resent]
         for r in resent:
             i = again[r.index]
-            if i in answered:
+            if i in answered and r.status == 302:
                 assert r.headers["Location"] == answered[i]
         final = step(site, "desk-check", {"answers": {}})
         assert final["twins"] == [] and final["wrong"] == []
