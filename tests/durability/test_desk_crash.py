@@ -136,12 +136,14 @@ def test_sigkill_at_the_desk_loses_no_verdict_an_officer_was_shown(site, request
             again,
             send=lambda session, i: owner.get(i, sessions[i % len(sessions)]).post_scanner(dossiers[i][1]),
         )
-        # A 200 lists several dossiers at once: an officer's scan left waiting for the office guard when
-        # the server died is confirmed with the new one (both received, the page lists them).
+        # Scans left in progress or waiting for the office guard when the server died are still the
+        # officer's after it (kept on the server): a resend may then land on the reception page, which
+        # shows them with the new one (302 to it, or 200 listing several), rather than on one verdict.
+        # What must hold is below: every dossier once, with its verdict.
         assert all(r.status in (200, 302) for r in resent), [(r.status, r.body[:300]) for r in resent]
         for r in resent:
             i = again[r.index]
-            if i in answered and r.status == 302:
+            if i in answered and r.status == 302 and r.headers["Location"] != "/tiep-nhan/":
                 assert r.headers["Location"] == answered[i]
         final = step(site, "desk-check", {"answers": {}})
         assert final["twins"] == [] and final["wrong"] == []
