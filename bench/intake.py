@@ -77,7 +77,7 @@ def run_cluster(args) -> dict:
         today = time.localtime()
         made = [
             (ivans[i % len(ivans)], envelope(unit_code=unit["code"], tax_code=unit["tax_code"], signer=signer,
-                                             ivan=ivans[i % len(ivans)], employees=1 + i % 3,
+                                             ivan=ivans[i % len(ivans)], employees=1 + i % 3, seed=i,
                                              period=time.strftime("%m/%Y", today)))
             for i in range(args.dossiers + args.warmup)
         ]  # fmt: skip

@@ -4,7 +4,7 @@ command (tests/xmlsec1_signing.py), as an independent I-VAN client would sign th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -159,3 +159,45 @@ def test_an_unregistered_supplement_signer_of_the_unit_is_refused(api, unit, sig
     CertificateRegistration.objects.filter(unit=unit).update(registered_until=timezone.now())
     answer = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", pack([sign(d02(UNIT_CODE, seed=6))]))
     assert answer.status_code == 422 and answer.json()["code"] == "INTAKE_CERTIFICATE_NOT_REGISTERED"
+
+
+# --- item 3: repeats by what was signed --------------------------------------------------------------------
+
+
+def test_the_same_signed_content_under_other_envelope_bytes_is_a_repeat(api, unit, sign, pack):
+    forms = [sign(d02(UNIT_CODE, seed=7)), sign(d02(UNIT_CODE, employees=1, seed=8))]
+    body = pack(forms)
+    first = api.submit(body, HTTP_IDEMPOTENCY_KEY="first")
+    assert first.status_code == 201, first.content
+    newline = api.submit(body + b"\n")  # one extra newline outside the signature: other bytes
+    fresh = pack(
+        list(reversed(forms)), created=date(2026, 1, 2)
+    )  # a fresh envelope signature, forms reordered
+    assert fresh != body
+    resigned = api.submit(fresh, HTTP_IDEMPOTENCY_KEY="second")  # a new key: no conflict, a repeat
+    for again in (newline, resigned):
+        assert again.status_code == 200, again.content
+        assert again.content == first.content  # the first receipt, byte for byte
+        assert again["X-Dossier-Number"] == first["X-Dossier-Number"]
+    assert Dossier.objects.count() == 1
+
+    other = api.submit(pack([forms[0], sign(d02(UNIT_CODE, employees=2, seed=8))]))  # another form's content
+    assert other.status_code == 201 and other["X-Dossier-Number"] != first["X-Dossier-Number"]
+
+
+def test_the_same_signed_content_through_another_ivan_is_refused(api, client, other_key, unit, sign, pack):
+    from tests.api.conftest import ApiClient
+
+    forms = [sign(d02(UNIT_CODE, seed=9))]
+    first = api.submit(pack(forms))
+    assert first.status_code == 201
+    unsigned = envelope(forms, unit_code=UNIT_CODE, tax_code=UNIT_TAX, ivan="00040", **_today())
+    refused = ApiClient(client, other_key).submit(sign(unsigned))
+    assert refused.status_code == 422 and _code(refused) == "INTAKE_ALREADY_FILED"
+    assert first["X-Dossier-Number"].encode() in refused.content
+    assert Dossier.objects.count() == 1
+
+
+def _today() -> dict:
+    today = datetime.now().astimezone()
+    return {"period": today.strftime("%m/%Y"), "created": today.date()}

@@ -31,7 +31,9 @@ def _in_thread(raw: bytes, at: datetime):
 def test_fifty_concurrent_submitters_get_gapless_unique_numbers(unit, signers):
     at = datetime(2016, 1, 6, 3, tzinfo=UTC)
     raws = [
-        envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=1 + i % 5)
+        envelope(
+            unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=1 + i % 5, seed=i
+        )
         for i in range(SUBMITTERS)
     ]
     # Each envelope once, and ten of them a second time at the same moment (repeats racing the original).

@@ -37,7 +37,7 @@ def test_a_full_disk_refuses_cleanly_and_loses_nothing(unit, signers, settings, 
     error = None
     for i in range(200):
         raw = envelope(
-            unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=5 + i % 3
+            unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], employees=5 + i % 3, seed=i
         )
         try:
             acknowledged.append((receive(raw, ivan_code="00030", received_at=at), raw))

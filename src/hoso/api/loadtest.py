@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import itertools
 import json
 import os
 import random
@@ -271,7 +272,9 @@ def _unchunk(data: bytes) -> bytes:
 
 
 def make_envelopes(site: Site, count: int, *, employees: int = 3) -> list[bytes]:
-    """``count`` distinct envelopes signed by the demo unit (forms first, then the envelope)."""
+    """``count`` distinct envelopes signed by the demo unit (forms first, then the envelope): distinct
+    declarations — their forms' content differs from each other's and from any this process made
+    before — so none is a repeat of another."""
     from hoso.signature.sign import Pkcs12Signer
     from hoso.testing.envelopes import envelope
 
@@ -283,11 +286,15 @@ def make_envelopes(site: Site, count: int, *, employees: int = 3) -> list[bytes]
             tax_code=site.tax_code,
             signer=signer,
             employees=1 + (i % employees),
+            seed=next(_DECLARATIONS),
             period=today.strftime("%m/%Y"),
             created=today.date(),
         )
         for i in range(count)
     ]
+
+
+_DECLARATIONS = itertools.count(1)  # make_envelopes' seeds: every envelope it makes is a new declaration
 
 
 @dataclass

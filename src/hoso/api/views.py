@@ -441,8 +441,9 @@ def _xml_responses(**codes: str) -> dict:
         ),
         **_xml_responses(
             r201="Accepted: the signed receipt (ThongBaoTiepNhan) with the dossier number",
-            r200="A repeat of an accepted dossier (same bytes from this I-VAN, or same Idempotency-Key): "
-            "the original receipt",
+            r200="A repeat of an accepted dossier (same bytes from this I-VAN, same Idempotency-Key, or the "
+            "same signed content — forms, unit, procedure, period — under other envelope bytes): the original "
+            "receipt",
             r422="Refused: the signed refusal receipt with coded reasons (again, byte for byte, to a repeat)",
         ),
     },
@@ -483,6 +484,7 @@ def submit_dossier(
     if (
         reception.outcome == "repeat"
         and key is not None
+        and submission.idempotency_key == key
         and submission.sha256 != hashlib.sha256(raw).hexdigest()
     ):
         raise ApiError(
@@ -491,8 +493,9 @@ def submit_dossier(
             f"Idempotency-Key “{key}” đã được dùng cho một hồ sơ khác (mã giao dịch {submission.public_id}).",
             f"Idempotency-Key “{key}” was already used for another dossier (submission {submission.public_id}).",
         )
-    # A repeat gets the first answer again: 200 and the receipt of an accepted dossier, 422 and the signed
-    # refusal for a refused one (a refusal is final for those bytes: never a success the second time).
+    # A repeat (the same bytes, the same key, or the same signed content as an accepted dossier) gets the
+    # first answer again: 200 and the receipt of an accepted dossier, 422 and the signed refusal for a
+    # refused one (a refusal is final for those bytes: never a success the second time).
     status = {"accepted": 201, "refused": 422}.get(reception.outcome, 200 if submission.dossier_id else 422)
     headers = {
         "Location": f"{_root()}dossiers/{submission.public_id}",

@@ -43,6 +43,10 @@ class Submission(models.Model):
     # Set for final outcomes only, so that a repeat gets the first receipt while a submission refused
     # for a passing reason (revocation status unknown) can be sent again.
     repeat_key = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001 — unique (Meta)
+    # What was signed (hoso.intake.pipeline.content_key: the unit, procedure, period and each form's
+    # signed-content digest), set on accepted electronic dossiers: the same signed content under other
+    # envelope bytes is a repeat of the first dossier, never a second one.
+    content_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 — unique (Meta)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     transient = models.BooleanField(_("refused for a passing reason"), default=False)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
@@ -88,6 +92,7 @@ class Submission(models.Model):
                 name="submission_idempotency_unique",
             ),
             models.UniqueConstraint(fields=["repeat_key"], name="submission_repeat_key_unique"),
+            models.UniqueConstraint(fields=["content_key"], name="submission_content_key_unique"),
         ]
         indexes = [
             models.Index(fields=["sha256"], name="submission_sha256_idx"),

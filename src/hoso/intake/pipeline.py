@@ -11,6 +11,7 @@ dossier) gets back its first receipt, never a second dossier.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class _State:
     tree: etree._Element | None = None  # parsed, not yet verified: signature verification consumes it
     signature: dict = field(default_factory=dict)
     report: object = None  # the verification report (electronic): its parts' signers are bound
+    content_key: str | None = None  # what was signed (electronic): see content_key()
     signer: SignerInfo | None = None  # the certificate that signed (electronic)
     unit: Unit | None = None
     commune: Commune | None = None
@@ -156,13 +158,15 @@ def _receive(
         reasons: list[Reason] = []
     except Refusal as refusal:
         reasons, transient = refusal.reasons, refusal.transient
+    except _Repeat as repeat:  # the same signed content as an accepted dossier, under other bytes
+        return Reception("repeat", repeat.submission)
     try:
         return _store(
             state, reasons, transient, idempotency_key, None if transient else repeat_key, content_type
         )
     except IntegrityError:
         # A concurrent twin of this submission committed first: answer with its receipt.
-        earlier = _earlier(ivan, idempotency_key, repeat_key)
+        earlier = _earlier(ivan, idempotency_key, repeat_key, state.content_key)
         if earlier is None:
             raise
         return Reception("repeat", earlier)
@@ -177,9 +181,12 @@ def _repeat_key(channel: str, ivan, sha256: str, officer) -> str | None:
     return None
 
 
-def _earlier(ivan, idempotency_key: str | None, repeat_key: str | None) -> Submission | None:
+def _earlier(
+    ivan, idempotency_key: str | None, repeat_key: str | None, content_key: str | None = None
+) -> Submission | None:
     """The first submission this one repeats: same idempotency key of the same I-VAN first, else the
-    same bytes. One indexed look-up (plain SQL: every reception asks, and nearly always finds none)."""
+    same bytes (or the same signed content). One indexed look-up (plain SQL: every reception asks, and
+    nearly always finds none)."""
     wanted, params = [], []
     if idempotency_key and ivan is not None:
         wanted.append("(ivan_id = %s AND idempotency_key = %s)")
@@ -187,6 +194,9 @@ def _earlier(ivan, idempotency_key: str | None, repeat_key: str | None) -> Submi
     if repeat_key:
         wanted.append("repeat_key = %s")
         params.append(repeat_key)
+    if content_key:
+        wanted.append("content_key = %s")
+        params.append(content_key)
     if not wanted:
         return None
     found = fastsql.fetch_all(
@@ -268,6 +278,7 @@ def _verify_signatures(state: _State) -> None:
     else:
         _read_envelope(state, report.signed_root)
     state.signer = report.signer
+    state.content_key = content_key(report)
 
 
 def _keep_report(state: _State, report) -> None:
@@ -341,8 +352,14 @@ def _submitter_with_registration(model, key: str, value: str, state: _State):
             owner="unit_id" if model is Unit else "commune_id",
             outer=f"s.{key}",
         )
+    # The accepted dossier with the same signed content, if any: asked in the same query.
+    earlier_sql = "NULL"
+    if state.content_key:
+        earlier_sql = f"(SELECT e.id FROM {fastsql.table(Submission)} e WHERE e.content_key = %s)"  # noqa: S608
+        params.append(state.content_key)
     row = fastsql.fetch_one(
-        f"SELECT {fastsql.columns(model, 's')}, {fastsql.columns(Office, 'o')}, {registration_sql} "  # noqa: S608
+        f"SELECT {fastsql.columns(model, 's')}, {fastsql.columns(Office, 'o')}, {registration_sql}, "  # noqa: S608
+        f"{earlier_sql} "
         f"FROM {fastsql.table(model)} s JOIN {fastsql.table(Office)} o ON o.code = s.office_id "
         f"WHERE s.{key} = %s",
         [*params, value],
@@ -352,8 +369,67 @@ def _submitter_with_registration(model, key: str, value: str, state: _State):
     n = fastsql.width(model)
     submitter = fastsql.from_row(model, row[:n])
     submitter.office = fastsql.from_row(Office, row[n : n + fastsql.width(Office)])
-    submitter.registration_id = row[-1]
+    submitter.registration_id = row[-2]
+    if row[-1] is not None:
+        _repeat_of(state, row[-1])
     return submitter
+
+
+class _Repeat(Exception):  # noqa: N818 — not an error: the answer is the first dossier's receipt
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(str(submission.public_id))
+        self.submission = submission
+
+
+def content_key(report) -> str | None:
+    """The key of what an envelope's signature covers that makes a declaration: the submitter, the
+    procedure, the period and each file's signed content (a form's verified content digest; an
+    attachment's SHA-256 — its bytes are inside the envelope's signed content), in no particular order.
+    Equal keys: the same declaration, whatever the envelope's bytes (white space outside the signature,
+    another envelope signature over the same forms). SHA-256, hex."""
+    hoso = report.envelope
+    if hoso is None:
+        return None
+    files = []
+    for item, part in zip(hoso.info.files, report.parts, strict=False):
+        if part.kind == "form" and part.content_digest:
+            files.append(part.content_digest)
+        else:
+            files.append("sha256 " + hashlib.sha256(item.content()).hexdigest())
+    info = hoso.unit
+    fields = [
+        "hoso-content-1",
+        info.loai_doi_tuong.strip(),
+        info.ma_so_bhxh.strip().upper(),
+        hoso.info.ma_thu_tuc.strip(),
+        hoso.info.ky_ke_khai.strip(),
+        *sorted(files),
+    ]
+    return hashlib.sha256("\n".join(fields).encode()).hexdigest()
+
+
+def _repeat_of(state: _State, earlier_id: int) -> None:
+    """The same signed content as an accepted dossier: from the I-VAN that carried it, a repeat (its first
+    receipt); from another I-VAN, a refusal — the unit filed this declaration already."""
+    earlier = Submission.objects.select_related("dossier", "ivan").get(pk=earlier_id)
+    if state.ivan is not None and earlier.ivan_id == state.ivan.pk:
+        raise _Repeat(earlier)
+    number = earlier.dossier.number if earlier.dossier_id else str(earlier.public_id)
+    day = timezone.localtime(earlier.received_at)
+    raise Refusal(
+        _reason(
+            "INTAKE_ALREADY_FILED",
+            f"Nội dung đã ký của hồ sơ (các tờ khai, đơn vị, thủ tục, kỳ kê khai) trùng với hồ sơ số {number} "
+            f"đã được tiếp nhận ngày {day:%d/%m/%Y} qua tổ chức I-VAN khác.",
+            f"The dossier's signed content (its forms, unit, procedure and period) is that of dossier {number}, "
+            f"received on {day.date().isoformat()} through another I-VAN.",
+            basis=LEGAL_BASIS_E_TRANSACTIONS + " (không nộp trùng một hồ sơ)",
+            advice=f"Không nộp lại hồ sơ này: theo dõi hồ sơ số {number} qua tổ chức I-VAN đã nộp. Nếu cần kê khai "
+            "khác, lập tờ khai mới, ký rồi gửi.",
+            advice_en=f"Do not file this dossier again: follow dossier {number} through the I-VAN that filed it. "
+            "To declare something else, make new forms, sign them and send them.",
+        )
+    )
 
 
 def _check_certificate_binding(state: _State) -> None:
@@ -462,6 +538,7 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
         officer=state.officer,
         idempotency_key=(idempotency_key or None) if not transient else None,
         repeat_key=repeat_key,
+        content_key=state.content_key if accepted else None,
         outcome=Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED,
         transient=transient,
         reasons=[r.as_dict() for r in reasons],

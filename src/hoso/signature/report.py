@@ -308,6 +308,11 @@ class ValidationReport:
     # An envelope's signed content as read to verify its parts (a ``hoso.dossier.Hoso``), when it could be
     # read; later steps take it instead of reading ``signed_root`` again.
     envelope: Any = field(default=None, repr=False)
+    # The digest of the signed content ("<DigestMethod URI> <hex value>", the whole-document
+    # reference's), set once the signature value and that digest are verified: the same signed content
+    # has the same digest whatever else differs outside the signature (the file's bytes, another
+    # signature over it). None unless verified.
+    content_digest: str | None = None
 
     @property
     def passed(self) -> bool:

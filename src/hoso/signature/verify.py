@@ -197,6 +197,7 @@ def _verify_tree(
         )
     if failure:
         return report
+    report.content_digest = facts.document_digest or None
 
     try:
         verdict = trust.validate(facts.certificate, at, facts.extra_certificates)

@@ -110,6 +110,9 @@ class SignatureFacts:
     object_refs: list[str] = field(default_factory=list)
     quirk_objects: list[etree._Element] = field(default_factory=list)
     claimed_signing_time: str | None = None
+    # The whole-document reference's digest ("<DigestMethod> <DigestValue>"): what the signature says the
+    # signed content hashes to; it identifies that content once crypto_verify has passed.
+    document_digest: str = ""
 
 
 def _local(tag: object) -> str:
@@ -157,6 +160,14 @@ def locate(root: etree._Element, parent_name: str) -> etree._Element | None:
     if parent is None or parent.tag != parent_name or parent.getparent() is not root:
         raise ProfileViolation("SIGNATURE_MISPLACED", path=_path(sig), parent=parent_name)
     return sig
+
+
+def _digest_text(method: str, value: str | None) -> str:
+    """``"<method> <hex digest>"`` of a DigestValue (base64 text normalised), or "" when not base64."""
+    try:
+        return f"{method} {base64.b64decode(''.join((value or '').split()), validate=True).hex()}"
+    except ValueError:  # binascii.Error: crypto_verify refuses the signature
+        return ""
 
 
 def _one(parent: etree._Element, name: str, *, required: bool = True) -> etree._Element | None:
@@ -239,6 +250,7 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
     digests: list[str] = []
     object_refs: list[str] = []
     whole = 0
+    document_digest = ""
     for ref in references:
         uri = ref.get("URI")
         if uri is None:
@@ -272,7 +284,9 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
         if DIGEST_METHODS[dm][2]:
             weak.append(dm)
         digests.append(dm)
-        _one(ref, "DigestValue")
+        value = _one(ref, "DigestValue")
+        if uri == "":
+            document_digest = _digest_text(dm, value.text)
     if whole != 1:
         raise ProfileViolation("REFERENCE_NOT_WHOLE_DOCUMENT", uri=f'{whole} tham chiếu URI=""')
     if weak and (weak_until is None or at > weak_until):
@@ -317,6 +331,7 @@ def check_profile(sig: etree._Element, *, at: datetime, weak_until: datetime | N
         object_refs=object_refs,
         quirk_objects=quirks,
         claimed_signing_time=claimed,
+        document_digest=document_digest,
     )
 
 

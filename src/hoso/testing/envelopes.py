@@ -77,10 +77,14 @@ def envelope(
     forms: Sequence[EnvelopeFile] | None = None,
     employees: int = 3,
     kind: str = "1",
+    seed: int = 0,
 ) -> bytes:
-    """An envelope; signed (forms, then the envelope) when ``signer`` is given, unsigned otherwise."""
+    """An envelope; signed (forms, then the envelope) when ``signer`` is given, unsigned otherwise.
+    ``seed`` varies the employees of its D02-TS: envelopes whose forms have the same content (same
+    ``employees`` and ``seed``, unit, procedure and period) are the same declaration, a repeat for the
+    gateway however their envelopes differ."""
     if forms is None:
-        d02 = build_d02({"MaDonVi": unit_code, "TenDonVi": unit_name}, d02_rows(employees))
+        d02 = build_d02({"MaDonVi": unit_code, "TenDonVi": unit_name}, d02_rows(employees, seed=seed))
         if signer is not None:
             d02 = sign_xml(d02, signer)
         forms = [
