@@ -372,3 +372,36 @@ def test_the_forms_are_checked_as_signed_not_as_the_bytes_read_again(unit, signe
     assert reception.outcome == "accepted", reception.submission.reasons
     rows = reception.submission.facts["forms"][0]["rows"]
     assert [row["ma_so_bhxh"] for row in rows] == ["0100000000"]
+
+
+def test_a_concurrent_twin_of_the_same_signed_content_is_a_repeat_not_a_second_dossier(
+    unit, signers, monkeypatch
+):
+    """Two envelopes of the same signed forms racing: the second does not see the first when it asks
+    (made certain here), takes a number, collides on the content key when written, and answers with the
+    first receipt; the number is given back."""
+    from datetime import date
+
+    from hoso.dossier import EnvelopeFile, build_d02
+    from hoso.intake import pipeline
+    from hoso.testing.envelopes import d02_rows, signed_form
+
+    form = signed_form(
+        build_d02({"MaDonVi": UNIT_CODE, "TenDonVi": "Đơn vị"}, d02_rows(2)), signers["unit-valid"]
+    )
+    files = [EnvelopeFile(name="D02-TS.xml", content=form, form_code="D02-TS", description="Danh sách")]
+
+    def packed(created: date) -> bytes:
+        return envelope(
+            unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], forms=files, created=created
+        )
+
+    first = receive(packed(date(2016, 1, 4)), ivan_code="00030", received_at=JAN_5_2016)
+    assert first.outcome == "accepted"
+    monkeypatch.setattr(pipeline, "_repeat_of", lambda state, earlier_id: None)  # blind to it when asking
+    twin = receive(packed(date(2016, 1, 5)), ivan_code="00030", received_at=JAN_5_2016)
+    assert twin.outcome == "repeat" and twin.receipt_xml == first.receipt_xml
+    assert Dossier.objects.count() == Submission.objects.count() == 1
+    other = envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX, signer=signers["unit-valid"], seed=3)
+    assert receive(other, ivan_code="00030", received_at=JAN_5_2016).submission.dossier.sequence == 2
+    assert verify_chain() == (2, None)
