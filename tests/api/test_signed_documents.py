@@ -201,3 +201,19 @@ def test_the_same_signed_content_through_another_ivan_is_refused(api, client, ot
 def _today() -> dict:
     today = datetime.now().astimezone()
     return {"period": today.strftime("%m/%Y"), "created": today.date()}
+
+
+def test_a_refused_declaration_signed_again_in_a_new_envelope_is_judged_again(api, unit, sign, pack, pki):
+    """Only accepted dossiers are matched by content: the guide's §6 — refused while the certificate is not
+    registered, accepted once it is, with the same forms in a new envelope."""
+    from django.utils import timezone
+
+    from hoso.reference.models import CertificateRegistration
+
+    forms = [sign(d02(UNIT_CODE, seed=11))]
+    CertificateRegistration.objects.filter(unit=unit).update(registered_until=timezone.now())
+    refused = api.submit(pack(forms, created=date(2026, 1, 2)))
+    assert refused.status_code == 422 and _code(refused) == "INTAKE_CERTIFICATE_NOT_REGISTERED"
+    register_certificate(unit, pki.entities["unit-valid"].certificate, since=timezone.now())
+    accepted = api.submit(pack(forms, created=date(2026, 1, 3)))
+    assert accepted.status_code == 201, accepted.content
