@@ -9,11 +9,7 @@ The responder is OpenSSL's own (`openssl ocsp` serving the CA's index file), not
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -25,6 +21,7 @@ from hoso.signature import Indication, SubIndication, verify
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer, sign_xml
 from tests.intake.test_revocation import _crl, _Served
+from tests.ocsp_responder import OpensslResponder, free_port
 
 pytestmark = [
     pytest.mark.django_db,
@@ -34,72 +31,13 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class OpensslResponder:
-    """`openssl ocsp` answering for the issuing CA from an index file (V = valid, R = revoked)."""
-
-    def __init__(self, pki, folder: Path, port: int) -> None:
-        self.pki, self.folder, self.port = pki, folder, port
-        self.process: subprocess.Popen | None = None
-        self.revoked: set[int] = set()
-
-    def _index(self) -> str:
-        lines = []
-        for issued in self.pki.entities.values():
-            cert = issued.certificate
-            if cert.issuer != self.pki.issuing.certificate.subject:
-                continue
-            serial = format(cert.serial_number, "X")
-            serial = serial if len(serial) % 2 == 0 else "0" + serial
-            expiry = cert.not_valid_after_utc.strftime("%y%m%d%H%M%SZ")
-            subject = "/" + "/".join(a.rfc4514_string() for a in cert.subject)
-            if cert.serial_number in self.revoked:
-                when = (datetime.now(UTC) - timedelta(hours=1)).strftime("%y%m%d%H%M%SZ")
-                lines.append(f"R\t{expiry}\t{when}\t{serial}\tunknown\t{subject}")
-            else:
-                lines.append(f"V\t{expiry}\t\t{serial}\tunknown\t{subject}")
-        return "\n".join(lines) + "\n"
-
-    def start(self, *, signer=None) -> OpensslResponder:
-        """Serve the index as it is now (a responder reads it at start); ``signer`` another key pair."""
-        self.stop()
-        (self.folder / "index.txt").write_text(self._index())
-        cert, key = signer or (self.pki.issuing.cert_path, self.pki.issuing.key_path)
-        log = self.folder / "responder.log"
-        with log.open("w") as output:
-            self.process = subprocess.Popen(
-                ["openssl", "ocsp", "-index", str(self.folder / "index.txt"), "-port", str(self.port),
-                 "-rsigner", str(cert), "-rkey", str(key), "-CA", str(self.pki.issuing.cert_path),
-                 "-nmin", "120", "-ignore_err"],
-                stdout=output, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        # Ready when it says so: a probe connection would hold the one-request-at-a-time responder.
-        deadline = time.monotonic() + 10
-        while "waiting for OCSP client connections" not in log.read_text():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"openssl ocsp did not start: {log.read_text()!r}")
-            time.sleep(0.05)
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture(scope="module")
 def ocsp_pki(tmp_path_factory):
     """A test PKI whose unit certificates name an OCSP responder and a CRL address on loopback."""
     import http.server
     import threading
 
-    port = _free_port()
+    port = free_port()
     crl_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Served)
     base = f"http://127.0.0.1:{crl_server.server_port}/"
     folder = tmp_path_factory.mktemp("ocsp-pki")
@@ -159,9 +97,9 @@ def registered(ocsp_pki, settings, tmp_path, monkeypatch):
     gateway.forget()
 
 
-def _verdict(pki, d02_form):
+def _verdict(pki, d02_form, at: datetime | None = None):
     signed = sign_xml(d02_form, Pkcs12Signer.from_file(pki["unit-valid"].p12_path, DEMO_PASSWORD))
-    return verify(signed, trust=gateway.trust_store(), at=datetime.now(UTC))
+    return verify(signed, trust=gateway.trust_store(), at=at or datetime.now(UTC))
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +160,32 @@ def test_hoso_ocsp_off_asks_no_responder(registered, settings):
     settings.HOSO_OCSP = False
     report = revocation.refresh()
     assert report.ocsp is None and not FetchedOcsp.objects.exists()
+
+
+def test_a_newer_crl_makes_the_answer_due_and_a_good_answer_never_hides_a_crl_revocation(
+    registered, d02_form
+):
+    pki, responder = registered
+    responder.start()  # says "good" throughout: a CA whose responder lags behind its CRL
+    now = datetime.now(UTC)
+    # CRLs valid 12 hours: every run fetches them (nextUpdate within a day).
+    _Served.files["/issuing-ca.crl"] = _crl(
+        pki.issuing, this_update=now - timedelta(hours=1), next_update=now + timedelta(hours=12)
+    )
+    assert not revocation.refresh().any_failed
+    held = FetchedOcsp.objects.get()
+    assert held.status == "good"
+
+    # The CA publishes a CRL that lists the certificate; the next run fetches it and, the CRL being newer
+    # than the answer, asks the responder again at once.
+    _Served.files["/issuing-ca.crl"] = _crl(
+        pki.issuing, [pki["unit-valid"].certificate.serial_number],
+        this_update=now + timedelta(seconds=1), next_update=now + timedelta(hours=12), number=2,
+    )  # fmt: skip
+    later = revocation.refresh(now=now + timedelta(minutes=30))
+    assert not later.any_failed and later.ocsp.stored, str(later)
+    assert FetchedOcsp.objects.get().this_update >= held.this_update
+    # The responder still says "good", the CRL says revoked (from its thisUpdate): refused — the
+    # revocation wins.
+    refused = _verdict(pki, d02_form, at=now + timedelta(seconds=5))
+    assert refused.indication is Indication.FAILED and refused.sub_indication is SubIndication.REVOKED

@@ -7,8 +7,9 @@ the job asks the responder (HTTP POST, RFC 6960), keeps the answer only if it is
 signed by its CA or by a responder the CA delegated (a certificate it issued with the OCSP-signing
 purpose, sent in the answer) and current, and stores it in the database
 (:class:`~hoso.intake.models.FetchedOcsp`), which every server's trust store reads. An answer is asked
-again once half its validity is gone, and at least every ``MAX_AGE`` (cached until then, not asked on
-every reception). `HOSO_OCSP=0` turns this off.
+again once half its validity is gone, at least every ``MAX_AGE``, and at once when the CA publishes a CRL
+newer than the answer (cached until then, not asked on every reception). Where both are held, the trust
+store prefers the OCSP answer: this rule keeps it never older than the newest CRL. `HOSO_OCSP=0` turns this off.
 
 Each responder's outcome per run is kept with the CRL addresses (:class:`~hoso.intake.models.CrlSource`,
 its URL the responder's), so a responder that keeps failing raises the same readiness warning.
@@ -157,10 +158,11 @@ def check(data: bytes, cert: x509.Certificate, ca: x509.Certificate, now: dateti
     return response
 
 
-def due(held, now: datetime) -> bool:
-    """Whether to ask again: no answer held, or half its validity gone (at most ``MAX_AGE`` after it
-    was fetched): a 2-hour answer is renewed after an hour, a week-long one daily."""
-    if held is None:
+def due(held, now: datetime, newest_crl: datetime | None = None) -> bool:
+    """Whether to ask again: no answer held, a CRL of the CA newer than the answer (a revocation it
+    lists must not be hidden by an older "good"), or half its validity gone (at most ``MAX_AGE`` after
+    it was fetched): a 2-hour answer is renewed after an hour, a week-long one daily."""
+    if held is None or (newest_crl is not None and newest_crl > held.this_update):
         return True
     keep = MAX_AGE
     if held.next_update is not None:
@@ -182,11 +184,16 @@ def ask(cert: x509.Certificate, ca: x509.Certificate, url: str, now: datetime) -
 
 def refresh(store: TrustStore, now: datetime | None = None) -> OcspReport:
     """Ask the responders about every registered certificate whose answer is due; store the answers."""
-    from hoso.intake.models import CrlSource, FetchedOcsp
+    from django.db.models import Max
+
+    from hoso.intake.models import CrlSource, FetchedCrl, FetchedOcsp
 
     now = now or timezone.now()
     report = OcspReport()
     cas = [*store.anchors, *store.intermediates]
+    newest_crls = dict(
+        FetchedCrl.objects.values("ca_sha256").annotate(at=Max("this_update")).values_list("ca_sha256", "at")
+    )
     outcomes: dict[tuple[str, str], tuple[str, str | None]] = {}  # (CA, responder) -> (CA name, error)
     for cert in _registered_certificates(now):
         urls = responder_urls(cert)
@@ -195,7 +202,7 @@ def refresh(store: TrustStore, now: datetime | None = None) -> OcspReport:
             continue
         key = fingerprint(cert)
         held = FetchedOcsp.objects.filter(cert_sha256=key).first()
-        if not due(held, now):
+        if not due(held, now, newest_crls.get(fingerprint(ca))):
             report.skipped += 1
             continue
         subject = common_name(cert.subject)[:400]

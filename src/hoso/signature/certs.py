@@ -182,6 +182,13 @@ def _run(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
+def _names_issuer(answer, name: x509.Name) -> bool:
+    """Whether an OCSP answer is about a certificate issued under ``name`` (its issuer name hash)."""
+    digest = hashes.Hash(answer.hash_algorithm)
+    digest.update(name.public_bytes())
+    return digest.finalize() == answer.issuer_name_hash
+
+
 class TrustStore:
     """Trust anchors, known intermediates, CRLs and the revocation policy; validates with a cache.
 
@@ -252,13 +259,21 @@ class TrustStore:
 
     def add_ocsp(self, der: bytes) -> None:
         """An OCSP answer (DER) obtained beforehand: used as revocation evidence for the certificate it is
-        about, like a CRL (the gateway's revocation job asks and verifies them)."""
+        about, like a CRL (the gateway's revocation job asks and verifies them). Add the CRLs first: a
+        "good" answer about a certificate a CRL held here lists as revoked is not used (the validator
+        prefers OCSP; a revocation must never be hidden)."""
         from cryptography.x509 import ocsp
 
         with self._lock:
             if der in self._ocsps:
                 return
             answer = ocsp.load_der_ocsp_response(der)
+            if answer.certificate_status == ocsp.OCSPCertStatus.GOOD and any(
+                crl.get_revoked_certificate_by_serial_number(answer.serial_number) is not None
+                and _names_issuer(answer, crl.issuer)
+                for crl in self._crls
+            ):
+                return
             self._ocsps.append(der)
             self._ocsp_windows[answer.serial_number] = (answer.this_update_utc, answer.next_update_utc)
             self._state = hashlib.sha256(self._state + der).digest()
