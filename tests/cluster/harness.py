@@ -613,6 +613,7 @@ class Cluster:
     web: list = field(default_factory=list, init=False)
     worker: list = field(default_factory=list, init=False)
     ca: CaServer = field(default=None, init=False)
+    ocsp: object = field(default=None, init=False)  # tests.ocsp_responder.OpensslResponder: the CA's OCSP
     pki: object = field(default=None, init=False)
     site: dict = field(default_factory=dict, init=False)  # what setup made: I-VAN keys, units, users
     crl_number: int = field(default=1, init=False)
@@ -632,11 +633,17 @@ class Cluster:
 
     def _start(self) -> None:
         from hoso.signature.pki import make_demo_pki
+        from tests.ocsp_responder import OpensslResponder
 
         self.ca = CaServer()
         shared = self.base / "shared"  # what every machine has the same copy of (or reaches: the store)
-        self.pki = make_demo_pki(shared / "pki", crl_base_url=self.ca.base_url)
+        ocsp_port = free_port()  # the units' certificates name the issuing CA's OCSP responder
+        self.pki = make_demo_pki(
+            shared / "pki", crl_base_url=self.ca.base_url, ocsp_url=f"http://{HOST}:{ocsp_port}/"
+        )
         self.publish_crls()
+        (self.base / "ocsp").mkdir()
+        self.ocsp = OpensslResponder(self.pki, self.base / "ocsp", ocsp_port).start()
         for folder, source in (
             ("anchors", self.pki.root.cert_path),
             ("intermediates", self.pki.issuing.cert_path),
@@ -761,13 +768,20 @@ class Cluster:
                 time.sleep(0.1)
 
     # --- the test CA
+    def revoke(self, serial: int) -> None:
+        """The CA revokes a certificate: a new CRL at its distribution point, and its OCSP responder
+        (restarted on the new index, as a CA's would read it) answers "revoked"."""
+        self.publish_crls(revoked=[serial])
+        self.ocsp.revoked.add(serial)
+        self.ocsp.start()
+
     def publish_crls(self, *, revoked=(), lifetime: timedelta = timedelta(hours=2)) -> None:
         """New CRLs of both test CAs at their distribution points. Their nextUpdate is within a day, so
         the revocation job fetches them at every run (its rule): the fetches count the runs."""
         now = datetime.now(UTC).replace(microsecond=0)
         self.crl_number += 1
         window = {
-            "this_update": now - timedelta(minutes=1),
+            "this_update": now,  # newer than any OCSP answer held: the job asks the responder again
             "next_update": now + lifetime,
             "number": self.crl_number,
         }
@@ -820,6 +834,8 @@ class Cluster:
             self.swift.stop()
         if self.ca is not None:
             self.ca.stop()
+        if self.ocsp is not None:
+            self.ocsp.stop()
 
     def leftovers(self) -> list[str]:
         """Processes of this cluster still alive after :meth:`stop` (empty when the tear-down is clean):

@@ -133,6 +133,15 @@ def sessions(argument: dict) -> dict:
             connection.close()
 
 
+def ocsp(_argument: dict) -> dict:
+    """The OCSP answers the revocation job stored, by the unit code of the certificate they are about."""
+    from hoso.intake.models import FetchedOcsp
+    from hoso.reference.models import CertificateRegistration
+
+    units = dict(CertificateRegistration.objects.values_list("fingerprint_sha256", "unit__code"))
+    return {"answers": {units.get(a.cert_sha256, a.cert_sha256): a.status for a in FetchedOcsp.objects.all()}}
+
+
 def main(argv: list[str]) -> int:
     from hoso import django_setup
 
@@ -144,6 +153,7 @@ def main(argv: list[str]) -> int:
         "evidence": evidence,
         "dossiers": dossiers,
         "sessions": sessions,
+        "ocsp": ocsp,
     }
     step = steps[argv[0]]
     print(json.dumps(step(json.loads(argv[1]) if len(argv) > 1 else {}), ensure_ascii=False, default=str))

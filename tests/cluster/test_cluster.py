@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import http.client
+import itertools
 import json
 import re
 import subprocess
@@ -37,8 +38,11 @@ AFTER_REQUESTS = 150  # dossiers sent once both restarts are done, every one acc
 RATE_LIMIT_REQUESTS = 200
 
 
+_SEEDS = itertools.count(1)  # every envelope of the module a declaration of its own (not a repeat)
+
+
 def _envelopes(cluster, entity: str, ivans: list[str], count: int) -> list[tuple[str, bytes]]:
-    """``count`` distinct envelopes signed by the test PKI's ``entity``, sent by the I-VANs in turn."""
+    """``count`` distinct declarations signed by the test PKI's ``entity``, sent by the I-VANs in turn."""
     from hoso.signature.sign import Pkcs12Signer
     from hoso.testing.envelopes import envelope
 
@@ -50,7 +54,7 @@ def _envelopes(cluster, entity: str, ivans: list[str], count: int) -> list[tuple
             ivans[i % len(ivans)],
             envelope(
                 unit_code=unit["code"], tax_code=unit["tax_code"], signer=signer, ivan=ivans[i % len(ivans)],
-                employees=1 + i % 3, period=today.strftime("%m/%Y"), created=today.date(),
+                employees=1 + i % 3, period=today.strftime("%m/%Y"), created=today.date(), seed=next(_SEEDS),
             ),
         )
         for i in range(count)
@@ -187,7 +191,7 @@ def test_a_certificate_revoked_at_the_ca_is_refused_after_the_refresh_and_not_be
     assert _submit(cluster, ivan, first)[0] == 201
 
     serial = cluster.pki["unit-revoked"].certificate.serial_number
-    cluster.publish_crls(revoked=[serial])  # the CA revokes it and publishes a new CRL
+    cluster.revoke(serial)  # the CA revokes it: a new CRL, and its OCSP responder (openssl ocsp) says so
     assert _submit(cluster, ivan, before)[0] == 201  # the gateway does not know yet: not before the refresh
 
     fetched = cluster.ca.fetches()
@@ -201,6 +205,10 @@ def test_a_certificate_revoked_at_the_ca_is_refused_after_the_refresh_and_not_be
     for port, raw in zip(cluster.ports, after, strict=True):  # refused by every server
         status, _, body = _submit(cluster, ivan, raw, port=port)
         assert status == 422 and b"REVOKED" in body, (port, status, body[:600])
+    # The same run asked the responder about the registered certificates and kept its answers.
+    answers = cluster.python(0, "ocsp")["answers"]
+    assert answers[cluster.site["units"]["unit-revoked"]["code"]] == "revoked", answers
+    assert answers[cluster.site["units"]["unit-valid"]["code"]] == "good", answers
 
 
 # --- 20 I-VAN clients, a server killed, PostgreSQL restarted ---------------------------------------------
