@@ -145,9 +145,22 @@ def test_a_form_signed_with_a_certificate_registered_for_the_unit_is_bound(api, 
     register_certificate(unit, pki.entities["commune"].certificate)  # the unit's second certificate
     accepted = api.submit(pack([sign(d02(UNIT_CODE, seed=3), "commune")]))
     assert accepted.status_code == 201, accepted.content
-    parts = Submission.objects.get(public_id=accepted["X-Submission-Id"]).signature["parts_bound"]
+    submission = Submission.objects.get(public_id=accepted["X-Submission-Id"])
+    parts = submission.signature["parts_bound"]
     assert [p["verdict"] for p in parts] == ["bound", "bound"]
     assert parts[1]["tax_code"] == "0108901234" and parts[1]["verdict_label"] == "Ký bởi đơn vị nộp hồ sơ"
+
+    # The dossier page lists each signed part with its signer and verdict, with no internal code.
+    from django.test import Client
+
+    from tests.workflow.conftest import make_officer
+
+    officer = Client()
+    officer.force_login(make_officer("t.giamdoc.parts", "director", "001"))
+    page = officer.get(f"/ho-so/{submission.dossier_id}/").content.decode()
+    table = page.split("Từng phần được ký và người ký", 1)[1].split("</table>", 1)[0]
+    assert table.count("Ký bởi đơn vị nộp hồ sơ") == 2 and "0108901234" in table and "D02-TS" in table
+    assert "INTAKE_" not in page
 
 
 def test_an_unregistered_supplement_signer_of_the_unit_is_refused(api, unit, sign, pack):

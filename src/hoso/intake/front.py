@@ -319,12 +319,12 @@ def _foreign_unit(part: ValidationReport, named: str, code: str, commune: bool) 
 VERDICTS = {
     "bound": ("Ký bởi đơn vị nộp hồ sơ", "Signed for the submitting unit"),
     "signer_not_unit": (
-        "Người ký không phải đơn vị nộp hồ sơ (INTAKE_FORM_SIGNER_NOT_UNIT)",
-        "Not signed for the submitting unit (INTAKE_FORM_SIGNER_NOT_UNIT)",
+        "Người ký không phải đơn vị nộp hồ sơ",
+        "Not signed for the submitting unit",
     ),
     "unit_mismatch": (
-        "Tờ khai ghi đơn vị khác (INTAKE_FORM_UNIT_MISMATCH)",
-        "The form names another unit (INTAKE_FORM_UNIT_MISMATCH)",
+        "Tờ khai ghi đơn vị khác",
+        "The form names another unit",
     ),
     "unsigned": ("Tệp đính kèm, không có chữ ký riêng", "An attachment, without a signature of its own"),
 }
