@@ -72,3 +72,32 @@ def test_the_webs_connections_have_a_statement_timeout_and_commands_none(live_si
         )
         assert result.returncode == 0, result.stderr[-1500:]
         assert result.stdout.strip() == expected, (script, value)
+
+
+def test_while_the_database_refuses_connections_the_api_answers_503_with_retry_after(live_site):  # noqa: F811
+    """Nothing is acknowledged while the database is out of reach, and the I-VAN is told to come back
+    (503 + Retry-After, a coded reason), not a 500 that looks like the gateway's fault."""
+    import psycopg
+
+    envelopes = make_envelopes(live_site, 2)
+
+    def allow(flag: bool) -> None:
+        with psycopg.connect(live_site.admin_url, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{live_site.database}" ALLOW_CONNECTIONS {str(flag).lower()}')
+
+    with Server(live_site, workers=1) as server:
+        allow(False)
+        try:
+            _terminate_sessions(live_site)
+            status, headers, body = request(
+                server.port, "POST", "/api/v1/dossiers", key=live_site.key, body=envelopes[0]
+            )
+            assert status == 503, body[:500]
+            assert json.loads(body)["code"] == "API_DATABASE_UNAVAILABLE"
+            assert int(headers["Retry-After"]) > 0
+        finally:
+            allow(True)
+        status, _, body = request(
+            server.port, "POST", "/api/v1/dossiers", key=live_site.key, body=envelopes[0]
+        )
+        assert status == 201, body[:500]

@@ -91,8 +91,9 @@ ERROR_DESCRIPTIONS = {
     500: "Internal Server Error: a fault of the gateway, nothing was processed; sending again is safe "
     "(`API_INTERNAL_ERROR`)",
     501: "Not Implemented: a `Transfer-Encoding` the server does not know (`HTTP_TRANSFER_CODING`)",
-    503: "Service Unavailable: the received bytes could not be stored, nothing was acknowledged; send "
-    "again later (`BLOB_WRITE_FAILED`)",
+    503: "Service Unavailable: the received bytes could not be stored (`BLOB_WRITE_FAILED`), or the "
+    "database cannot be reached for the moment (`API_DATABASE_UNAVAILABLE`, with `Retry-After`); nothing "
+    "was acknowledged, send again later",
 }
 
 
@@ -215,9 +216,32 @@ def _not_found(request, exc):
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc: Exception):
-    """A fault of the gateway: logged with its traceback, answered in the one error shape."""
+    """A fault of the gateway: logged with its traceback, answered in the one error shape. The database
+    out of reach (restarting, failing over, its pooler refusing logins for a moment) is no fault of the
+    request: 503 with Retry-After, which a client's retry loop understands."""
+    if _database_unreachable(exc):
+        logger.warning("I-VAN API: database unavailable on %s %s: %s", request.method, request.path, exc)
+        response = error_response(
+            request,
+            CodedError(
+                "API_DATABASE_UNAVAILABLE",
+                "Cơ sở dữ liệu của cổng tạm thời không truy cập được; yêu cầu chưa được xử lý, không có gì "
+                "được tiếp nhận. Vui lòng gửi lại sau ít phút: gửi lại cùng tệp là an toàn.",
+                "The gateway's database cannot be reached for the moment; the request was not processed and "
+                "nothing was acknowledged. Send it again in a few minutes: resending the same file is safe.",
+            ),
+            503,
+        )
+        response["Retry-After"] = "30"
+        return response
     logger.exception("I-VAN API: unexpected error on %s %s", request.method, request.path)
     return _unexpected_answer(request)
+
+
+def _database_unreachable(exc: Exception) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def _unexpected_answer(request) -> HttpResponse:
