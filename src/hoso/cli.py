@@ -12,7 +12,7 @@ import importlib
 import sys
 
 from hoso.config import ConfigError
-from hoso.errors import StartRefused
+from hoso.errors import CodedError, StartRefused
 
 COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ConfigError | StartRefused):  # say why, with what to do; no traceback
             print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
             return 3
+        if isinstance(exc, CodedError):  # a coded refusal no command caught: its words, not a traceback
+            print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
+            return 1
         if _is_unreachable_database(exc):
             print(
                 "Không kết nối được cơ sở dữ liệu (DATABASE_URL): kiểm tra máy chủ PostgreSQL đang chạy, địa "

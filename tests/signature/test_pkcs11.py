@@ -141,3 +141,48 @@ def test_token_errors_are_coded(token, src, label, pin, code):
     result = hoso(token, "sign", src, "-o", src.parent / "x.xml", *token_args(label, pin))
     assert result.returncode == 3
     assert code in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("xmlsec1") is None, reason="Debian package xmlsec1 not installed")
+def test_the_gateway_signs_receipts_with_a_key_that_stays_on_a_token(token, test_pki, tmp_path):
+    """HOSO_GATEWAY_PKCS11: `hoso init` records the token's certificate as the gateway's, `hoso
+    gateway-cert` prints it, and a receipt signed through the token verifies with `xmlsec1`."""
+    env = {
+        **{k: v for k, v in token.items() if not k.startswith(("HOSO_", "DATABASE_URL"))},
+        "HOSO_DATA_DIR": str(tmp_path / "data"),
+        "HOSO_GATEWAY_PKCS11": LIB,
+        "HOSO_GATEWAY_TOKEN": TOKEN,
+        "HOSO_GATEWAY_TOKEN_PIN": PIN,
+        "HOSO_GATEWAY_KEY_LABEL": "unit-valid",
+    }
+    init = hoso(env, "init")
+    assert init.returncode == 0, init.stderr
+    assert hoso(env, "cluster", "status").returncode == 0
+    printed = hoso(env, "gateway-cert")
+    assert (
+        printed.returncode == 0 and printed.stdout.encode() == test_pki["unit-valid"].cert_path.read_bytes()
+    )
+    receipt = tmp_path / "receipt.xml"
+    script = textwrap.dedent(
+        f"""
+        import uuid
+        from datetime import UTC, datetime
+        from hoso import django_setup
+        django_setup()
+        from hoso.intake.receipts import ReceiptContent, build_receipt
+        content = ReceiptContent(submission_id=str(uuid.uuid4()), received_at=datetime.now(UTC),
+                                 outcome="accepted", sha256="0" * 64, channel="ivan")
+        open({str(receipt)!r}, "wb").write(build_receipt(content))
+        """
+    )
+    made = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    checked = subprocess.run(
+        ["xmlsec1", "--verify", "--pubkey-cert-pem", str(test_pki["unit-valid"].cert_path),
+         "--enabled-key-data", "rsa,x509", str(receipt)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    # The wrong PIN: the server does not start, saying why (no traceback).
+    refused = hoso({**env, "HOSO_GATEWAY_TOKEN_PIN": "0000"}, "gateway-cert")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr, refused.stderr

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import transaction
 
-from hoso.errors import StartRefused
+from hoso.errors import CodedError, StartRefused
 from hoso.intake import gateway
 from hoso.signature.certs import common_name
 
@@ -130,6 +130,25 @@ def _record_certificate(signer, *, builtin: bool) -> str:
     return sha
 
 
+def _signer():
+    """This server's receipt signer (loaded once per process), or a refusal saying why it cannot be
+    loaded: a missing or unreadable file, a wrong password or PIN, a token absent."""
+    try:
+        return gateway.gateway_signer()
+    except CodedError as error:
+        raise ClusterError(
+            "CLUSTER_GATEWAY_UNREADABLE",
+            f"Không dùng được khoá ký biên nhận của máy chủ này: {error.message_vi}",
+            f"This server's receipt-signing key cannot be used: {error.message_en}",
+        ) from error
+    except (OSError, ValueError, TypeError) as error:
+        raise ClusterError(
+            "CLUSTER_GATEWAY_UNREADABLE",
+            f"Không đọc được khoá hoặc chứng thư ký biên nhận của máy chủ này ({type(error).__name__}: {error}).",
+            f"This server's receipt-signing key or certificate cannot be read ({type(error).__name__}: {error}).",
+        ) from error
+
+
 def join(*, register: bool) -> str:
     """Make this server the same gateway as the cluster recorded in the database, or record it.
 
@@ -151,7 +170,7 @@ def join(*, register: bool) -> str:
                 )
             source = gateway.configured_source()
             gateway.ensure_gateway_identity()
-            sha = _record_certificate(gateway.load_signer(), builtin=source == "built-in")
+            sha = _record_certificate(_signer(), builtin=source == "built-in")
             ClusterIdentity.objects.create(
                 pk=1,
                 secret_fingerprint=secret_fingerprint(),
@@ -180,7 +199,7 @@ def join(*, register: bool) -> str:
             _set_aside_builtin_files()
             gateway.write_builtin_identity(key_pem, current.certificate_pem.encode("ascii"))
             return "joined"
-        sha = sha256_of(gateway.load_signer().certificate)
+        sha = sha256_of(_signer().certificate)
         if sha != identity.gateway_sha256:
             raise _gateway_differs(sha, current)
         return "same"
@@ -215,7 +234,8 @@ def adopt() -> str:
     SHA-256. The earlier certificates stay recorded."""
     from hoso.intake.models import ClusterIdentity
 
-    signer = gateway.load_signer()
+    gateway.forget()  # the key as configured now
+    signer = _signer()
     if not gateway.signer_signs(signer):
         raise ClusterError(
             "CLUSTER_GATEWAY_UNUSABLE",

@@ -280,8 +280,13 @@ def gateway_key(now: datetime | None = None) -> CheckResult:
 
     now = now or timezone.now()
     try:
-        # RSA's consistency check costs ~100 ms a load; signing and verifying below catches a damaged key.
-        signer = gateway.load_signer(validate_key=False)
+        # Files are read again (a key replaced on disk shows at once); RSA's consistency check costs
+        # ~100 ms a load and signing and verifying below catches a damaged key. A token's session is
+        # the process's own, opened once.
+        if gateway.configured_source() == "pkcs11":
+            signer = gateway.gateway_signer()
+        else:
+            signer = gateway.load_signer(validate_key=False)
     except Exception as exc:  # noqa: BLE001 - missing, unreadable, encrypted, wrong PIN, no token: a failure
         where = {"pkcs11": settings.HOSO_GATEWAY_PKCS11, "p12": settings.HOSO_GATEWAY_P12}.get(
             gateway.configured_source(), gateway.key_path()

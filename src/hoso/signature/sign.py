@@ -139,7 +139,10 @@ class Pkcs11Signer:
         try:
             lib = pkcs11.lib(lib_path)
             token = lib.get_token(token_label=token_label)
-            self._session = token.open(user_pin=pin)
+            try:
+                self._session = token.open(user_pin=pin)
+            except pkcs11.exceptions.UserAlreadyLoggedIn:  # another session of this process logged in:
+                self._session = token.open()  # the login is the process's, every session shares it
         except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
             raise SignError(
                 "SIGN_TOKEN",
