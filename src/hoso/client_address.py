@@ -15,14 +15,16 @@ import ipaddress
 from django.conf import settings
 
 
-def _trusted(address: str, networks) -> bool:
+def in_networks(address: str, networks) -> bool:
+    """Whether ``address`` is in one of ``networks`` (ip_network objects or their texts); an IPv4-mapped
+    IPv6 address counts as its IPv4 address, text that is no address as in none."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return any(ip in network for network in networks)
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def client_address(request) -> str:
@@ -30,10 +32,10 @@ def client_address(request) -> str:
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if trusted := getattr(settings, "HOSO_TRUSTED_PROXIES", None) or []:
         networks = [ipaddress.ip_network(n, strict=False) for n in trusted]
-        if not _trusted(peer, networks):
+        if not in_networks(peer, networks):
             return peer
         for hop in reversed(hops):
-            if not _trusted(hop, networks):
+            if not in_networks(hop, networks):
                 return hop
         return hops[0] if hops else peer
     proxies = int(getattr(settings, "HOSO_PROXY_COUNT", 0) or 0)

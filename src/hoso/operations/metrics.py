@@ -25,7 +25,6 @@ Each scrape thus reads the rows of the last two minutes; a process's first scrap
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import threading
 import time
@@ -41,7 +40,7 @@ from prometheus_client import CollectorRegistry, Histogram, disable_created_metr
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from hoso.client_address import client_address
+from hoso.client_address import client_address, in_networks
 from hoso.intake import pipeline
 
 #: Where a process of `hoso serve` keeps its metrics (set in every worker by hoso.serving's gunicorn hooks).
@@ -259,13 +258,7 @@ class DatabaseCollector:
 
 def allowed(address: str) -> bool:
     """Whether ``address`` is in ``HOSO_METRICS_ALLOW`` (an IPv4-mapped IPv6 address as its IPv4)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return any(ip in ipaddress.ip_network(n) for n in getattr(settings, "HOSO_METRICS_ALLOW", None) or [])
+    return in_networks(address, getattr(settings, "HOSO_METRICS_ALLOW", None) or [])
 
 
 def registry() -> CollectorRegistry:
