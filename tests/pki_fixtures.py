@@ -50,3 +50,27 @@ class TestPki:
 @pytest.fixture(scope="session")
 def test_pki(tmp_path_factory) -> TestPki:
     return TestPki(make_demo_pki(tmp_path_factory.mktemp("pki")))
+
+
+def make_crl(issuer, revoked=(), *, this_update, next_update, number: int = 1, key=None) -> bytes:
+    """A CRL (DER) of the test CA ``issuer`` (an ``Issued``) listing the ``revoked`` serial numbers (each
+    revoked at ``this_update``); signed with ``key`` instead of the CA's to make a forged one."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.certificate.subject)
+        .last_update(this_update)
+        .next_update(next_update)
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
+        )
+    )
+    for serial in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(this_update).build()
+        )
+    return builder.sign(key or issuer.key, hashes.SHA256()).public_bytes(Encoding.DER)

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.pki_fixtures import make_crl
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 VENV = Path(sys.prefix)  # the virtual environment running this (bin/hoso is its console script)
@@ -570,29 +572,6 @@ class CaServer:
         self.server.server_close()
 
 
-def crl(issuer, revoked=(), *, this_update: datetime, next_update: datetime, number: int) -> bytes:
-    """A CRL (DER) of the test PKI's ``issuer`` listing the serial numbers ``revoked``."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    builder = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(issuer.certificate.subject)
-        .last_update(this_update)
-        .next_update(next_update)
-        .add_extension(x509.CRLNumber(number), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
-        )
-    )
-    for serial in revoked:
-        builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(this_update).build()
-        )
-    return builder.sign(issuer.key, hashes.SHA256()).public_bytes(Encoding.DER)
-
-
 # --- the cluster -------------------------------------------------------------------------------------------
 
 
@@ -786,8 +765,8 @@ class Cluster:
             "number": self.crl_number,
         }
         self.ca.files = {
-            "/issuing-ca.crl": crl(self.pki.issuing, revoked, **window),
-            "/root-ca.crl": crl(self.pki.root, (), **window),
+            "/issuing-ca.crl": make_crl(self.pki.issuing, revoked, **window),
+            "/root-ca.crl": make_crl(self.pki.root, (), **window),
         }
 
     # --- clients

@@ -20,8 +20,9 @@ from hoso.intake.models import CrlSource, FetchedOcsp
 from hoso.signature import Indication, SubIndication, verify
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer, sign_xml
-from tests.intake.test_revocation import _crl, _Served
+from tests.intake.test_revocation import _Served
 from tests.ocsp_responder import OpensslResponder, free_port
+from tests.pki_fixtures import make_crl
 
 pytestmark = [
     pytest.mark.django_db,
@@ -74,10 +75,10 @@ def registered(ocsp_pki, settings, tmp_path, monkeypatch):
     gateway.forget()
     now = datetime.now(UTC)
     _Served.files = {
-        "/issuing-ca.crl": _crl(
+        "/issuing-ca.crl": make_crl(
             pki.issuing, this_update=now - timedelta(hours=1), next_update=now + timedelta(days=7)
         ),
-        "/root-ca.crl": _crl(
+        "/root-ca.crl": make_crl(
             pki.root, this_update=now - timedelta(hours=1), next_update=now + timedelta(days=30)
         ),
     }
@@ -169,7 +170,7 @@ def test_a_newer_crl_makes_the_answer_due_and_a_good_answer_never_hides_a_crl_re
     responder.start()  # says "good" throughout: a CA whose responder lags behind its CRL
     now = datetime.now(UTC)
     # CRLs valid 12 hours: every run fetches them (nextUpdate within a day).
-    _Served.files["/issuing-ca.crl"] = _crl(
+    _Served.files["/issuing-ca.crl"] = make_crl(
         pki.issuing, this_update=now - timedelta(hours=1), next_update=now + timedelta(hours=12)
     )
     assert not revocation.refresh().any_failed
@@ -178,7 +179,7 @@ def test_a_newer_crl_makes_the_answer_due_and_a_good_answer_never_hides_a_crl_re
 
     # The CA publishes a CRL that lists the certificate; the next run fetches it and, the CRL being newer
     # than the answer, asks the responder again at once.
-    _Served.files["/issuing-ca.crl"] = _crl(
+    _Served.files["/issuing-ca.crl"] = make_crl(
         pki.issuing, [pki["unit-valid"].certificate.serial_number],
         this_update=now + timedelta(seconds=1), next_update=now + timedelta(hours=12), number=2,
     )  # fmt: skip

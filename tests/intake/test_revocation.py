@@ -25,6 +25,7 @@ from hoso.operations import health
 from hoso.signature import Indication, SubIndication, verify
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer, sign_xml
+from tests.pki_fixtures import make_crl
 
 pytestmark = pytest.mark.django_db
 
@@ -75,22 +76,7 @@ def d02_form() -> bytes:
     return build_d02({"MaDonVi": "TA0100A", "TenDonVi": "Công ty Hoà Bình"}, [row])
 
 
-def _crl(issuer, revoked=(), *, this_update, next_update, number=1, key=None):
-    builder = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(issuer.certificate.subject)
-        .last_update(this_update)
-        .next_update(next_update)
-        .add_extension(x509.CRLNumber(number), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
-        )
-    )
-    for serial in revoked:
-        builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(this_update).build()
-        )
-    return builder.sign(key or issuer.key, hashes.SHA256()).public_bytes(Encoding.DER)
+_crl = make_crl  # the suite's CRL builder (tests/pki_fixtures.py)
 
 
 @pytest.fixture
