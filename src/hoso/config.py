@@ -230,6 +230,11 @@ VARIABLES: tuple[Variable, ...] = (
         "public lookup (/tra-cuu/): look-ups per client per window, then HTTP 429; counted where "
         "HOSO_API_RATE_BACKEND says"),
     Variable("HOSO_LOOKUP_WINDOW", integer(1), "60", "seconds ≥ 1", "window of the look-up limit"),
+    # Officers' accounts (hoso.accounts; docs/operations.md, Officers' accounts).
+    Variable("HOSO_LOGIN_FAILURES", integer(1, 1000), "5", "1 to 1000",
+        "wrong passwords for one account, or from one client address, before its log-ins are locked"),
+    Variable("HOSO_LOGIN_LOCKOUT_MINUTES", integer(1), "15", "minutes ≥ 1",
+        "how long a lock-out lasts (IT may unlock earlier in the admin)"),
     Variable("HOSO_NOTICE_INTERVAL_DAYS", integer(0), "30", "days ≥ 0", "no unit notified twice within this"),
     Variable("HOSO_NOTICE_FROM", text(), None, "an e-mail address", "sender of notices"),
     Variable("HOSO_REPORTS_REFRESH_SECONDS", number(0), "60", "seconds ≥ 0", "report roll-ups rebuilt this often"),
@@ -283,6 +288,7 @@ ALLOWED_VI = {
     "seconds (0: none)": "số giây (0: không giới hạn)",
     "session or transaction": "session hoặc transaction",
     "seconds of CPU (0: no budget)": "số giây CPU (0: không giới hạn)",
+    "minutes ≥ 1": "số phút ≥ 1",
     "seconds ≥ 0": "số giây ≥ 0",
     "seconds ≥ 1": "số giây ≥ 1",
     "seconds, 1 to 300": "số giây, từ 1 đến 300",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "hoso.reports",
     "django_q",
     "hoso.jobs",
+    "axes",
+    "hoso.accounts",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # the lock-out page (hoso.accounts.lockout); axes wants it last
 ]
 
 ROOT_URLCONF = "hoso.urls"
@@ -184,6 +188,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "desk:login"
+
+# --- Log-in defence (hoso.accounts.lockout, django-axes): HOSO_LOGIN_FAILURES wrong passwords for an
+# account, or from a client address (each counted on its own), lock it for HOSO_LOGIN_LOCKOUT_MINUTES;
+# the counts are rows of the database, shared by every app server. ---------------------------------
+AUTHENTICATION_BACKENDS = [
+    "hoso.accounts.lockout.LockoutBackend",  # first: refuses a locked account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
+HOSO_LOGIN_LOCKOUT_MINUTES = ENV["HOSO_LOGIN_LOCKOUT_MINUTES"]
+AXES_FAILURE_LIMIT = ENV["HOSO_LOGIN_FAILURES"]
+AXES_COOLOFF_TIME = timedelta(minutes=HOSO_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address, separately
+AXES_CLIENT_IP_CALLABLE = "hoso.accounts.lockout.address"
+AXES_LOCKOUT_CALLABLE = "hoso.accounts.lockout.locked_out_page"
+AXES_RESET_ON_SUCCESS = True  # a right password clears that account's and address's earlier failures
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept in the database (admin: access failures)
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the server's log already (hoso.desk.signins)
+AXES_VERBOSE = False  # hoso.auth says what matters; axes' own lines would repeat it
 
 # --- Mail (notices to units; the demo writes to an outbox folder instead) --------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -310,4 +332,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": ENV["HOSO_LOG_LEVEL"]},
+    # django-axes' own lines (names masked) repeat what hoso.auth says (hoso.accounts.lockout).
+    "loggers": {"axes": {"level": "ERROR"}},
 }

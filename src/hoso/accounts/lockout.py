@@ -1,0 +1,60 @@
+"""The log-in defence (issue 21, item 1), on django-axes.
+
+- After ``HOSO_LOGIN_FAILURES`` wrong passwords for one account, or from one client address (counted
+  separately), further log-ins of that account, or from that address, are refused for
+  ``HOSO_LOGIN_LOCKOUT_MINUTES``; the right password is refused too while locked.
+- The counts live in the database (axes' ``AccessAttempt``), so every app server of a cluster sees them.
+- The address is :func:`hoso.client_address.client_address`, as for every other limit and log.
+- IT unlocks earlier in the admin ("Access attempts": deleting the row unlocks; the admin's history keeps
+  who did it). Every lock-out is logged on ``hoso.auth`` and every failure stays in axes'
+  ``AccessFailureLog`` table (besides the line :mod:`hoso.desk.signins` logs).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from axes.backends import AxesStandaloneBackend
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.shortcuts import render
+
+from hoso.client_address import client_address
+
+log = logging.getLogger("hoso.auth")
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Axes' check before the password backends. Authentication without a request (a shell, the test
+    client's ``login``) has no address to count and no one typing: it is left to the other backends."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def address(request) -> str:
+    """Axes' client address: the one of hoso (AXES_CLIENT_IP_CALLABLE)."""
+    return client_address(request)
+
+
+def locked_out_page(request, original_response=None, credentials=None):
+    """The page a locked-out log-in gets (AXES_LOCKOUT_CALLABLE): HTTP 429, in the officer's language,
+    saying for how long, no internal code."""
+    minutes = settings.HOSO_LOGIN_LOCKOUT_MINUTES
+    return render(request, "desk/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    log.warning(
+        "log-in locked out for %r from %s (%s failures; for %s minutes)",
+        str(username or "")[:150],
+        ip_address or "-",
+        settings.AXES_FAILURE_LIMIT,
+        settings.HOSO_LOGIN_LOCKOUT_MINUTES,
+    )
+
+
+def connect() -> None:
+    user_locked_out.connect(_locked_out, dispatch_uid="hoso.accounts.lockout.locked_out")
