@@ -235,6 +235,8 @@ VARIABLES: tuple[Variable, ...] = (
         "wrong passwords for one account, or from one client address, before its log-ins are locked"),
     Variable("HOSO_LOGIN_LOCKOUT_MINUTES", integer(1), "15", "minutes ≥ 1",
         "how long a lock-out lasts (IT may unlock earlier in the admin)"),
+    Variable("HOSO_IDLE_MINUTES", integer(1), "30", "minutes ≥ 1",
+        "an officer's session ends after this long without a request"),
     Variable("HOSO_NOTICE_INTERVAL_DAYS", integer(0), "30", "days ≥ 0", "no unit notified twice within this"),
     Variable("HOSO_NOTICE_FROM", text(), None, "an e-mail address", "sender of notices"),
     Variable("HOSO_REPORTS_REFRESH_SECONDS", number(0), "60", "seconds ≥ 0", "report roll-ups rebuilt this often"),

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "hoso.csp.ContentSecurityPolicyMiddleware",  # Content-Security-Policy on every answer (hoso.csp)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hoso.accounts.idle.IdleTimeoutMiddleware",  # inside the session's: its save follows (hoso.accounts.idle)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -301,6 +302,9 @@ HOSO_METRICS_ALLOW = ENV["HOSO_METRICS_ALLOW"]  # who may read /metrics (hoso.op
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# An officer's session ends HOSO_IDLE_MINUTES after the last request (hoso.accounts.idle refreshes it);
+# a password change ends the account's other sessions (Django checks each session's password hash).
+SESSION_COOKIE_AGE = ENV["HOSO_IDLE_MINUTES"] * 60
 CSRF_COOKIE_SAMESITE = "Lax"
 if ENV["HOSO_HTTPS"]:
     SESSION_COOKIE_SECURE = True

@@ -170,6 +170,7 @@ def test_a_paper_dossier_is_supplemented_at_the_desk(client, officers, demo_data
     dossier = _awaiting_supplement(Dossier.objects.get())
     assert dossier.channel == "paper"
     _now(monkeypatch, JAN_2016)
+    client.force_login(officers["desk"])  # a week later: the session of the 5th ended after 30 idle minutes
     assert desk_refusal(dossier) is None
     client.post(f"/ho-so/{dossier.pk}/receive_supplement/", {"file": SimpleUploadedFile("ks.pdf", PDF)})
     assert Dossier.objects.get(pk=dossier.pk).status == Status.SUPPLEMENT_RECEIVED
