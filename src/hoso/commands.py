@@ -92,6 +92,7 @@ def initialise(verbose: bool = True) -> None:
     from hoso.operations.startup import init_lock
     from hoso.policies.services import sync_builtin_policies
     from hoso.reference.loaders import load_reference_data
+    from hoso.reference.roles import ensure_roles
 
     # One init at a time per database (and data directory); the others wait, then find it done.
     with init_lock():
@@ -101,6 +102,7 @@ def initialise(verbose: bool = True) -> None:
         except BlobStoreError as error:  # a missing bucket, a store that does not answer: say it, exit 3
             raise StartRefused(error.code, error.message_vi, error.message_en) from error
         report = load_reference_data()
+        ensure_roles()  # the role groups docs/desk-guide.md names, with their permissions
         sync_builtin_policies(only_missing=True)  # before any request: workers never race to store them
         # The first init records this server's secret, signing identity and trust as the cluster's;
         # a later one (another server) is checked against them and given the built-in identity.

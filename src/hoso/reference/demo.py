@@ -9,22 +9,13 @@ import csv
 from importlib import resources
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from hoso.identifiers import tax_code_check_digit
 from hoso.reference.models import Commune, Office, Officer, Unit
+from hoso.reference.roles import ROLES, STAFF_ROLES, ensure_roles  # noqa: F401 — ROLES: for hoso demo
 
 DEMO_PASSWORD = "hoso-demo-2015"  # noqa: S105 — a published demo credential, never used in production
-
-ROLES: dict[str, tuple[str, str]] = {
-    # group name: (Vietnamese label, English label)
-    "desk_officer": ("Cán bộ một cửa", "Desk officer"),
-    "department_officer": ("Cán bộ phòng nghiệp vụ", "Department officer"),
-    "office_head": ("Lãnh đạo cơ quan BHXH", "Office head"),
-    "it_admin": ("Quản trị CNTT", "IT administrator"),
-    "director": ("Giám đốc", "Director"),
-}
 
 DEMO_USERS: list[tuple[str, str, str, str | None]] = [
     # username, role, office code, department
@@ -132,13 +123,13 @@ def load_demo_data() -> dict[str, int]:
             code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
         )
 
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
+    groups = ensure_roles()
     user_model = get_user_model()
     for username, role, office, department in DEMO_USERS:
         user, created = user_model.objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
-        user.is_staff = role in ("it_admin", "director") or username == "admin"
+        user.is_staff = role in STAFF_ROLES or username == "admin"
         user.is_superuser = username == "admin"
         user.save()
         user.groups.add(groups[role])
