@@ -232,7 +232,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("HOSO_LOOKUP_WINDOW", integer(1), "60", "seconds ≥ 1", "window of the look-up limit"),
     # Officers' accounts (hoso.accounts; docs/operations.md, Officers' accounts).
     Variable("HOSO_LOGIN_FAILURES", integer(1, 1000), "5", "1 to 1000",
-        "wrong passwords for one account, or from one client address, before its log-ins are locked"),
+        "wrong passwords for one account before its log-ins are locked"),
+    Variable("HOSO_LOGIN_ADDRESS_FAILURES", integer(1, 1000), "20", "1 to 1000",
+        "wrong passwords from one client address (any names) before log-ins from it are locked"),
     Variable("HOSO_LOGIN_LOCKOUT_MINUTES", integer(1), "15", "minutes ≥ 1",
         "how long a lock-out lasts (IT may unlock earlier in the admin)"),
     Variable("HOSO_IDLE_MINUTES", integer(1), "30", "minutes ≥ 1",

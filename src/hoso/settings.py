@@ -191,7 +191,7 @@ WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "desk:login"
 
 # --- Log-in defence (hoso.accounts.lockout, django-axes): HOSO_LOGIN_FAILURES wrong passwords for an
-# account, or from a client address (each counted on its own), lock it for HOSO_LOGIN_LOCKOUT_MINUTES;
+# account, or HOSO_LOGIN_ADDRESS_FAILURES from a client address, lock it for HOSO_LOGIN_LOCKOUT_MINUTES;
 # the counts are rows of the database, shared by every app server. ---------------------------------
 AUTHENTICATION_BACKENDS = [
     "hoso.accounts.lockout.LockoutBackend",  # first: refuses a locked account or address
@@ -201,6 +201,8 @@ HOSO_LOGIN_LOCKOUT_MINUTES = ENV["HOSO_LOGIN_LOCKOUT_MINUTES"]
 AXES_FAILURE_LIMIT = ENV["HOSO_LOGIN_FAILURES"]
 AXES_COOLOFF_TIME = timedelta(minutes=HOSO_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address, separately
+HOSO_LOGIN_ADDRESS_FAILURES = ENV["HOSO_LOGIN_ADDRESS_FAILURES"]  # the address's own limit (LockoutHandler)
+AXES_HANDLER = "hoso.accounts.lockout.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "hoso.accounts.lockout.address"
 AXES_LOCKOUT_CALLABLE = "hoso.accounts.lockout.locked_out_page"
 AXES_RESET_ON_SUCCESS = True  # a right password clears that account's and address's earlier failures

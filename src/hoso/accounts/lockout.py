@@ -1,8 +1,12 @@
 """The log-in defence (issue 21, item 1), on django-axes.
 
-- After ``HOSO_LOGIN_FAILURES`` wrong passwords for one account, or from one client address (counted
-  separately), further log-ins of that account, or from that address, are refused for
-  ``HOSO_LOGIN_LOCKOUT_MINUTES``; the right password is refused too while locked.
+- After ``HOSO_LOGIN_FAILURES`` wrong passwords for one account, or ``HOSO_LOGIN_ADDRESS_FAILURES`` from
+  one client address (whatever the names: an office's officers often share one address), further
+  log-ins of that account, or from that address, are refused for ``HOSO_LOGIN_LOCKOUT_MINUTES``; the
+  right password is refused too while locked.
+- A successful log-in clears only the failures of that account from that address. Axes' own reset
+  clears every failure of the address, so a colleague behind the same address guessing a password could
+  start its count again by logging in to their own account between guesses (tests/desk/test_lockout.py).
 - The counts live in the database (axes' ``AccessAttempt``), so every app server of a cluster sees them.
 - The address is :func:`hoso.client_address.client_address`, as for every other limit and log.
 - IT unlocks earlier in the admin ("Access attempts": deleting the row unlocks; the admin's history keeps
@@ -14,9 +18,14 @@ from __future__ import annotations
 
 import logging
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.db.models import Sum
 from django.shortcuts import render
 
 from hoso.client_address import client_address
@@ -34,6 +43,35 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler (AXES_HANDLER) with a limit of its own for an address, and a reset on
+    success that clears only what the one who succeeded typed wrong."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        # Axes locks when this reaches AXES_FAILURE_LIMIT (the account's limit): the address's count is
+        # said as that limit once it reaches its own.
+        recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
+        username = get_client_username(request, credentials)
+        by_account = _failures(recent.filter(username=username)) if username else 0
+        if (
+            _failures(recent.filter(ip_address=request.axes_ip_address))
+            >= settings.HOSO_LOGIN_ADDRESS_FAILURES
+        ):
+            return max(by_account, settings.AXES_FAILURE_LIMIT)
+        return by_account
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(
+            username=username, ip_address=request.axes_ip_address
+        ).delete()
+        return count
+
+
+def _failures(attempts) -> int:
+    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+
 def address(request) -> str:
     """Axes' client address: the one of hoso (AXES_CLIENT_IP_CALLABLE)."""
     return client_address(request)
@@ -48,10 +86,11 @@ def locked_out_page(request, original_response=None, credentials=None):
 
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
     log.warning(
-        "log-in locked out for %r from %s (%s failures; for %s minutes)",
+        "log-in locked out for %r from %s (%s failures for the account or %s from the address; for %s minutes)",
         str(username or "")[:150],
         ip_address or "-",
         settings.AXES_FAILURE_LIMIT,
+        settings.HOSO_LOGIN_ADDRESS_FAILURES,
         settings.HOSO_LOGIN_LOCKOUT_MINUTES,
     )
 
