@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "hoso.reports",
     "django_q",
     "hoso.jobs",
-    "axes",
+    "hoso.accounts.apps.AxesConfig",  # django-axes, named for the admin
     "hoso.accounts",
 ]
 

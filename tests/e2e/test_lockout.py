@@ -1,5 +1,6 @@
 """In a browser (issue 21, item 1): an officer typing wrong passwords is locked out at the fifth, on a
-Vietnamese page without internal codes; the right password is then refused too, until IT unlocks."""
+Vietnamese page without internal codes; the right password is then refused too, until IT unlocks it in
+the admin."""
 
 from __future__ import annotations
 
@@ -33,7 +34,26 @@ def test_wrong_passwords_lock_the_account_until_it_unlocks(browser, site, shots)
         page.screenshot(path=str(shots / "lockout-vi.png"))
         _type(page, site, "motcua.socson", "hoso-demo-2015")  # the right password: still locked
         assert page.locator("h1").inner_text() == "Đăng nhập tạm bị khoá"
-        AccessAttempt.objects.all().delete()  # what IT's "delete" in the admin does
+        assert AccessAttempt.objects.filter(username="motcua.socson").exists()
+
+        # IT (the it_admin role, no superuser) unlocks in the admin, from another address's browser.
+        it = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi")
+        try:
+            admin = it.new_page()
+            _type(admin, site, "cntt", "hoso-demo-2015")
+            admin.goto(f"{site}/admin/axes/accessattempt/")
+            assert "Lần đăng nhập sai" in admin.inner_text("body")
+            assert "Khoá đăng nhập" in admin.content() and ">Axes<" not in admin.content()
+            admin.check("#action-toggle")
+            admin.select_option("select[name=action]", "delete_selected")
+            admin.click("button[name=index]")
+            admin.wait_for_load_state("networkidle")
+            admin.click("input[type=submit]")  # "Có, tôi chắc chắn"
+            admin.wait_for_load_state("networkidle")
+            admin.screenshot(path=str(shots / "lockout-unlocked-by-it.png"))
+        finally:
+            it.close()
+        assert not AccessAttempt.objects.filter(username="motcua.socson").exists()
         _type(page, site, "motcua.socson", "hoso-demo-2015")
         assert "/dang-nhap/" not in page.url
     finally:

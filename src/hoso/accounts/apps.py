@@ -1,8 +1,10 @@
+import axes.apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    default = True  # the app's config; AxesConfig below is named in INSTALLED_APPS for django-axes
     name = "hoso.accounts"
     verbose_name = _("Officers' accounts")
 
@@ -10,3 +12,10 @@ class AccountsConfig(AppConfig):
         from hoso.accounts import lockout
 
         lockout.connect()
+
+
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes under a name officers read (the admin's section), instead of "Axes"."""
+
+    default = False
+    verbose_name = _("Log-in lock-outs")
