@@ -149,3 +149,20 @@ def test_an_address_has_its_own_larger_limit(client, officers, desk, settings):
     client.post("/dang-xuat/")
     _log_in(client, "khong-co-7", "đoán-sai", address="192.0.2.70")
     assert _log_in(client, desk.username, RIGHT, address="192.0.2.70").status_code == 429
+
+
+def test_the_retention_job_prunes_failed_log_ins_older_than_a_year():
+    from hoso.accounts.lockout import FAILURE_LOG_KEEP
+    from hoso.jobs.tasks import retention
+
+    def failure(name: str, age: timedelta) -> None:
+        row = AccessFailureLog.objects.create(
+            username=name, ip_address="198.51.100.9", user_agent="", http_accept="", path_info="/dang-nhap/"
+        )
+        AccessFailureLog.objects.filter(pk=row.pk).update(attempt_time=timezone.now() - age)
+
+    failure("old-guess", FAILURE_LOG_KEEP + timedelta(days=1))
+    failure("recent-guess", timedelta(days=3))
+    said = retention()
+    assert "1 year-old failed log-ins pruned" in said
+    assert list(AccessFailureLog.objects.values_list("username", flat=True)) == ["recent-guess"]

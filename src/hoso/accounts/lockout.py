@@ -17,16 +17,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
+from django.utils import timezone
 
 from hoso.client_address import client_address
 
@@ -97,3 +99,14 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) 
 
 def connect() -> None:
     user_locked_out.connect(_locked_out, dispatch_uid="hoso.accounts.lockout.locked_out")
+
+
+FAILURE_LOG_KEEP = timedelta(days=365)  # failed log-ins kept a year for IT's investigations, then pruned
+
+
+def prune_failure_log(now: datetime | None = None) -> int:
+    """Delete the failed log-ins recorded longer ago than :data:`FAILURE_LOG_KEEP` (the daily retention
+    job): each name an attacker invents gets rows of its own, so the table would otherwise only grow.
+    How many were deleted."""
+    cutoff = (now or timezone.now()) - FAILURE_LOG_KEEP
+    return AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]

@@ -34,13 +34,18 @@ def send_outbox() -> str:
 
 
 def retention() -> str:
+    from hoso.accounts.lockout import prune_failure_log
     from hoso.api.ratelimit import forget_expired_windows
     from hoso.intake.retention import purge
 
     report = purge()
     windows = forget_expired_windows()
-    log.info("retention: %s; %d ended rate-limit windows forgotten", report, windows)
-    return f"{report}; {windows} ended rate-limit windows forgotten"
+    failures = prune_failure_log()
+    said = (
+        f"{report}; {windows} ended rate-limit windows forgotten; {failures} year-old failed log-ins pruned"
+    )
+    log.info("retention: %s", said)
+    return said
 
 
 def revocation() -> str:
