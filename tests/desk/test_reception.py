@@ -116,3 +116,21 @@ def _file(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_an_upload_that_gives_no_barcode_says_why_for_each_page(desk, unit):
+    """The officer reads, beside the upload, what `hoso barcode read` diagnoses per page (here: scanned
+    at 50 dpi — scan again at 300 dpi), not only that no barcode was read."""
+    import io
+
+    from hoso.barcode.reader import pdf_page_images
+
+    pdf = print_envelope(envelope(unit_code=UNIT_CODE, tax_code=UNIT_TAX), ["Thủ tục 600"])
+    page = pdf_page_images(pdf, 300)[0].resize((413, 584))  # as scanned at 50 dpi
+    png = io.BytesIO()
+    page.save(png, "PNG", dpi=(50, 50))
+    response = desk.post("/tiep-nhan/", {"mode": "upload", "scans": [_file("trang-1.png", png.getvalue())]})
+    text = response.content.decode()
+    assert "trang-1.png, trang 1: Không đọc được mã vạch: độ phân giải quá thấp" in text, text[:3000]
+    assert "quét lại trang này ở 300 dpi" in text
+    assert "LOW_RESOLUTION" not in text  # no internal code on the page

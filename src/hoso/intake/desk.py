@@ -32,8 +32,25 @@ class DeskReception:
         return self.read.complete
 
     def problems(self) -> list[dict[str, object]]:
-        """What stands between the scans and a reception, in words an officer can act on."""
-        return [problem.as_dict() for problem in self.read.problems()]
+        """What stands between the scans and a reception, in words an officer can act on: first each
+        page that gave no barcode with why (too low a resolution, blurred, no symbol on it…) and what to
+        do — the diagnosis `hoso barcode read` prints — then what the reading as a whole lacks."""
+        pages = [
+            {
+                "code": page.diagnosis.code,
+                "message": f"{_page_name(page, 'vi')}: {page.diagnosis.message_vi}",
+                "message_en": f"{_page_name(page, 'en')}: {page.diagnosis.message_en}",
+            }
+            for page in self.read.pages
+            if page.diagnosis is not None
+        ]
+        return pages + [problem.as_dict() for problem in self.read.problems()]
+
+
+def _page_name(page, language: str) -> str:
+    if page.page == 0:
+        return page.source
+    return f"{page.source}, page {page.page}" if language == "en" else f"{page.source}, trang {page.page}"
 
 
 def receive_scans(files: list[tuple[str, bytes]], *, officer, received_at=None) -> DeskReception:
