@@ -39,8 +39,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.cluster.harness (--servers 2)
 
-from hoso.api.loadtest import ARRIVALS, Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
 from hoso.commands import default_workers  # noqa: E402
+from hoso.testing.loadtest import ARRIVALS, Server, make_envelopes, percentile, prepare, run_clients  # noqa: E402
 
 
 def _cpu_seconds(pids) -> float:
@@ -82,7 +82,7 @@ def run_cluster(args) -> dict:
             for i in range(args.dossiers + args.warmup)
         ]  # fmt: skip
         tls = cluster.nginx.tls()
-        from hoso.api.loadtest import request, run_sessions
+        from hoso.testing.loadtest import request, run_sessions
 
         def send(_session, job):
             ivan, raw = job

@@ -24,7 +24,7 @@ def pki(tmp_path_factory):
 def live_site(tmp_path_factory):
     """A gateway of its own for real-server tests (`hoso init`, demo signing world, an I-VAN key), on
     SQLite, or on a fresh PostgreSQL database when DATABASE_URL is set."""
-    from hoso.api.loadtest import prepare
+    from hoso.testing.loadtest import prepare
 
     prepared = prepare(
         tmp_path_factory.mktemp("live"),

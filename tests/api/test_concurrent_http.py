@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from hoso.api.loadtest import Server, check, make_envelopes, request, run_clients
+from hoso.testing.loadtest import Server, check, make_envelopes, request, run_clients
 
 pytestmark = pytest.mark.slow
 CLIENTS = 50

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hoso.api.loadtest import Server, make_envelopes, prepare, request
+from hoso.testing.loadtest import Server, make_envelopes, prepare, request
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "openapi.json"

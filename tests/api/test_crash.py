@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from hoso.api.loadtest import Server, check, make_envelopes, run_clients, sha256
+from hoso.testing.loadtest import Server, check, make_envelopes, run_clients, sha256
 
 pytestmark = pytest.mark.slow
 
@@ -102,6 +102,6 @@ def test_413_over_real_http_before_the_body_is_sent(live_site):
 
 
 def _get(server, site, path):
-    from hoso.api.loadtest import request
+    from hoso.testing.loadtest import request
 
     return request(server.port, "GET", path, key=site.key)

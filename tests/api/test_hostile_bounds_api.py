@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from hoso.api.loadtest import Server, make_envelopes, request
 from hoso.intake.blobstore import blob_store
 from hoso.intake.models import Submission
 from hoso.intake.registration import build_registration
 from hoso.signature.sign import sign_xml
+from hoso.testing.loadtest import Server, make_envelopes, request
 from tests.api.conftest import live_site  # noqa: F401 — the real-server gateway
 from tests.security.test_hostile_bounds import MALFORMED, heavy, with_certificate
 

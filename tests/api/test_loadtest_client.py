@@ -1,4 +1,4 @@
-"""The load generator's own HTTP client (hoso.api.loadtest.request): what it reads from an answer, and
+"""The load generator's own HTTP client (hoso.testing.loadtest.request): what it reads from an answer, and
 that an answer cut short is an error, never a shorter body taken for the whole (the crash tests count on
 it)."""
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoso.api.loadtest import HOST, parse_response, request
+from hoso.testing.loadtest import HOST, parse_response, request
 
 
 def _answer(status: str, headers: list[tuple[str, str]], body: bytes) -> bytes:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from hoso.api.loadtest import ARRIVALS, due_times, run_sessions
+from hoso.testing.loadtest import ARRIVALS, due_times, run_sessions
 
 
 @pytest.mark.parametrize("arrivals", ARRIVALS)

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from hoso.api.loadtest import Result, request, run_sessions
+from hoso.testing.loadtest import Result, request, run_sessions
 from tests.cluster.harness import HOST, get
 
 CLUSTER_ENV = {"HOSO_API_RATE": "5", "HOSO_API_BURST": "40", "HOSO_API_RATE_BACKEND": "database"}

@@ -1,8 +1,9 @@
 """Issue 20, item 3: production code never imports ``hoso.testing`` (whose builders make up names,
 birth certificates and household codes for tests). An AST scan of every module under ``src/hoso``: an
 import of ``hoso.testing`` anywhere — at module level or inside a function — fails, except in the
-tools listed below, which only the ``hoso demo`` command, the benchmarks and the tests reach; and
-those tools may themselves be imported only by the command line, never by a module a request reaches.
+tool listed below, which only the ``hoso demo`` command reaches; and it may itself be imported only by
+the command line, never by a module a request reaches. (The load generator of the benchmarks and HTTP
+tests is ``hoso.testing.loadtest``: test code.)
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ PACKAGE = Path(hoso.__file__).parent
 # Tools that build made-up dossiers on purpose, and who may import them.
 TOOLS = {
     "hoso.reports.demo": "the demo history of `hoso demo` (hoso.commands._demo)",
-    "hoso.api.loadtest": "the load generator of bench/intake.py and the HTTP tests",
 }
 TOOL_IMPORTERS = {"hoso.commands"}  # the `hoso` command line: not reachable from a web request
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from hoso.api.loadtest import HOST
+from hoso.testing.loadtest import HOST
 from tests.api.conftest import live_site  # noqa: F401 — the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,9 @@ class DeskSession:
         return self.request("POST", "/tiep-nhan/", form, timeout=timeout)
 
 
-OTHER_OFFICE = re.compile(r'name="mode" value="confirm_office"><input type="hidden" name="office" value="(\d+)"')
+OTHER_OFFICE = re.compile(
+    r'name="mode" value="confirm_office"><input type="hidden" name="office" value="(\d+)"'
+)
 
 
 NUMBER = re.compile(r"\b\d{5}/\d{4}/\d{5}\b")

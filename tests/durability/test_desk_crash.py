@@ -15,10 +15,10 @@ from datetime import date
 
 import pytest
 
-from hoso.api.loadtest import Server, check, run_sessions, sha256
 from hoso.barcode import make_chunks
 from hoso.dossier import EnvelopeFile, build_d02
 from hoso.testing.envelopes import children_list, d02_rows, envelope
+from hoso.testing.loadtest import Server, check, run_sessions, sha256
 
 from .conftest import DeskSession, kill_when, step, verdict
 

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from hoso.api.loadtest import Server, check, make_envelopes, run_clients, sha256
-from hoso.api.loadtest import request as http
+from hoso.testing.loadtest import Server, check, make_envelopes, run_clients, sha256
+from hoso.testing.loadtest import request as http
 
 from .conftest import kill_when, step
 

@@ -94,7 +94,7 @@ def test_it_sees_each_jobs_last_run_and_failures():
 def test_a_real_worker_runs_the_due_jobs(tmp_path):
     """`hoso worker` as IT starts it, on a data directory of its own (SQLite) or a database of its own
     (PostgreSQL): the due jobs run, the heartbeat is written, `hoso jobs` shows them done."""
-    from hoso.api.loadtest import prepare
+    from hoso.testing.loadtest import prepare
 
     site = prepare(tmp_path / "site", database_url=os.environ.get("DATABASE_URL"))
     try:
@@ -145,7 +145,7 @@ def test_the_job_worker_of_hoso_serve_dies_with_the_server(tmp_path):
     or an administrator would) takes the job worker with it: no orphan keeps running jobs."""
     import signal
 
-    from hoso.api.loadtest import Server, prepare
+    from hoso.testing.loadtest import Server, prepare
 
     site = prepare(tmp_path / "site", database_url=os.environ.get("DATABASE_URL"))
     try:

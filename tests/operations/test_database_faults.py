@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from hoso.api.loadtest import Server, make_envelopes, request
+from hoso.testing.loadtest import Server, make_envelopes, request
 from tests.api.conftest import live_site  # noqa: F401 — the real-server gateway
 
 pytestmark = pytest.mark.skipif(

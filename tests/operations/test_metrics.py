@@ -208,7 +208,7 @@ def test_job_outcomes_crl_ages_and_heartbeat_come_from_the_database(client):
 
 @pytest.mark.slow
 def test_under_hoso_serve_the_histograms_sum_every_workers_requests(tmp_path):
-    from hoso.api.loadtest import Server, make_envelopes, prepare, request, run_clients
+    from hoso.testing.loadtest import Server, make_envelopes, prepare, request, run_clients
 
     site = prepare(tmp_path / "site", database_url=os.environ.get("DATABASE_URL"))
     stale = site.data_dir / "run" / "metrics" / "histogram_1.db"

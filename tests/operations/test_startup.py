@@ -197,7 +197,7 @@ def _assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
 
 
 def test_serve_refuses_a_database_never_initialised(site):
-    from hoso.api.loadtest import free_port
+    from hoso.testing.loadtest import free_port
 
     started = time.monotonic()
     result = _hoso("serve", "--port", str(free_port()), env=site.env, timeout=120)
@@ -213,7 +213,7 @@ def test_serve_refuses_a_database_never_initialised(site):
 
 @pytest.mark.slow
 def test_serve_refuses_a_database_behind_never_migrates_it_and_starts_after_init(site):
-    from hoso.api.loadtest import free_port
+    from hoso.testing.loadtest import free_port
 
     assert _hoso("init", env=site.env).returncode == 0
     back = _hoso("manage", "migrate", "reports", "0002_rollups", env=site.env)

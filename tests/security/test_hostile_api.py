@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from hoso.api.loadtest import HOST, Server, make_envelopes, request, run_clients
+from hoso.testing.loadtest import HOST, Server, make_envelopes, request, run_clients
 from tests.api.conftest import live_site  # noqa: F401 — the real-server gateway (its own data dir / database)
 from tests.security.test_hostile_inputs import hostile_corpus
 

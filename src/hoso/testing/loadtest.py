@@ -3,7 +3,7 @@
 world, an I-VAN key, `hoso serve` with several worker processes, and concurrent HTTP clients.
 
 Traffic goes only to 127.0.0.1. The server side runs in its own processes (``python -m hoso …``); this
-module's client side needs no Django. ``python -m hoso.api.loadtest setup|check`` are the server-side
+module's client side needs no Django. ``python -m hoso.testing.loadtest setup|check`` are the server-side
 steps, run with the data directory's environment.
 """
 
@@ -83,7 +83,7 @@ def prepare(data_dir: Path, *, database_url: str | None = None, extra_env: dict 
         admin_url = _with_database(database_url, "postgres")
         _postgres(admin_url, f'CREATE DATABASE "{database}"')
         env["DATABASE_URL"] = _with_database(database_url, database)
-    for step in (["-m", "hoso", "init"], ["-m", "hoso.api.loadtest", "setup"]):
+    for step in (["-m", "hoso", "init"], ["-m", "hoso.testing.loadtest", "setup"]):
         result = subprocess.run([sys.executable, *step], env=env, capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(step)} failed:\n{result.stdout}\n{result.stderr}")
@@ -421,7 +421,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# --- server-side steps (python -m hoso.api.loadtest setup|check) -----------------------------------
+# --- server-side steps (python -m hoso.testing.loadtest setup|check) -----------------------------------
 
 
 def _setup() -> dict:
@@ -487,7 +487,7 @@ def _check() -> dict:
 
 def check(site: Site) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "hoso.api.loadtest", "check"],
+        [sys.executable, "-m", "hoso.testing.loadtest", "check"],
         env=site.env,
         capture_output=True,
         text=True,
