@@ -12,14 +12,13 @@ import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from hoso.intake import gateway, ocsp_refresh, revocation
 from hoso.intake.models import CrlSource, FetchedOcsp
 from hoso.signature import Indication, SubIndication, verify
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer, sign_xml
+from tests.intake.conftest import register_certificate
 from tests.intake.test_revocation import _Served
 from tests.ocsp_responder import OpensslResponder, free_port
 from tests.pki_fixtures import make_crl
@@ -57,7 +56,7 @@ def ocsp_pki(tmp_path_factory):
 def registered(ocsp_pki, settings, tmp_path, monkeypatch):
     """The gateway trusts the test root (its issuing CA known), the CRLs say nothing is revoked, and the
     unit `unit-valid` is registered with its certificate."""
-    from hoso.reference.models import CertificateRegistration, Unit
+    from hoso.reference.models import Unit
 
     pki, responder = ocsp_pki
     anchors, inter, crls = tmp_path / "anchors", tmp_path / "intermediates", tmp_path / "crls"
@@ -86,12 +85,7 @@ def registered(ocsp_pki, settings, tmp_path, monkeypatch):
     unit = Unit.objects.create(
         code="OC00001", tax_code=pki["unit-valid"].tax_code, name="Hoà Bình", office_id="00101"
     )
-    CertificateRegistration.objects.create(
-        unit=unit, serial=format(cert.serial_number, "x"), issuer=cert.issuer.rfc4514_string(),
-        fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(), not_before=cert.not_valid_before_utc,
-        not_after=cert.not_valid_after_utc, registered_from=now - timedelta(days=1),
-        certificate_der=cert.public_bytes(Encoding.DER),
-    )  # fmt: skip
+    register_certificate(unit, cert, since=now - timedelta(days=1))  # as hoso's registration does
     responder.revoked.clear()
     yield pki, responder
     responder.stop()
