@@ -6,6 +6,7 @@ Public API::
     check_envelope(hoso: Hoso) -> list[Problem]
     build_envelope(...) -> bytes            (unsigned; ``CKy_Dvi`` left empty for the signer)
     read_form(xml: bytes | etree._Element) -> Form   (D02-TS, TK1-TS, TK3-TS, D03-TS, others generic)
+    check_form(form: Form, *, today: date) -> list[FieldProblem]   (every field against its kind)
     is_envelope(root) -> bool
 """
 
@@ -27,6 +28,7 @@ from hoso.dossier.envelope import (
     is_envelope,
     parse_envelope,
 )
+from hoso.dossier.fields import FieldProblem, parse_birth_date
 from hoso.dossier.forms import (
     D02Row,
     D03Row,
@@ -35,6 +37,7 @@ from hoso.dossier.forms import (
     TK3Declaration,
     build_d02,
     build_tk1,
+    check_form,
     read_form,
 )
 
@@ -62,6 +65,9 @@ __all__ = [
     "build_envelope",
     "build_tk1",
     "check_envelope",
+    "check_form",
+    "FieldProblem",
+    "parse_birth_date",
     "is_envelope",
     "parse_envelope",
     "read_form",

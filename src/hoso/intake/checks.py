@@ -8,18 +8,21 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from hoso.dossier import Hoso, read_form
+from hoso.dossier import FieldProblem, Hoso, check_form, parse_birth_date, read_form
+from hoso.dossier.fields import field_specs
 from hoso.errors import CodedError
 from hoso.intake.receipts import Reason
 from hoso.reference.catalogue import CHILD_UNDER_6_CARD_TAG
 
 BASIS_FORMS = "Quyết định 959/QĐ-BHXH ngày 09/9/2015 (hồ sơ, biểu mẫu)"
-MAX_LISTED = 10  # row problems listed one by one in a refusal; the rest are counted
+BASIS_FORM_FIELDS = (
+    "Quyết định 595/QĐ-BHXH ngày 14/4/2017 (mẫu D02-TS, D03-TS, TK1-TS, TK3-TS và cách ghi); "
+    "Quyết định 959/QĐ-BHXH ngày 09/9/2015 cho hồ sơ trước 01/7/2017"
+)
+MAX_LISTED = 50  # field problems listed one by one in a refusal, a reason each; the rest are counted
+
+__all__ = ["check_forms", "check_period", "looks_like_xml", "parse_birth_date"]
 _PERIOD = re.compile(r"^(0[1-9]|1[0-2])/(\d{4})$")
-_DAY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
-_MONTH = re.compile(r"^(\d{2})/(\d{4})$")
-_YEAR = re.compile(r"^\d{4}$")
-_SI = re.compile(r"^\d{10}$")
 
 
 def looks_like_xml(raw: bytes) -> bool:
@@ -29,21 +32,6 @@ def looks_like_xml(raw: bytes) -> bool:
         return raw[2:4] in (b"<\x00", b"\x00<")
     head = raw[:64].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"<")
-
-
-def parse_birth_date(text: str) -> date | None:
-    """dd/mm/yyyy; a form may give only mm/yyyy or yyyy when the day is unknown (taken as the first)."""
-    text = (text or "").strip()
-    try:
-        if m := _DAY.match(text):
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if m := _MONTH.match(text):
-            return date(int(m.group(2)), int(m.group(1)), 1)
-        if _YEAR.match(text):
-            return date(int(text), 1, 1)
-    except ValueError:
-        return None
-    return None
 
 
 def _age_in_months(born: date, on: date) -> int:
@@ -104,8 +92,7 @@ def check_forms(
         )
     under_6 = CHILD_UNDER_6_CARD_TAG in (procedure.tags or [])
     today = timezone.localtime(received_at).date()
-    row_problems: list[str] = []
-    row_problems_en: list[str] = []
+    field_problems: list[FieldProblem] = []
     for index, attachment in enumerate(hoso.info.files):
         entry = {"code": attachment.ma_to_khai, "file": attachment.ten_file, "type": attachment.loai_file}
         content["forms"].append(entry)
@@ -126,38 +113,63 @@ def check_forms(
         entry["rows"] = [_row_dict(r) for r in form.rows]
         if form.declaration is not None:
             entry["declaration"] = _row_dict(form.declaration)
-        for index, row in enumerate(form.rows, start=1):
-            where = f"{attachment.ma_to_khai} dòng {index}"
-            where_en = f"{attachment.ma_to_khai} row {index}"
-            number = (getattr(row, "ma_so_bhxh", "") or "").strip()
-            if number and not _SI.match(number):
-                row_problems.append(f"{where}: mã số BHXH “{number}” phải gồm 10 chữ số")
-                row_problems_en.append(f"{where_en}: social-insurance number “{number}” must have 10 digits")
-            born_text = (getattr(row, "ngay_sinh", "") or "").strip()
-            born = parse_birth_date(born_text)
-            if born_text and (born is None or born > today):
-                row_problems.append(f"{where}: ngày sinh “{born_text}” không hợp lệ")
-                row_problems_en.append(f"{where_en}: date of birth “{born_text}” is not valid")
-            elif under_6 and born is not None and _age_in_months(born, today) >= 72:
-                row_problems.append(f"{where}: trẻ sinh ngày {born:%d/%m/%Y} đã đủ 6 tuổi")
-                row_problems_en.append(f"{where_en}: the child born {born.isoformat()} is 6 or older")
-            sex = (getattr(row, "gioi_tinh", "") or "").strip()
-            if sex not in ("", "0", "1"):
-                row_problems.append(f"{where}: giới tính “{sex}” phải là 1 (nam) hoặc 0 (nữ)")
-                row_problems_en.append(f"{where_en}: sex “{sex}” must be 1 (male) or 0 (female)")
-    if row_problems:
-        more = len(row_problems) - MAX_LISTED
-        suffix = f"; và {more} lỗi khác" if more > 0 else ""
-        suffix_en = f"; and {more} more" if more > 0 else ""
-        problems.append(
+        field_problems.extend(check_form(form, today=today))
+        if under_6:
+            field_problems.extend(_over_6(form, today))
+    problems.extend(_field_reasons(field_problems))
+    return problems, content
+
+
+def _over_6(form, today: date) -> list[FieldProblem]:
+    """The rows of an under-6 card list whose child is 72 months old or more on the filing day."""
+    over: list[FieldProblem] = []
+    for number, row in enumerate(form.rows, start=1):
+        born = parse_birth_date(getattr(row, "ngay_sinh", ""))
+        if born is not None and born <= today and _age_in_months(born, today) >= 72:
+            spec = dict(field_specs(type(row)))["ngay_sinh"]
+            over.append(
+                FieldProblem(
+                    form.code, number, spec, row.ngay_sinh.strip(),
+                    allowed_vi=f"ngày sinh của trẻ chưa đủ 6 tuổi (72 tháng) vào ngày nộp {today:%d/%m/%Y}",
+                    allowed_en=f"the birth date of a child under 6 (72 months) on the filing day {today.isoformat()}",
+                )
+            )  # fmt: skip
+    return over
+
+
+def _field_reasons(found: list[FieldProblem]) -> list[Reason]:
+    """A reason for each bad field (row, the field as the form names it, the value, what is allowed),
+    the first :data:`MAX_LISTED`; one more counts the rest."""
+    reasons = [
+        Reason(p.code, p.message_vi, p.message_en, BASIS_FORM_FIELDS, *_FIX[p.code])
+        for p in found[:MAX_LISTED]
+    ]
+    if (more := len(found) - MAX_LISTED) > 0:
+        reasons.append(
             Reason(
-                "FORM_ROW_INVALID",
-                "; ".join(row_problems[:MAX_LISTED]) + suffix + ".",
-                "; ".join(row_problems_en[:MAX_LISTED]) + suffix_en + ".",
-                BASIS_FORMS,
+                found[MAX_LISTED].code,
+                f"Và {more} trường khác không hợp lệ trong các tờ khai.",
+                f"And {more} more fields of the forms are not valid.",
+                BASIS_FORM_FIELDS,
+                *_FIX[found[MAX_LISTED].code],
             )
         )
-    return problems, content
+    return reasons
+
+
+_FIX_ROWS = (
+    "Sửa các trường nêu trên theo đúng mẫu tờ khai trong phần mềm kê khai, ký lại tờ khai và hồ sơ rồi nộp lại.",
+    "Correct the fields listed as the form defines them in the filing software, sign the form and the "
+    "dossier again and file them again.",
+)
+_FIX = {
+    "FORM_ROW_INVALID": _FIX_ROWS,
+    "FORM_FIELD_INVALID": _FIX_ROWS,
+    "FORM_NO_ROWS": (
+        "Kê khai ít nhất một người trong danh sách, ký lại tờ khai và hồ sơ rồi nộp lại.",
+        "Declare at least one person in the list, sign the form and the dossier again and file them again.",
+    ),
+}
 
 
 def _row_dict(row) -> dict:
