@@ -17,6 +17,7 @@ from hoso.errors import CodedError, StartRefused
 COMMAND_MODULES: tuple[str, ...] = (
     "hoso.commands",
     "hoso.reference.commands",
+    "hoso.reference.importing.commands",
     "hoso.intake.commands",
     "hoso.workflow.commands",
     "hoso.operations.commands",

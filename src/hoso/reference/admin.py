@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model, password_validation
+from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,29 @@ from hoso.reference.roles import ROLES, STAFF_ROLES, ensure_roles
 admin.site.site_header = _("hoso — administration of the e-dossier gateway")
 admin.site.site_title = _("hoso administration")
 admin.site.index_title = _("Administration")
+
+
+class ImportFromFile:
+    """An admin whose change list offers *Nhập từ tệp*: the bulk import's IT page (issue 21, item 6;
+    :mod:`hoso.reference.importing.views`) at ``<model>/import/``."""
+
+    import_kind = ""
+    change_list_template = "admin/reference/change_list_import.html"
+
+    def get_urls(self):
+        from hoso.reference.importing.views import import_page
+
+        def view(request):
+            return import_page(self, request, self.import_kind)
+
+        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(view), name=name), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        from hoso.reference.importing.views import permissions
+
+        may_import = request.user.has_perms(permissions(self.import_kind))
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import})
 
 
 @admin.register(models.Office)
@@ -26,14 +50,16 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ImportFromFile, admin.ModelAdmin):
+    import_kind = "communes"
     list_display = ("gso_code", "name_vi", "kind", "office")
     list_filter = ("office", "kind")
     search_fields = ("gso_code", "name_vi")
 
 
 @admin.register(models.Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ImportFromFile, admin.ModelAdmin):
+    import_kind = "units"
     list_display = ("code", "name", "tax_code", "office", "active")
     list_filter = ("office", "active")
     search_fields = ("code", "name", "tax_code")
@@ -79,11 +105,12 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(ImportFromFile, admin.ModelAdmin):
     """An officer in one step (issue 21, item 5): the add page makes the user (name, password checked
     by Django's validators), gives the role's group and writes the officer record; the change page edits
     the office and department."""
 
+    import_kind = "officers"
     list_display = ("user", "full_name", "roles", "office", "department")
     list_filter = ("office", "department", "user__groups")
     search_fields = ("user__username", "user__first_name", "user__last_name")

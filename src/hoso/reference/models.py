@@ -356,3 +356,32 @@ class CertificateRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id or self.commune_id} ← {self.serial}"
+
+
+class ImportUpload(models.Model):
+    """A file of go-live data given to the import (issue 21, item 6): kept between the dry run and IT's
+    confirmation — in the database, so that any server of a cluster can confirm it — and afterwards as
+    the record of who imported what, when, with what result."""
+
+    kind = models.CharField(_("kind of data"), max_length=20)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        "auth.User", verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
