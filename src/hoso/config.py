@@ -239,6 +239,13 @@ VARIABLES: tuple[Variable, ...] = (
         "how long a lock-out lasts (IT may unlock earlier in the admin)"),
     Variable("HOSO_IDLE_MINUTES", integer(1), "30", "minutes ≥ 1",
         "an officer's session ends after this long without a request"),
+    Variable("HOSO_TWO_FACTOR", choice("staff", "all", "optional"), "staff", "staff, all or optional",
+        "who must log in with a code from an authenticator app as well as the password: staff (IT "
+        "administrators and everyone who uses the admin; other officers may turn it on), all (every "
+        "officer), optional (nobody must: a laptop demo or the test suite, never an office)"),
+    Variable("HOSO_PASSWORD_RESET_EMAIL", boolean, "0", "0 or 1",
+        "officers reset a forgotten password through a link e-mailed by the outbox (needs the mail "
+        "server, EMAIL_HOST); 0: the log-in page sends them to IT, who sets a temporary password"),
     Variable("HOSO_NOTICE_INTERVAL_DAYS", integer(0), "30", "days ≥ 0", "no unit notified twice within this"),
     Variable("HOSO_NOTICE_FROM", text(), None, "an e-mail address", "sender of notices"),
     Variable("HOSO_REPORTS_REFRESH_SECONDS", number(0), "60", "seconds ≥ 0", "report roll-ups rebuilt this often"),
@@ -291,6 +298,7 @@ ALLOWED_VI = {
     "requests per second (a number ≥ 0)": "số yêu cầu mỗi giây (số ≥ 0)",
     "seconds (0: none)": "số giây (0: không giới hạn)",
     "session or transaction": "session hoặc transaction",
+    "staff, all or optional": "staff, all hoặc optional",
     "seconds of CPU (0: no budget)": "số giây CPU (0: không giới hạn)",
     "minutes ≥ 1": "số phút ≥ 1",
     "seconds ≥ 0": "số giây ≥ 0",

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "hoso.jobs",
     "hoso.accounts.apps.AxesConfig",  # django-axes, named for the admin
     "hoso.accounts",
+    "django_otp",  # two-step log-in (hoso.accounts.twofactor): codes of an authenticator app
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session gave its code
+    "hoso.accounts.twofactor.TwoFactorMiddleware",  # no page before the code (hoso.accounts.twofactor)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # the lock-out page (hoso.accounts.lockout); axes wants it last
@@ -209,6 +214,16 @@ AXES_RESET_ON_SUCCESS = True  # a right password clears that account's and addre
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept in the database (admin: access failures)
 AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the server's log already (hoso.desk.signins)
 AXES_VERBOSE = False  # hoso.auth says what matters; axes' own lines would repeat it
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]  # masked in the failure log (a typed two-step code too)
+
+# --- Passwords and the two-step log-in (hoso.accounts): a reset link by e-mail through the outbox when
+# HOSO_PASSWORD_RESET_EMAIL, valid an hour; a code of an authenticator app after the password for the
+# officers HOSO_TWO_FACTOR names; wrong codes count as failed log-ins (the lock-out above). ----------
+HOSO_PASSWORD_RESET_EMAIL = ENV["HOSO_PASSWORD_RESET_EMAIL"]
+PASSWORD_RESET_TIMEOUT = 3600
+HOSO_TWO_FACTOR = ENV["HOSO_TWO_FACTOR"]
+OTP_TOTP_ISSUER = "hoso BHXH"  # the account's name in the officer's authenticator app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an officer's secret or recovery codes
 
 # --- Mail (notices to units; the demo writes to an outbox folder instead) --------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", include("hoso.reports.urls")),
     path("", include("hoso.operations.urls")),  # /healthz, /readyz, /metrics (hoso.operations)
     path("", include("hoso.desk.urls")),
+    path("tai-khoan/", include("hoso.accounts.urls")),  # the officer's password and two-step log-in
 ]
 
 # Django's own 400 and 500 (a Host header not served, a fault in a middleware) answer the API's JSON error

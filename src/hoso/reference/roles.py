@@ -66,6 +66,12 @@ PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accessattempt",
         "axes.delete_accessattempt",  # unlock an account or an address (hoso.accounts.lockout)
         "axes.view_accessfailurelog",
+        # An officer's lost phone: IT removes the app (then recovery codes) so that they set it up again
+        # (hoso.accounts.twofactor); the admin never shows the secrets (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+        "otp_static.view_staticdevice",
+        "otp_static.delete_staticdevice",
     ],
 }
 

@@ -220,7 +220,7 @@ def _outbox(args: argparse.Namespace) -> int:
             f", lần sau {_dmy_hm(message.next_attempt_at)}" if message.status == message.Status.QUEUED else ""
         )
         print(
-            f"  {message.notice.unit_id} {message.recipient}: {outbox.explain(message)} "
+            f"  {message.notice.unit_id if message.notice else '-'} {message.recipient}: {outbox.explain(message)} "
             f"({message.attempts} lần thử{when})"
         )
     return 0

@@ -48,7 +48,8 @@ class Notice(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A notice's e-mail, queued in the same transaction as the notice and sent by the job worker
+    """A notice's e-mail (or an officer's, without notice), queued in the same transaction as what it says
+    and sent by the job worker
     (``hoso:outbox``, :mod:`hoso.reports.outbox`) with attempts, back-off and the last error kept."""
 
     class Status(models.TextChoices):
@@ -63,8 +64,14 @@ class OutboxMessage(models.Model):
         LETTER = "letter", _("The attached letter could not be read")
         OTHER = "other", _("Other error")
 
+    # None: an e-mail of an officer's account (a password-reset link, hoso.accounts.passwords).
     notice = models.ForeignKey(
-        Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="messages"
+        Notice,
+        verbose_name=_("notice"),
+        on_delete=models.PROTECT,
+        related_name="messages",
+        null=True,
+        blank=True,
     )
     recipient = models.CharField(_("recipient"), max_length=300)
     sender = models.CharField(_("sender"), max_length=300)

@@ -60,7 +60,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def enqueue(
-    notice: Notice,
+    notice: Notice | None,
     *,
     recipient: str,
     sender: str,
@@ -70,7 +70,8 @@ def enqueue(
     attachment_name: str = "",
     at: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue a notice's e-mail (call inside the transaction that records the notice)."""
+    """Queue a notice's e-mail (call inside the transaction that records the notice), or with no notice
+    an e-mail to an officer (a password-reset link)."""
     now = at or timezone.now()
     return OutboxMessage.objects.create(
         notice=notice,
