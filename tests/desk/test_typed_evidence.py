@@ -10,7 +10,7 @@ from lxml import etree
 
 from hoso.dossier import parse_envelope
 from hoso.dossier.children import CHILD_ELEMENTS
-from hoso.dossier.typed import CHILD_COLUMNS, D02_COLUMNS
+from hoso.dossier.typed import CHILD_COLUMNS, D02_COLUMNS, parse_typed_date
 from hoso.intake.blobstore import blob_store
 from hoso.intake.models import Submission
 from tests.intake.conftest import UNIT_CODE, UNIT_TAX
@@ -73,6 +73,8 @@ def test_a_typed_under_6_list_keeps_exactly_what_was_typed(desk):
                 expected = str(index)  # the line's number
             elif attr == "ma_xa":
                 expected = "00379"  # the commune's code, typed above
+            elif attr == "ngay_sinh":  # as typed, in the form's format: 1/10/2014 is kept as 01/10/2014
+                expected = parse_typed_date(typed_fields[attr])
             else:
                 expected = typed_fields.get(attr, "")  # typed, or empty
             assert kept == expected, f"row {index}, {element}: kept {kept!r}, typed {expected!r}"

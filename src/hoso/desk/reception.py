@@ -4,10 +4,8 @@ through the one pipeline; the verdict is shown beside the decoded dossier, with 
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,20 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from hoso.desk import guard, scanning
+from hoso.desk import guard, repeats, scanning
 from hoso.desk.common import message_of, officer_required
+from hoso.desk.paper import PaperForm
 from hoso.desk.prints import receipt_pdf, refusal_pdf
-from hoso.dossier import EnvelopeFile, IvanInfo, UnitInfo, build_envelope
-from hoso.dossier.typed import CHILD_COLUMNS, D02_COLUMNS, typed_children_list, typed_d02
 from hoso.errors import CodedError
 from hoso.intake.desk import receive_scans
 from hoso.intake.models import Submission
 from hoso.intake.pipeline import receive
-from hoso.reference.catalogue import procedures_on
 from hoso.workflow.access import DESK, HEAD, can_see
 from hoso.workflow.models import Channel
 
 MAX_SCAN_FILES = 40
+REPEAT_FLAG = "lap-lai"  # the submission page says the dossier was received before, and when
 
 # Column labels of decoded form rows (the keys are those of hoso.dossier's row dataclasses).
 FIELD_LABELS = {
@@ -78,98 +75,6 @@ def _display(key: str, value: str) -> str:
     return value
 
 
-class PaperForm(forms.Form):
-    """A paper dossier typed by the desk: the submitter, the procedure and the rows of its list."""
-
-    KIND_CHOICES = [("1", _("Employer unit")), ("2", _("Commune People's Committee"))]
-    kind = forms.ChoiceField(label=_("Submitter"), choices=KIND_CHOICES)
-    code = forms.CharField(label=_("Unit code or commune code"), max_length=7)
-    tax_code = forms.CharField(label=_("Tax code"), max_length=14, required=False)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    procedure = forms.ChoiceField(label=_("Procedure"))
-    period = forms.RegexField(label=_("Declared period (mm/yyyy)"), regex=r"^\d{2}/\d{4}$")
-    rows = forms.CharField(
-        label=_(
-            "People (one per line: full name; date of birth dd/mm/yyyy; sex 1/0; social-insurance number)"
-        ),
-        help_text=_(
-            "Under-6 list: full name; date of birth; sex 1/0; birth-certificate number; father's or "
-            "mother's name; head of household; household code — leave out what the paper does not give."
-        ),
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-    def __init__(self, *args, today: date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [(p.code, f"{p.code} — {p.name}") for p in procedures_on(today)]
-
-    def clean_rows(self) -> list[list[str]]:
-        people = []
-        for number, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")]
-            if len(parts) < 3 or not parts[0]:
-                raise forms.ValidationError(
-                    _("Line %(n)s: give at least the full name, the date of birth and the sex."),
-                    params={"n": number},
-                )
-            people.append(parts)
-        if not people:
-            raise forms.ValidationError(_("Type at least one person."))
-        return people
-
-    def clean(self):
-        data = super().clean()
-        rows = data.get("rows")
-        if rows and data.get("procedure"):
-            columns = CHILD_COLUMNS if self.form_code().startswith("D03") else D02_COLUMNS
-            for number, row in enumerate(rows, start=1):
-                if len(row) > len(columns):
-                    message = _("Line %(n)s has %(got)s parts; this list has at most %(most)s.")
-                    params = {"n": number, "got": len(row), "most": len(columns)}
-                    self.add_error("rows", forms.ValidationError(message, params=params))
-                    break
-        return data
-
-    def chosen_procedure(self):
-        return procedures_on(timezone.localdate()).filter(code=self.cleaned_data["procedure"]).first()
-
-    def form_code(self) -> str:
-        procedure = self.chosen_procedure()
-        return (procedure.required_forms or ["D02-TS"])[0] if procedure else "D02-TS"
-
-    def envelope(self) -> bytes:
-        """The typed dossier as an (unsigned) envelope, so that it goes through the same checks. It holds
-        what the officer typed and nothing else (hoso.dossier.typed)."""
-        data = self.cleaned_data
-        code = data["code"].strip().upper()
-        procedure, form_code = self.chosen_procedure(), self.form_code()
-        if form_code.startswith("D03"):
-            content = typed_children_list(commune_code=code, commune_name=data["name"], rows=data["rows"])
-        else:
-            content = typed_d02(unit_code=code, unit_name=data["name"], rows=data["rows"])
-        return build_envelope(
-            ivan=IvanInfo(ma_ivan="", ten_ivan=""),
-            unit=UnitInfo(
-                ten_doi_tuong=data["name"],
-                ma_so_bhxh=code,
-                loai_doi_tuong=data["kind"],
-                ma_so_thue=data["tax_code"].strip(),
-                nguoi_ky="",
-                dien_thoai="",
-                co_quan_quan_ly="",
-            ),
-            procedure_code=data["procedure"],
-            procedure_name=procedure.name_vi if procedure else "",
-            period=data["period"],
-            created=timezone.localdate().strftime("%d/%m/%Y"),
-            files=[
-                EnvelopeFile(name=f"{form_code}.xml", content=content, form_code=form_code, description="")
-            ],
-        )
-
-
 @officer_required(DESK, HEAD)
 @require_http_methods(["GET", "POST"])
 def reception(request):
@@ -190,12 +95,21 @@ def reception(request):
             elif mode == "paper":
                 paper = PaperForm(request.POST, today=today, prefix="paper")
                 context["paper"] = paper
-                if not paper.is_valid():
+                if not paper.is_valid():  # a typing mistake is corrected here, never refused
+                    paper.mark_first_error()
                     return _render(request, context)
                 data, office_id = paper.cleaned_data, request.actor.office_id
                 other = guard.other_office(office_id, data["kind"], data["code"])
                 if other is not None and request.POST.get("confirm_office") != other.office.code:
                     context["other_office"] = other  # named before anything is received
+                    return _render(request, context)
+                context["confirmed_office"] = request.POST.get("confirm_office", "")
+                twin = repeats.same_day(
+                    data["kind"], paper.submitter.code, data["procedure"], data["period"], today
+                )
+                if twin is not None and request.POST.get("confirm_twin") != str(twin.public_id):
+                    context["twin"] = twin  # the officer answers before anything is received
+                    context["twin_warning"] = repeats.same_day_warning(twin)
                     return _render(request, context)
                 receptions = [
                     receive(
@@ -239,8 +153,15 @@ def reception(request):
             context["error"] = message_of(error)
             return _render(request, context, status=422)
         if len(receptions) == 1 and not context["problems"] and not scanning.pending_for(request.user):
-            return redirect("desk:submission", public_id=receptions[0].submission.public_id)
-        context["receptions"] = [r.submission for r in receptions]
+            url = reverse("desk:submission", kwargs={"public_id": receptions[0].submission.public_id})
+            return redirect(url + ("?" + REPEAT_FLAG + "=1" if receptions[0].outcome == "repeat" else ""))
+        context["receptions"] = [
+            {
+                "s": r.submission,
+                "repeat": repeats.received_words(r.submission) if r.outcome == "repeat" else "",
+            }
+            for r in receptions
+        ]
     return _render(request, context)
 
 
@@ -303,6 +224,7 @@ def submission(request, public_id):
             "tables": form_tables(facts),
             "checked": checked,
             "policy": submission.policy or {},
+            "repeat": repeats.received_words(submission) if request.GET.get(REPEAT_FLAG) else "",
         },
     )
 

@@ -22,3 +22,10 @@ urlpatterns = [
     path("cntt/ivan/", it.ivans, name="it_ivans"),
     path("cntt/dang-ky/", it.registrations, name="it_registrations"),
 ]
+
+# The typed paper dossier's look-up of the submitter by code (issue 20, item 2).
+from hoso.desk import submitters  # noqa: E402
+
+urlpatterns += [
+    path("tiep-nhan/nguoi-nop/", submitters.lookup, name="submitter_lookup"),
+]
