@@ -201,18 +201,25 @@ def test_unknown_and_malformed_ids(api, unit):
     assert api.get("/api/v1/dossiers?limit=0").json()["code"] == "API_INVALID_REQUEST"
 
 
-def test_a_refusal_for_a_passing_reason_says_when_to_retry(api, unit, make_envelope, settings, tmp_path):
-    from hoso.intake import gateway
+def test_an_unknown_revocation_status_is_held_not_refused(api, unit, make_envelope, settings, tmp_path):
+    """202 and a signed pending acknowledgement, Retry-After until the next check; once the CRLs are back and
+    the held dossier judged again, the same bytes get the numbered receipt (200). tests/api/test_pending.py
+    follows the whole path with a CRL published mid-test."""
+    from hoso.intake import gateway, pending
 
     crls = settings.HOSO_CRL_DIR
     settings.HOSO_CRL_DIR = tmp_path / "no-crls"
     settings.HOSO_CRL_DIR.mkdir()
     gateway.forget()
     raw = make_envelope()
-    refused = api.submit(raw)
-    assert refused.status_code == 422 and refused["Retry-After"] == "300"
-    assert b"SIG_TRY_LATER" in refused.content
-    settings.HOSO_CRL_DIR = crls  # the CRLs are back: the same bytes are received this time
+    held = api.submit(raw)
+    assert held.status_code == 202 and 0 < int(held["Retry-After"]) <= 300
+    assert b"<Ma>CHO_KIEM_TRA</Ma>" in held.content and b"SIG_TRY_LATER" in held.content
+    assert "X-Dossier-Number" not in held and held["X-Outcome"] == "pending"
+    assert api.submit(raw).content == held.content  # held: the same acknowledgement
+    settings.HOSO_CRL_DIR = crls  # the CRLs are back: judged again, accepted
     gateway.forget()
+    assert len(pending.recheck_all().accepted) == 1
     accepted = api.submit(raw)
-    assert accepted.status_code == 201 and "Retry-After" not in accepted
+    assert accepted.status_code == 200 and "Retry-After" not in accepted
+    assert accepted["X-Dossier-Number"] and b"<Ma>TIEP_NHAN</Ma>" in accepted.content

@@ -72,7 +72,7 @@ def test_the_xml_bodies_and_the_parameters_say_what_is_accepted(client):
     (key,) = dossiers["parameters"]
     assert key["name"] == "Idempotency-Key" and key["schema"]["pattern"] == r"^[\x21-\x7e]{1,200}$"
     after = next(p for p in doc["paths"]["/api/v1/feed"]["get"]["parameters"] if p["name"] == "after")
-    assert after["schema"]["pattern"] == "^[0-9]{1,18}$"
+    assert after["schema"]["pattern"] == r"^[0-9]{1,18}(\.[0-9]{1,18})?$"  # a sequence, or <sequence>.<n>
     problem = doc["components"]["schemas"]["ProblemIn"]["properties"]
     assert "other" in problem["category"]["enum"] and problem["title"]["maxLength"] == 200
     assert problem["submission_id"]["anyOf"][0]["format"] == "uuid"

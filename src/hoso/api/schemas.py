@@ -38,6 +38,7 @@ class ReasonOut(Schema):
 
 
 class EventOut(Schema):
+    position: str  # the feed cursor just after this event: "<sequence>" or "<sequence>.<n>"
     sequence: int
     dossier_id: UUID | None
     dossier_number: str

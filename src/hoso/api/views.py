@@ -44,11 +44,13 @@ from hoso.serving import LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_FIELDS, LIMIT_R
 logger = logging.getLogger(__name__)
 XML_TYPES = ("application/xml", "text/xml")  # the request bodies' media types, as the OpenAPI document says
 FEED_MAX = 1000
-TRANSIENT_RETRY_SECONDS = 300
 # Patterns of parameters: django-ninja checks them and writes them into the OpenAPI document (ASCII classes
 # only, so that they mean the same to every regular-expression dialect a client may check them with).
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # 1-200 printable ASCII characters, no space
-CURSOR_PATTERN = r"^[0-9]{1,18}$"  # a feed position: the `next` of the previous answer, or 0
+# A feed position: the `next` of the previous answer, or 0. An audit-chain event's position is its sequence;
+# the decision on a held submission that was refused (no dossier, so no chain event) sits after the chain
+# event it followed: `<sequence>.<n>` (hoso.intake.models.DecisionEvent).
+CURSOR_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,18})?$"
 
 DESCRIPTION = """\
 Giao diện cho tổ chức I-VAN gửi hồ sơ điện tử đến cổng hoso của cơ quan BHXH, nhận thông báo tiếp nhận có
@@ -157,8 +159,10 @@ PARAMETER_ERRORS = {
     ),
     ("query", "after"): (
         "API_BAD_CURSOR",
-        "Con trỏ “after” phải là số nguyên không âm, lấy từ trường “next” của lần đọc trước.",
-        "The cursor “after” must be a non-negative integer, taken from “next” of the previous answer.",
+        "Con trỏ “after” phải là 0 hoặc giá trị “next” của lần đọc trước (một số nguyên không âm, hoặc hai "
+        "số nối bằng dấu chấm).",
+        "The cursor “after” must be 0 or the “next” of the previous answer (a non-negative integer, or two "
+        "joined by a dot).",
     ),
 }
 
@@ -296,6 +300,7 @@ def _local(moment):
 
 def _event(event, public_id) -> dict:
     return {
+        "position": str(event.sequence),
         "sequence": event.sequence,
         "dossier_id": public_id,
         "dossier_number": event.dossier.number,
@@ -437,12 +442,19 @@ def _xml_body(root: str | None, what: str) -> dict:
     }
 
 
-def _xml_responses(**codes: str) -> dict:
+def _xml_responses(headers: dict | None = None, **codes: str) -> dict:
+    """Receipt answers for the OpenAPI document: ``r201="…"`` and the like; ``headers``: by status, the
+    headers an answer carries."""
     return {
         "responses": {
             str(code.removeprefix("r")): {
                 "description": text,
                 "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+                **(
+                    {"headers": headers[code.removeprefix("r")]}
+                    if code.removeprefix("r") in (headers or {})
+                    else {}
+                ),
             }
             for code, text in codes.items()
         }
@@ -468,7 +480,25 @@ def _xml_responses(**codes: str) -> dict:
             r200="A repeat of an accepted dossier (same bytes from this I-VAN, same Idempotency-Key, or the "
             "same signed content — forms, unit, procedure, period — under other envelope bytes): the original "
             "receipt",
-            r422="Refused: the signed refusal receipt with coded reasons (again, byte for byte, to a repeat)",
+            r202="Held (pending): the only problem is that a signing certificate's revocation status cannot be "
+            "determined yet (`SIG_TRY_LATER`). The signed pending acknowledgement (`KetQua/Ma = CHO_KIEM_TRA`, "
+            "no `SoHoSo`); the reception time is fixed now. The gateway checks again by itself and the decision "
+            "— the numbered receipt, time limits counted from this reception time, or a refusal — reaches the "
+            "feed; do not send again. A repeat while it is held gets the same acknowledgement (202), once "
+            "decided the final answer. `Retry-After`: seconds until the next scheduled check (a hint for "
+            "polling `GET /dossiers/{id}`)",
+            r422="Refused: the signed refusal receipt with coded reasons. A repeat of a refusal that is final "
+            "for those bytes gets the same receipt, byte for byte; after a refusal the office or the unit can "
+            "remove (`INTAKE_CERTIFICATE_NOT_REGISTERED`, `SIG_NO_CERTIFICATE_CHAIN_FOUND` …: see the retry "
+            "table of docs/ivan-guide.md) the same bytes are judged again",
+            headers={
+                "202": {
+                    "Retry-After": {
+                        "description": "Seconds until the held dossier's next scheduled check",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                }
+            },
         ),
     },
 )
@@ -486,9 +516,10 @@ def submit_dossier(
 ):
     """Submit the signed envelope `BHXHDienTu.xml` as the request body (`Content-Type: application/xml`).
 
-    **201** accepted, **422** refused (both with the signed receipt); a repeat gets the first answer again,
-    the original receipt with **200** when it was accepted and **422** when it was refused. Headers:
-    `Location` (the dossier's status), `X-Submission-Id`, `X-Dossier-Number`."""
+    **201** accepted, **422** refused, **202** held pending a revocation check (each with its signed
+    receipt); a repeat gets the first answer again, the original receipt with **200** when it was accepted,
+    **422** when it was refused (final for those bytes) and **202** while it is held. Headers: `Location`
+    (the dossier's status), `X-Submission-Id`, `X-Outcome`, `X-Dossier-Number`, `Retry-After` (202 only)."""
     from hoso.intake.pipeline import IntakeError, receive
 
     raw = _read_xml_body(request)
@@ -517,10 +548,6 @@ def submit_dossier(
             f"Idempotency-Key “{key}” đã được dùng cho một hồ sơ khác (mã giao dịch {submission.public_id}).",
             f"Idempotency-Key “{key}” was already used for another dossier (submission {submission.public_id}).",
         )
-    # A repeat (the same bytes, the same key, or the same signed content as an accepted dossier) gets the
-    # first answer again: 200 and the receipt of an accepted dossier, 422 and the signed refusal for a
-    # refused one (a refusal is final for those bytes: never a success the second time).
-    status = {"accepted": 201, "refused": 422}.get(reception.outcome, 200 if submission.dossier_id else 422)
     headers = {
         "Location": f"{_root()}dossiers/{submission.public_id}",
         "X-Submission-Id": str(submission.public_id),
@@ -528,10 +555,20 @@ def submit_dossier(
     }
     if submission.dossier_id:
         headers["X-Dossier-Number"] = submission.dossier.number
-    if submission.transient:
-        # Refused for a passing reason (e.g. revocation status unknown): the same bytes may be sent again.
-        headers["Retry-After"] = str(TRANSIENT_RETRY_SECONDS)
-    return _xml(reception.receipt_xml, status, headers)
+    if submission.outcome == "pending":
+        from hoso.intake.pending import retry_after_seconds
+
+        headers["Retry-After"] = str(retry_after_seconds(submission))
+    return _xml(reception.receipt_xml, receipt_status(reception.outcome, submission.outcome), headers)
+
+
+def receipt_status(reception: str, outcome: str) -> int:
+    """The HTTP status of a receipt answer, which alone tells what happened: 201 accepted, 422 refused, 202
+    held pending; a repeat gets its first answer's — 200 for an acceptance (never a second dossier), 422
+    for a refusal (never a success the second time), 202 while held."""
+    if reception == "repeat" and outcome == "accepted":
+        return 200
+    return {"accepted": 201, "refused": 422, "pending": 202}[outcome]
 
 
 @api.get(
@@ -606,6 +643,15 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
     from hoso.workflow.services import TransitionError
 
     submission = _own_submission(request, submission_id)
+    if submission.dossier is None and submission.outcome == "pending":
+        raise ApiError(
+            409,
+            "API_NO_DOSSIER",
+            "Hồ sơ này đang chờ kiểm tra tình trạng thu hồi chứng thư số, chưa có số hồ sơ nên chưa thể bổ "
+            "sung; theo dõi dòng sự kiện để biết kết quả.",
+            "This submission is held pending a revocation check and has no dossier yet, so it cannot be "
+            "supplemented; follow the event feed for the decision.",
+        )
     if submission.dossier is None:
         raise ApiError(
             409,
@@ -662,24 +708,64 @@ def feed(
     after: str = Query(
         "0",
         pattern=CURSOR_PATTERN,
-        description="`0`, or the `next` of the previous answer (at most 18 digits).",
+        description="`0`, or the `next` of the previous answer: an event's `position` (digits, or two "
+        "numbers joined by a dot).",
     ),
     limit: int = Query(100, ge=1, le=FEED_MAX),
 ):
-    """The events of this I-VAN's dossiers (received, status changes, supplement requests, results) in
-    the order they happened, after the cursor `after`. Keep the `next` cursor of each answer and pass it
-    as `after` next time: nothing is missed and nothing repeats. Start with `after=0`."""
+    """The events of this I-VAN's dossiers (received, status changes, supplement requests, results) and
+    the refusals of its held submissions (`refused`), in the order they happened, after the cursor
+    `after`. Keep the `next` cursor of each answer and pass it as `after` next time: nothing is missed and
+    nothing repeats. Start with `after=0`."""
+    from django.db.models import Q
+
+    from hoso.intake.models import DecisionEvent
     from hoso.workflow.models import DossierEvent
 
-    rows = list(
+    sequence, _, n = after.partition(".")
+    sequence, n = int(sequence), int(n or 0)
+    chain = (
         DossierEvent.objects.select_related("dossier", "dossier__submission")
-        .filter(dossier__ivan=request.auth, sequence__gt=int(after))
+        .filter(dossier__ivan=request.auth, sequence__gt=sequence)
         .order_by("sequence")[: limit + 1]
+    )
+    decisions = (
+        DecisionEvent.objects.select_related("submission")
+        .filter(Q(after_sequence__gt=sequence) | Q(after_sequence=sequence, pk__gt=n), ivan=request.auth)
+        .order_by("after_sequence", "pk")[: limit + 1]
+    )
+    rows = sorted(
+        [((e.sequence, 0), e) for e in chain] + [((d.after_sequence, d.pk), d) for d in decisions],
+        key=lambda row: row[0],
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
-    events = [_event(e, getattr(getattr(e.dossier, "submission", None), "public_id", None)) for e in rows]
-    return {"events": events, "next": str(rows[-1].sequence) if rows else after, "has_more": has_more}
+    events = [
+        _decision_event(row) if isinstance(row, DecisionEvent) else _chain_event(row) for _key, row in rows
+    ]
+    return {"events": events, "next": events[-1]["position"] if events else after, "has_more": has_more}
+
+
+def _chain_event(event) -> dict:
+    return _event(event, getattr(getattr(event.dossier, "submission", None), "public_id", None))
+
+
+def _decision_event(decision) -> dict:
+    """The refusal of a held submission (no dossier): `dossier_id` is the submission's id, as for every
+    event; `data` has the reasons' codes and the refusal receipt's address."""
+    public_id = decision.submission.public_id
+    return {
+        "position": f"{decision.after_sequence}.{decision.pk}",
+        "sequence": decision.after_sequence,
+        "dossier_id": public_id,
+        "dossier_number": "",
+        "kind": decision.kind,
+        "from_status": "pending",
+        "to_status": decision.kind,
+        "at": _local(decision.at),
+        "note": "",
+        "data": {**decision.data, "receipt_url": f"{_root()}dossiers/{public_id}/receipt"},
+    }
 
 
 # --- registrations ------------------------------------------------------------------------------------

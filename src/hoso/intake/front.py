@@ -25,7 +25,7 @@ from lxml import etree
 
 from hoso import xmlsafe
 from hoso.errors import CodedError
-from hoso.intake import checks
+from hoso.intake import checks, retry
 from hoso.intake.blobstore import blob_store
 from hoso.intake.gateway import trust_store, verify_policy, xml_limits
 from hoso.intake.receipts import Reason
@@ -49,18 +49,22 @@ class IntakeError(CodedError):
 
 
 class Refusal(Exception):
-    """The document is refused for these reasons; ``transient``: for a passing reason (may be sent again)."""
+    """The document is refused for these reasons; ``transient``: for a passing reason (may be sent again,
+    :mod:`hoso.intake.retry`); ``pending``: the only problem of the signatures is a certificate's unknown
+    revocation status (the document may be held, :mod:`hoso.intake.pending`)."""
 
     def __init__(
         self,
         *reasons: Reason,
         transient: bool = False,
+        pending: bool = False,
         report: ValidationReport | None = None,
         bindings: list[dict] | None = None,
     ) -> None:
         super().__init__(reasons[0].code)
         self.reasons = list(reasons)
-        self.transient = transient
+        self.transient = transient or pending
+        self.pending = pending
         self.report = report  # the verification report, when the signatures were what failed
         self.bindings = bindings  # each signed part's binding, when a part was not bound (see bind)
 
@@ -115,28 +119,48 @@ def parse(raw: bytes) -> etree._Element:
         ) from error
 
 
-def verify(tree: etree._Element, *, at: datetime, channel: str = "electronic") -> ValidationReport:
+def verify(
+    tree: etree._Element, *, at: datetime, channel: str = "electronic", retroactive: bool = False
+) -> ValidationReport:
     """Verify the parsed ``tree`` (consumed: keep no other reference) at ``at``; the report when every
-    signature passes, else :class:`Refusal` (transient when the revocation status is unknown)."""
+    signature passes, else :class:`Refusal` (pending when the only problem is an unknown revocation
+    status). ``retroactive``: revocation data published after ``at`` counts (a held document judged again
+    at its reception time, :mod:`hoso.intake.pending`)."""
     started = time.perf_counter()
-    report = verify_tree(tree, trust=trust_store(), at=at, policy=verify_policy())
+    trust = trust_store().retroactive() if retroactive else trust_store()
+    report = verify_tree(tree, trust=trust, at=at, policy=verify_policy())
     seconds = time.perf_counter() - started
     timed.send(None, stage="signature", channel=channel, outcome=report.indication.name, seconds=seconds)
     if report.indication is not Indication.TOTAL_PASSED:
         failed = next((p for p in report.parts if p.indication is not Indication.TOTAL_PASSED), None)
         named = failed is not None and failed.code != report.code
+        code = report.code if report.code.startswith("SIG") else f"SIG_{report.code}"
         raise Refusal(
             reason(
-                report.code if report.code.startswith("SIG") else f"SIG_{report.code}",
+                code,
                 report.reason + (f" ({failed.name}: {failed.reason})" if named else ""),
                 report.reason_en + (f" ({failed.name}: {failed.reason_en})" if named else ""),
                 basis=LEGAL_BASIS_SIGNATURES,
                 **_signature_advice(report.code),
             ),
-            transient=report.sub_indication is SubIndication.TRY_LATER,
+            transient=report.sub_indication is SubIndication.TRY_LATER or retry.may_send_again([code]),
+            pending=only_revocation_unknown(report),
             report=report,
         )
     return report
+
+
+#: The verdict of a certificate whose revocation status is unknown (no current CRL or OCSP answer).
+REVOCATION_UNKNOWN = "TRY_LATER"
+
+
+def only_revocation_unknown(report: ValidationReport) -> bool:
+    """Whether the one problem of ``report`` is an unknown revocation status: the file's own signature and
+    every part pass but for that (the signatures verify, the chains are built, nothing is revoked or
+    expired), so the document may be held until the status is known rather than refused."""
+    if report.code not in (REVOCATION_UNKNOWN, "PART_" + REVOCATION_UNKNOWN):
+        return False
+    return all(part.code in ("OK", REVOCATION_UNKNOWN) for part in report.parts)
 
 
 # Refusals for a file's shape rather than its signature: signing again changes nothing.
@@ -144,6 +168,13 @@ _SHAPE_CODES = ("VERIFY_BUDGET_EXCEEDED", "XML_TOO_", "XML_TEXT_TOO_LARGE")
 
 
 def _signature_advice(code: str) -> dict[str, str]:
+    if code.removeprefix("PART_") == REVOCATION_UNKNOWN:
+        return {
+            "advice": "Cổng tiếp nhận chưa có thông tin thu hồi (CRL/OCSP) mới của tổ chức chứng thực: không cần "
+            "ký lại, gửi lại đúng tệp này sau ít phút.",
+            "advice_en": "The gateway has no current revocation data (CRL/OCSP) from the certification "
+            "authority: there is no need to sign again; send the same file again in a few minutes.",
+        }
     if any(code.removeprefix("PART_").startswith(shape) for shape in _SHAPE_CODES):
         return {
             "advice": "Tệp hồ sơ có cấu trúc vượt giới hạn kiểm tra của cổng tiếp nhận. Kiểm tra phần mềm kê "

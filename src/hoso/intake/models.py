@@ -15,6 +15,8 @@ class Submission(models.Model):
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
+        # Held: the only problem is a certificate's unknown revocation status (hoso.intake.pending).
+        PENDING = "pending", _("Pending a revocation check")
 
     public_id = models.UUIDField(_("submission id"), default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
@@ -82,6 +84,13 @@ class Submission(models.Model):
     receipt_xml = models.BinaryField(_("signed receipt"))
     receipt_sha256 = models.CharField(max_length=64)
     purged_at = models.DateTimeField(_("evidence purged at (retention)"), null=True, blank=True)
+    # A submission held pending (hoso.intake.pending): the signed pending acknowledgement it was first
+    # answered with (kept as evidence once the final receipt replaces it), how many times its revocation
+    # status was checked again, when next, and when it was decided.
+    acknowledgement_xml = models.BinaryField(_("signed pending acknowledgement"), default=b"", blank=True)
+    revocation_checks = models.PositiveIntegerField(_("revocation checks"), default=0)
+    next_check_at = models.DateTimeField(_("next revocation check"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -100,12 +109,39 @@ class Submission(models.Model):
             models.Index(fields=["ivan", "received_at"], name="submission_ivan_idx"),
             models.Index(fields=["unit", "received_at"], name="submission_unit_idx"),
             models.Index(fields=["office", "channel", "received_at"], name="submission_office_idx"),
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="submission_pending_idx",
+            ),
         ]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.outcome}"
+
+
+class DecisionEvent(models.Model):
+    """A held submission refused in the end (hoso.intake.pending): no dossier, so no dossier event, yet the
+    I-VAN's feed must say it. Its place in the feed is after the audit-chain event ``after_sequence`` (read
+    with the chain head locked, so it follows commit order), then by id: feed cursor ``<after_sequence>.<id>``."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="decision_events")
+    ivan = models.ForeignKey("reference.IvanProvider", on_delete=models.PROTECT, db_index=False)
+    after_sequence = models.PositiveBigIntegerField(_("after audit event"))
+    kind = models.CharField(_("kind"), max_length=24)
+    at = models.DateTimeField(_("at"))
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["after_sequence", "id"]
+        indexes = [models.Index(fields=["ivan", "after_sequence", "id"], name="decision_event_feed_idx")]
+        verbose_name = _("decision on a held submission")
+        verbose_name_plural = _("decisions on held submissions")
+
+    def __str__(self) -> str:
+        return f"{self.after_sequence}.{self.pk} {self.kind}"
 
 
 class DeskReading(models.Model):

@@ -6,7 +6,10 @@
 
 A refusal is a result too: a stored submission with coded reasons and a signed refusal receipt, no
 dossier number. A repeat (same I-VAN and bytes, or same idempotency key; at the desk the same decoded
-dossier) gets back its first receipt, never a second dossier.
+dossier) gets back its first receipt, never a second dossier — unless the refusal was for a reason the
+office or the unit can remove (hoso.intake.retry: the same bytes are then judged again). An electronic
+dossier whose only problem is a certificate's unknown revocation status is held, not refused
+(hoso.intake.pending: a signed pending acknowledgement, the final receipt once the status is known).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from lxml import etree
 from hoso import fastsql
 from hoso.dossier import Hoso, check_envelope, is_envelope, parse_envelope
 from hoso.errors import CodedError
-from hoso.intake import checks, front
+from hoso.intake import checks, front, pending, retry
 from hoso.intake.front import (  # noqa: F401 — re-exported: the API and the metrics import them from here
     LEGAL_BASIS_E_TRANSACTIONS,
     IntakeError,
@@ -47,7 +50,7 @@ SUBMITTER_KIND_COMMUNE = "2"  # LoaiDoiTuong: 1 = employer unit, 2 = commune Peo
 
 @dataclass
 class Reception:
-    outcome: str  # "accepted" | "refused" | "repeat"
+    outcome: str  # "accepted" | "refused" | "pending" | "repeat"
     submission: Submission
 
     @property
@@ -85,6 +88,10 @@ class _State:
     # The signed content of each verified form, by its place in the envelope: what the form checks read
     # (not the form's bytes decoded and parsed a second time).
     signed_forms: dict[int, etree._Element] = field(default_factory=dict)
+    # Why the submission is held rather than decided (a certificate's revocation status unknown), when the
+    # signatures had no other problem; the other checks run all the same (hoso.intake.pending).
+    held: list[Reason] = field(default_factory=list)
+    recheck: bool = False  # judged again at its reception time, revocation data published since counting
 
     @property
     def office(self):
@@ -152,15 +159,17 @@ def _receive(
     state = _State(
         raw=raw, channel=str(channel), received_at=received_at, sha256=sha256, ivan=ivan, officer=officer
     )
-    transient = False
     try:
-        _run_checks(state)
-        reasons: list[Reason] = []
-    except Refusal as refusal:
-        reasons, transient = refusal.reasons, refusal.transient
+        reasons = judge(state)
     except _Repeat as repeat:  # the same signed content as an accepted dossier, under other bytes
         return Reception("repeat", repeat.submission)
+    transient = retry.may_send_again(r.code for r in reasons)
     try:
+        if not reasons and state.held:
+            held = _new_submission(
+                state, state.held, idempotency_key, repeat_key, content_type, Submission.Outcome.PENDING
+            )
+            return Reception("pending", pending.hold(held))
         return _store(
             state, reasons, transient, idempotency_key, None if transient else repeat_key, content_type
         )
@@ -214,6 +223,16 @@ def _earlier(
 # --- the checks, in order -------------------------------------------------------------------------
 
 
+def judge(state: _State) -> list[Reason]:
+    """Run every check on ``state``: the reasons of its refusal, none when it passes (or is only held:
+    ``state.held``). Raises :class:`_Repeat` for the same signed content as an accepted dossier."""
+    try:
+        _run_checks(state)
+    except Refusal as refusal:
+        return refusal.reasons
+    return []
+
+
 def _run_checks(state: _State) -> None:
     _parse(state)
     if state.channel == Channel.ELECTRONIC:
@@ -261,11 +280,16 @@ def _verify_signatures(state: _State) -> None:
     # it, so nothing reads it afterwards.
     tree, state.tree = state.tree, None
     try:
-        report = front.verify(tree, at=state.received_at, channel=state.channel)
+        report = front.verify(tree, at=state.received_at, channel=state.channel, retroactive=state.recheck)
     except Refusal as refusal:
         _keep_report(state, refusal.report)
-        raise
-    _keep_report(state, report)
+        if not (refusal.pending and state.ivan is not None):
+            raise
+        # Only a revocation status unknown: the other checks run on the verified content, and a dossier
+        # that passes them is held until the status is known (hoso.intake.pending).
+        report, state.held = refusal.report, refusal.reasons
+    else:
+        _keep_report(state, report)
     # From here on, only what the signature covers is read: the envelope as verification read it from
     # the signed content (its declared lengths and counts already checked there).
     if report.envelope is not None:
@@ -414,21 +438,33 @@ def _repeat_of(state: _State, earlier_id: int) -> None:
     earlier = Submission.objects.select_related("dossier", "ivan").get(pk=earlier_id)
     if state.ivan is not None and earlier.ivan_id == state.ivan.pk:
         raise _Repeat(earlier)
+    raise Refusal(already_filed(earlier))
+
+
+def already_filed(earlier: Submission, *, same_ivan: bool = False) -> Reason:
+    """The refusal of a declaration whose signed content is that of the accepted ``earlier`` (through another
+    I-VAN; ``same_ivan``: through this one, in other bytes, while this submission was held)."""
     number = earlier.dossier.number if earlier.dossier_id else str(earlier.public_id)
     day = timezone.localtime(earlier.received_at)
-    raise Refusal(
-        _reason(
-            "INTAKE_ALREADY_FILED",
-            f"Nội dung đã ký của hồ sơ (các tờ khai, đơn vị, thủ tục, kỳ kê khai) trùng với hồ sơ số {number} "
-            f"đã được tiếp nhận ngày {day:%d/%m/%Y} qua tổ chức I-VAN khác.",
-            f"The dossier's signed content (its forms, unit, procedure and period) is that of dossier {number}, "
-            f"received on {day.date().isoformat()} through another I-VAN.",
-            basis=LEGAL_BASIS_E_TRANSACTIONS + " (không nộp trùng một hồ sơ)",
-            advice=f"Không nộp lại hồ sơ này: theo dõi hồ sơ số {number} qua tổ chức I-VAN đã nộp. Nếu cần kê khai "
-            "khác, lập tờ khai mới, ký rồi gửi.",
-            advice_en=f"Do not file this dossier again: follow dossier {number} through the I-VAN that filed it. "
-            "To declare something else, make new forms, sign them and send them.",
+    how, how_en = (
+        ("qua cùng tổ chức I-VAN", "through the same I-VAN")
+        if same_ivan
+        else (
+            "qua tổ chức I-VAN khác",
+            "through another I-VAN",
         )
+    )
+    return _reason(
+        "INTAKE_ALREADY_FILED",
+        f"Nội dung đã ký của hồ sơ (các tờ khai, đơn vị, thủ tục, kỳ kê khai) trùng với hồ sơ số {number} "
+        f"đã được tiếp nhận ngày {day:%d/%m/%Y} {how}.",
+        f"The dossier's signed content (its forms, unit, procedure and period) is that of dossier {number}, "
+        f"received on {day.date().isoformat()} {how_en}.",
+        basis=LEGAL_BASIS_E_TRANSACTIONS + " (không nộp trùng một hồ sơ)",
+        advice=f"Không nộp lại hồ sơ này: theo dõi hồ sơ số {number} qua tổ chức I-VAN đã nộp. Nếu cần kê khai "
+        "khác, lập tờ khai mới, ký rồi gửi.",
+        advice_en=f"Do not file this dossier again: follow dossier {number} through the I-VAN that filed it. "
+        "To declare something else, make new forms, sign them and send them.",
     )
 
 
@@ -458,8 +494,6 @@ def _decide_policy(state: _State) -> None:
                 "INTAKE_PROCEDURE_UNKNOWN",
                 f"Mã thủ tục {info.ma_thu_tuc or '(trống)'} không có trong danh mục thủ tục ngày {state.local_day:%d/%m/%Y}.",
                 f"Procedure code {info.ma_thu_tuc or '(empty)'} is not in the catalogue on {state.local_day.isoformat()}.",
-                advice="Xem danh mục thủ tục tại cổng hoso (hoso procedures).",
-                advice_en="See the procedure catalogue of the gateway.",
             )
         )
     kind = "commune" if state.commune is not None else "unit"
@@ -525,34 +559,11 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
     together; with BEGIN and COMMIT, five round trips where one each would take nine.
     """
     accepted = not reasons
-    public_id = uuid.uuid4()
-    policy = state.decision.to_dict() if state.decision is not None else {}
-    submission = Submission(
-        public_id=public_id,
-        channel=state.channel,
-        received_at=state.received_at,
-        sha256=state.sha256,
-        size=len(state.raw),
-        content_type=content_type[:100],
-        ivan=state.ivan,
-        officer=state.officer,
-        idempotency_key=(idempotency_key or None) if not transient else None,
-        repeat_key=repeat_key,
-        content_key=state.content_key if accepted else None,
-        outcome=Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED,
-        transient=transient,
-        reasons=[r.as_dict() for r in reasons],
-        warnings=state.warnings,
-        unit=state.unit,
-        commune=state.commune,
-        office=state.office if state.hoso else None,
-        procedure=state.procedure,
-        procedure_code=(state.hoso.info.ma_thu_tuc if state.hoso else "")[:20],
-        period=(state.hoso.info.ky_ke_khai if state.hoso else "")[:7],
-        signature=state.signature,
-        policy=policy,
-        facts={**state.content, "submitter": list(_submitter(state))},
+    outcome = Submission.Outcome.ACCEPTED if accepted else Submission.Outcome.REFUSED
+    submission = _new_submission(
+        state, reasons, idempotency_key, repeat_key, content_type, outcome, transient
     )
+    public_id = submission.public_id
     with transaction.atomic(), fastsql.pipelined():
         decision = (
             send_decision(state.facts, state.decision, reference=str(public_id))
@@ -583,6 +594,38 @@ def _store(state, reasons, transient, idempotency_key, repeat_key, content_type)
         stored = fastsql.send_insert(submission)
     stored.result()
     return Reception("accepted" if accepted else "refused", submission)
+
+
+def _new_submission(
+    state, reasons, idempotency_key, repeat_key, content_type, outcome, transient=False
+) -> Submission:
+    """The submission record of ``state`` with this ``outcome``, not yet written and without its receipt."""
+    return Submission(
+        public_id=uuid.uuid4(),
+        channel=state.channel,
+        received_at=state.received_at,
+        sha256=state.sha256,
+        size=len(state.raw),
+        content_type=content_type[:100],
+        ivan=state.ivan,
+        officer=state.officer,
+        idempotency_key=(idempotency_key or None) if not transient else None,
+        repeat_key=repeat_key,
+        content_key=state.content_key if outcome == Submission.Outcome.ACCEPTED else None,
+        outcome=outcome,
+        transient=transient,
+        reasons=[r.as_dict() for r in reasons],
+        warnings=state.warnings,
+        unit=state.unit,
+        commune=state.commune,
+        office=state.office if state.hoso else None,
+        procedure=state.procedure,
+        procedure_code=(state.hoso.info.ma_thu_tuc if state.hoso else "")[:20],
+        period=(state.hoso.info.ky_ke_khai if state.hoso else "")[:7],
+        signature=state.signature,
+        policy=state.decision.to_dict() if state.decision is not None else {},
+        facts={**state.content, "submitter": list(_submitter(state))},
+    )
 
 
 def _actor_label(state: _State) -> str:

@@ -17,7 +17,12 @@ from hoso.intake.gateway import gateway_signer
 from hoso.signature.sign import sign_tree
 
 RECEIPT_ROOT = "ThongBaoTiepNhan"
-VERDICT_TEXT = {"accepted": ("TIEP_NHAN", "Tiếp nhận"), "refused": ("TU_CHOI", "Từ chối tiếp nhận")}
+VERDICT_TEXT = {
+    "accepted": ("TIEP_NHAN", "Tiếp nhận"),
+    "refused": ("TU_CHOI", "Từ chối tiếp nhận"),
+    # A pending acknowledgement (hoso.intake.pending): received, no dossier number yet.
+    "pending": ("CHO_KIEM_TRA", "Đã nhận, đang chờ kiểm tra tình trạng thu hồi chứng thư số"),
+}
 
 
 @dataclass

@@ -51,4 +51,9 @@ JOBS: tuple[Job, ...] = (
         "hoso:revocation", "hoso.jobs.tasks.revocation", 15,
         "Tải danh sách thu hồi (CRL) mới của các CA", "Fetch the CAs' new revocation lists (CRLs)",
     ),
+    Job(
+        "hoso:pending", "hoso.jobs.tasks.pending", 5,
+        "Kiểm tra lại các hồ sơ đang chờ xác định tình trạng thu hồi chứng thư số",
+        "Check again the dossiers held pending a certificate's revocation status",
+    ),
 )  # fmt: skip

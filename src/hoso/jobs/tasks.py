@@ -49,14 +49,30 @@ def retention() -> str:
 
 
 def revocation() -> str:
-    """Fetch the CAs' CRLs and the OCSP answers that are due (hoso.intake.revocation). A failed fetch fails the run, so that
-    `hoso jobs` and the admin show it; the CRLs fetched in the same run are kept."""
+    """Fetch the CAs' CRLs and the OCSP answers that are due (hoso.intake.revocation); when new ones were
+    stored, judge the held submissions again at once (hoso.intake.pending). A failed fetch fails the run, so
+    that `hoso jobs` and the admin show it; the CRLs fetched in the same run are kept and used."""
+    from hoso.intake.pending import recheck_all
     from hoso.intake.revocation import refresh
 
     report = refresh()
-    log.info("revocation: %s", report)
+    said = str(report)
+    if report.installed or (report.ocsp is not None and report.ocsp.stored):
+        said += f"; held submissions: {recheck_all()}"
+    log.info("revocation: %s", said)
     if report.any_failed:
-        raise RuntimeError(f"revocation: {report}")
+        raise RuntimeError(f"revocation: {said}")
+    return said
+
+
+def pending() -> str:
+    """Judge again the held submissions (hoso.intake.pending): all of them when the trust store's revocation
+    data changed since this worker last looked (a CRL put in its folder, an answer another server stored),
+    else those whose scheduled check has come — the last check refuses what is still unknown."""
+    from hoso.intake import pending as held
+
+    report = held.recheck_on_schedule()
+    log.info("pending: %s", report)
     return str(report)
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -64,6 +64,9 @@ class RevocationPolicy:
     ``network``: fetch CRLs from the certificates' CRL addresses (cached until nextUpdate).
     ``ocsp``: also ask OCSP responders (only with ``network``). Both off by default. A result that may
     rest on a live OCSP answer is cached for ``ocsp_cache_seconds`` of wall-clock time only.
+    ``retroactive``: revocation data issued after the validation time counts for it (a CRL published
+    later lists every revocation with its date), for judging again at an earlier moment a signature whose
+    revocation status was unknown then; off by default (the data must be current at that moment).
     """
 
     ee_rule: str = "crl_or_ocsp"
@@ -72,9 +75,13 @@ class RevocationPolicy:
     ocsp: bool = False
     fetch_timeout: float = 10.0
     ocsp_cache_seconds: float = 300.0
+    retroactive: bool = False
 
     def certvalidator_policy(self) -> CertRevTrustPolicy:
-        return CertRevTrustPolicy(RevocationCheckingPolicy(_RULES[self.ee_rule], _RULES[self.ca_rule]))
+        return CertRevTrustPolicy(
+            RevocationCheckingPolicy(_RULES[self.ee_rule], _RULES[self.ca_rule]),
+            retroactive_revinfo=self.retroactive,
+        )
 
 
 @dataclass(frozen=True)
@@ -217,6 +224,7 @@ class TrustStore:
         self._state = b""
         self._ocsps: list[bytes] = []
         self._ocsp_windows: dict[int, tuple[datetime, datetime | None]] = {}  # serial -> this/nextUpdate
+        self._retroactive: TrustStore | None = None  # see retroactive()
         for crl in crls:
             self.add_crl(crl)
 
@@ -247,6 +255,25 @@ class TrustStore:
             anchor_certs, intermediates=inter_certs, crls=crl_objs, policy=policy, crl_cache_dir=crl_cache_dir
         )
 
+    def retroactive(self) -> TrustStore:
+        """This store (the same anchors, CA certificates, CRLs and OCSP answers) under a policy that counts
+        revocation data issued after the validation time (:class:`RevocationPolicy`, ``retroactive``);
+        made once per store."""
+        with self._lock:
+            derived = self._retroactive
+            if derived is None:
+                derived = TrustStore(
+                    self.anchors,
+                    intermediates=self.intermediates,
+                    crls=self._crls,
+                    policy=replace(self.policy, retroactive=True),
+                    crl_cache_dir=self.crl_cache_dir,
+                )
+                derived._ocsps, derived._ocsp_windows = list(self._ocsps), dict(self._ocsp_windows)
+                derived._state = self._state
+                self._retroactive = derived
+            return derived
+
     # -- revocation state ------------------------------------------------------------------------
 
     def add_crl(self, crl: x509.CertificateRevocationList) -> None:
@@ -256,6 +283,7 @@ class TrustStore:
                 return
             self._crls.append(crl)
             self._state = hashlib.sha256(self._state + der).digest()
+            self._retroactive = None
 
     def add_ocsp(self, der: bytes) -> None:
         """An OCSP answer (DER) obtained beforehand: used as revocation evidence for the certificate it is
@@ -277,6 +305,7 @@ class TrustStore:
             self._ocsps.append(der)
             self._ocsp_windows[answer.serial_number] = (answer.this_update_utc, answer.next_update_utc)
             self._state = hashlib.sha256(self._state + der).digest()
+            self._retroactive = None
 
     @property
     def revocation_state(self) -> bytes:
