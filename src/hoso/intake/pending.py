@@ -217,7 +217,7 @@ def _decide(pk: int, state, reasons: list[Reason], now: datetime) -> str:
     accepted = not reasons
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("ivan")
             .filter(pk=pk, outcome=Submission.Outcome.PENDING)
             .first()
