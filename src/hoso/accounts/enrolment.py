@@ -88,6 +88,7 @@ def _enrol_page(request, pending: TOTPDevice, error: str):
     secret = b32encode(pending.bin_key).decode().rstrip("=")
     context = {
         "required": twofactor.required(request.user),
+        "owes_code": not request.user.is_verified() and twofactor.required(request.user),
         "qr": _qr_svg(pending.config_url),
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "error": error,

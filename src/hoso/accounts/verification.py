@@ -75,7 +75,11 @@ def verify(request):
             error = _(
                 "The code is not right. Type the code the app shows now, or one of your recovery codes."
             )
-    return render(request, "accounts/two_factor_verify.html", {"error": error, "next": next_url(request)})
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"error": error, "next": next_url(request), "owes_code": True},
+    )
 
 
 def _verified(request, device, credentials):
