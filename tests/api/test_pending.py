@@ -203,3 +203,43 @@ def test_the_guide_says_the_status_codes():
     text = GUIDE.read_text(encoding="utf-8")
     for phrase in ("| **202** | held", "`Retry-After` on a 202 only", "`KetQua/Ma =\n  CHO_KIEM_TRA`"):
         assert phrase in text, phrase
+
+
+@needs_xmlsec1
+def test_a_supplement_or_registration_with_an_unknown_revocation_status_may_be_sent_again(api, world):
+    """Only dossiers are held: a supplement (or a registration) whose signer's revocation status is unknown
+    is refused for the moment — 422 with Retry-After, nothing recorded — and the same file goes through once
+    the CRL is back."""
+    from hoso.intake.models import FetchedCrl
+    from hoso.intake.registration import build_registration
+    from hoso.workflow.models import Dossier
+    from hoso.workflow.services import request_supplement, transition
+
+    world.publish()
+    tasks.revocation()
+    posted = api.submit(world.dossier(seed=26))
+    assert posted.status_code == 201, posted.content
+    dossier = Dossier.objects.get(number=posted["X-Dossier-Number"])
+    transition(dossier, "in_process", actor_label="Cán bộ thu")
+    request_supplement(dossier, actor_label="Cán bộ thu", note="Bổ sung tờ khai.")
+
+    FetchedCrl.objects.all().delete()  # the CRLs lapse from the trust store
+    gateway.forget()
+    papers = world.dossier(seed=27)
+    path = f"/api/v1/dossiers/{posted['X-Submission-Id']}/supplements"
+    refused = api.post_xml(path, papers)
+    assert refused.status_code == 422 and refused.json()["code"] == "SIG_TRY_LATER"
+    assert refused["Retry-After"] == "300"
+    registration = world.sign(
+        build_registration(code="HB00001", name="Công ty", tax_code="0101234567", office="00105", kind="1")
+    )
+    answer = api.post_xml("/api/v1/registrations", registration)
+    assert answer.status_code == 422 and answer.json()["code"] == "REG_SIGNATURE_INVALID"
+    assert answer.json()["details"]["signature_code"] == "TRY_LATER" and answer["Retry-After"] == "300"
+    dossier.refresh_from_db()
+    assert dossier.status == "supplement_requested"
+
+    tasks.revocation()  # fetched again
+    received = api.post_xml(path, papers)
+    assert received.status_code == 201, received.content
+    assert api.post_xml("/api/v1/registrations", registration).status_code == 200

@@ -44,6 +44,9 @@ from hoso.serving import LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_FIELDS, LIMIT_R
 logger = logging.getLogger(__name__)
 XML_TYPES = ("application/xml", "text/xml")  # the request bodies' media types, as the OpenAPI document says
 FEED_MAX = 1000
+# A supplement or a registration refused only because a signer's revocation status is unknown is not held
+# (only dossiers are: hoso.intake.pending); the answer says when sending the same file again makes sense.
+REVOCATION_RETRY_SECONDS = 300
 # Patterns of parameters: django-ninja checks them and writes them into the OpenAPI document (ASCII classes
 # only, so that they mean the same to every regular-expression dialect a client may check them with).
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # 1-200 printable ASCII characters, no space
@@ -637,7 +640,9 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
     received as a supplement of this dossier (a repeat: nothing is recorded twice); **409** when no
     supplement is awaited; **422** when the file, a signature or a signer is not acceptable: the checks
     every signed document goes through (`XML_…`, `SIG_…`, `INTAKE_SIGNER_TAX_CODE`,
-    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`)."""
+    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`). A
+    supplement is not held like a dossier: when a signer's revocation status is unknown it is **422**
+    `SIG_TRY_LATER` with `Retry-After`, nothing is recorded, and the same file may be sent again."""
     from hoso.intake.front import IntakeError, Refusal
     from hoso.intake.supplement import receive_supplement
     from hoso.workflow.services import TransitionError
@@ -673,7 +678,9 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
         ) from error
     except Refusal as refusal:
         first = refusal.reasons[0]
-        raise ApiError(422, first.code, first.message, first.message_en) from refusal
+        # Only a signer's revocation status unknown: nothing is recorded and the same file may be sent again.
+        headers = {"Retry-After": str(REVOCATION_RETRY_SECONDS)} if refusal.pending else None
+        raise ApiError(422, first.code, first.message, first.message_en, headers=headers) from refusal
     except TransitionError as error:
         raise ApiError(409, error.code, error.message_vi, error.message_en) from error
     if reception.outcome == "repeat":
@@ -785,14 +792,20 @@ def _decision_event(decision) -> dict:
 def register(request: HttpRequest):
     """File a registration for electronic transactions: the XML `DangKyGiaoDichDienTu` (see
     docs/ivan-guide.md) signed by the unit with the certificate it registers. **201** recorded, **200**
-    already recorded, **422** refused with a coded reason."""
+    already recorded, **422** refused with a coded reason (`REG_SIGNATURE_INVALID` with `Retry-After` and
+    `details.signature_code` `TRY_LATER` when the signer's revocation status is unknown for the moment:
+    nothing is recorded, send the same file again)."""
     from hoso.intake.registration import RegistrationError, receive_registration
 
     raw = _read_xml_body(request)
     try:
         outcome = receive_registration(raw, ivan=request.auth)
     except RegistrationError as error:
-        raise ApiError(422, error.code, error.message_vi, error.message_en, **error.details) from error
+        unknown = error.details.get("signature_code") in ("TRY_LATER", "PART_TRY_LATER")
+        headers = {"Retry-After": str(REVOCATION_RETRY_SECONDS)} if unknown else None
+        raise ApiError(
+            422, error.code, error.message_vi, error.message_en, headers=headers, **error.details
+        ) from error
     return Answer(201 if outcome.created else 200, outcome.as_dict())
 
 
