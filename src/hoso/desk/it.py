@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hoso.dates import parse_day
 from hoso.desk.common import message_of, officer_required
 from hoso.errors import CodedError
 from hoso.intake import cluster
@@ -46,8 +47,8 @@ def policies(request):
     context["date_to"] = request.POST.get("date_to", "")
     if request.method == "POST":
         try:
-            start = _date(context["date_from"])
-            end = _date(context["date_to"])
+            start = _date(context["date_from"], "Từ ngày", "From")
+            end = _date(context["date_to"], "Đến ngày", "To")
             if not draft.strip() or len(draft) > MAX_DRAFT_CHARS:
                 raise CodedError(
                     "DESK_DRAFT_REQUIRED",
@@ -62,14 +63,9 @@ def policies(request):
     return render(request, "desk/it_policies.html", context)
 
 
-def _date(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    if "/" in text:
-        day, month, year = text.split("/")
-        return date(int(year), int(month), int(day))
-    return date.fromisoformat(text)
+def _date(text: str, label: str, label_en: str) -> date | None:
+    """A day typed dd/mm/yyyy (a coded error in words for one that is no day); None when not given."""
+    return parse_day(text, label=label, label_en=label_en) if text.strip() else None
 
 
 def _file_rows(folder, pem, der, describe) -> list[dict]:

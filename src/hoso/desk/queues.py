@@ -4,15 +4,15 @@ the hand-over desk; the public lookup by dossier number."""
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hoso.desk import throttle
@@ -21,11 +21,12 @@ from hoso.desk.reception import form_tables
 from hoso.errors import CodedError
 from hoso.identifiers import IdentifierError, parse_dossier_number
 from hoso.intake.blobstore import blob_store
+from hoso.reference.calendar import working_calendar
 from hoso.reference.models import Commune, Office, Procedure, Unit
 from hoso.workflow import actions, supplements
 from hoso.workflow.access import ACTIONS, DESK, HEAD, allowed_actions, visible_dossiers
 from hoso.workflow.deadlines import LABELS as DUE_LABELS
-from hoso.workflow.deadlines import due_state, due_state_filter, working_days_left
+from hoso.workflow.deadlines import LATE, due_state, due_state_filter, working_days_left
 from hoso.workflow.models import Channel, Dossier
 from hoso.workflow.results import Document, children_of, is_under_6_list
 from hoso.workflow.states import Status
@@ -35,10 +36,12 @@ PAGE_SIZE = 50
 # without bound, and counting it on every page view would cost what the paging saves.
 COUNT_CAP = 10_000
 FILTERS = ("status", "procedure", "channel", "unit", "due", "office", "mine")
+ALL_STATES = "all"
+FINISHED = [Status.HANDED_OVER, Status.REFUSED]
 
 
 def _cursor(due: date, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{due.isoformat()}|{pk}".encode()).decode().rstrip("=")
+    return _encode(f"{due.isoformat()}|{pk}")
 
 
 def _parse_cursor(text: str) -> tuple[date, int] | None:
@@ -56,8 +59,9 @@ def queue_filters(request, today: date) -> tuple[dict[str, str], Q]:
     condition = Q()
     if given["status"] in Status.values:
         condition &= Q(status=given["status"])
-    elif given["status"] == "open":
-        condition &= ~Q(status__in=[Status.HANDED_OVER, Status.REFUSED])
+    elif given["status"] != ALL_STATES:  # by default what is still open; "all" shows finished ones too
+        given["status"] = "open"
+        condition &= ~Q(status__in=FINISHED)
     if given["procedure"]:  # by id (the versions of the code), so that the indexes serve it without a join
         ids = list(Procedure.objects.filter(code=given["procedure"]).values_list("pk", flat=True))
         condition &= Q(procedure_id=ids[0]) if len(ids) == 1 else Q(procedure_id__in=ids)
@@ -90,18 +94,7 @@ def queue(request):
     an index range of bounded length."""
     actor = request.actor
     today = timezone.localdate()
-    given, condition = queue_filters(request, today)
-    if not request.GET:  # the default view: what is still open
-        given["status"] = "open"
-        condition &= ~Q(status__in=[Status.HANDED_OVER, Status.REFUSED])
-    base = visible_dossiers(actor)
-    if (
-        actor.has("department_officer")
-        and not actor.has(HEAD)
-        and actor.department_id
-        and given["mine"] != "all"
-    ):
-        base = base.filter(department_id=actor.department_id)
+    given, base, condition = queue_query(request, today)
     rows = base.filter(condition)
     after = _parse_cursor(request.GET.get("after", ""))
     page = rows
@@ -115,9 +108,7 @@ def queue(request):
     )
     has_more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    for dossier in page:
-        dossier.due = due_state(dossier.status, dossier.due_date, today)
-        dossier.due_label = DUE_LABELS[dossier.due]
+    mark_due(page, today)
     counted = base.filter(_without_status(request, today)).order_by()
     state_counts = []
     for value, label in Status.choices:
@@ -144,9 +135,49 @@ def queue(request):
         "due_labels": list(DUE_LABELS.items()),
         "procedures": Procedure.objects.order_by("code").values_list("code", flat=True).distinct(),
         "offices": Office.objects.all() if actor.sees_all_offices else [],
+        "show_office": actor.sees_all_offices,
+        "export_query": query.urlencode(),
     }
     template = "desk/queue_rows.html" if request.headers.get("HX-Request") else "desk/queue.html"
     return render(request, template, context)
+
+
+def queue_query(request, today: date) -> tuple[dict[str, str], QuerySet, Q]:
+    """The filters given, the dossiers the officer's queue draws from, and the filters' condition:
+    a department officer's queue is their department's unless they ask for the whole office."""
+    actor = request.actor
+    given, condition = queue_filters(request, today)
+    base = visible_dossiers(actor)
+    if (
+        actor.has("department_officer")
+        and not actor.has(HEAD)
+        and actor.department_id
+        and given["mine"] != "all"
+    ):
+        base = base.filter(department_id=actor.department_id)
+    return given, base, condition
+
+
+def mark_due(dossiers, today: date) -> None:
+    """Each dossier's due state, its label and, when late, the working days it is late by."""
+    for dossier in dossiers:
+        dossier.due = due_state(dossier.status, dossier.due_date, today)
+        dossier.due_label = DUE_LABELS[dossier.due]
+    late = working_days_since({d.due_date for d in dossiers if d.due == LATE}, today)
+    for dossier in dossiers:
+        dossier.days_late = late.get(dossier.due_date, 0) if dossier.due == LATE else 0
+
+
+def working_days_since(days: set[date], today: date) -> dict[date, int]:
+    """Working days from each of ``days`` (in the past) to ``today``, walking the calendar once from the
+    earliest: a page of dossiers late for years costs one span, not one per row."""
+    calendar = working_calendar()
+    counts: dict[date, int] = {}
+    total, later = 0, today
+    for day in sorted(days, reverse=True):
+        total += calendar.count_working_days(day, later)
+        counts[day], later = total, day
+    return counts
 
 
 def _without_status(request, today: date) -> Q:
@@ -173,7 +204,7 @@ def dossier_page(request, pk: int):
     context = {
         "d": dossier,
         "s": submission,
-        "tables": form_tables(submission.facts if submission else {}),
+        "tables": labelled(form_tables(submission.facts if submission else {})),
         "signature": (submission.signature if submission else {}) or {},
         "events": dossier.events.select_related("actor").order_by("sequence"),
         "due": due,
@@ -191,6 +222,32 @@ def dossier_page(request, pk: int):
     return render(request, "desk/dossier.html", context)
 
 
+# Column labels of the under-6 list's household elements (hoso.dossier.children), which reach the decoded
+# rows under their XML names: a person reads "Số giấy khai sinh", never "SoGiayKhaiSinh".
+ELEMENT_LABELS = {
+    "SoGiayKhaiSinh": gettext_lazy("Birth certificate number"),
+    "NgayCapGiayKhaiSinh": gettext_lazy("Birth certificate issued on"),
+    "HoTenChaMe": gettext_lazy("Father, mother or guardian"),
+    "ChuHo": gettext_lazy("Head of household"),
+    "MaHoGiaDinh": gettext_lazy("Household code"),
+    "DiaChi": gettext_lazy("Address"),
+    "MaTinh": gettext_lazy("Province code"),
+    "MaHuyen": gettext_lazy("District code"),
+    "MaXa": gettext_lazy("Commune code"),
+}
+
+
+def labelled(tables: list[dict]) -> list[dict]:
+    """The decoded tables with every column a person can read: an element name left as its own label
+    gets its words; one no list names is shown as "other information" rather than its XML name."""
+    for table in tables:
+        table["columns"] = [
+            (key, ELEMENT_LABELS.get(key) or (gettext("Other information") if label == key else label))
+            for key, label in table["columns"]
+        ]
+    return tables
+
+
 def _supplement_refusal(dossier: Dossier) -> str | None:
     refusal = supplements.desk_refusal(dossier)
     return message_of(refusal) if refusal is not None else None
@@ -201,7 +258,7 @@ def _attachments(dossier: Dossier, submission) -> list[dict]:
     result documents and the signed result record."""
     items = []
     if submission is not None:
-        items.append({"name": _t("Dossier as received"), "sha256": submission.sha256, "type": "xml"})
+        items.append({"name": gettext("Dossier as received"), "sha256": submission.sha256, "type": "xml"})
         for index, form in enumerate((submission.facts or {}).get("forms", [])):
             items.append(
                 {"name": form.get("file") or form.get("code"), "file": index, "type": form.get("type", "")}
@@ -209,14 +266,15 @@ def _attachments(dossier: Dossier, submission) -> list[dict]:
     for event in dossier.events.filter(data__has_key="sha256").exclude(kind="received"):
         items.append(
             {
-                "name": _t("Supplement of %s") % timezone.localtime(event.at).strftime("%d/%m/%Y"),
+                "name": gettext("Supplement of %(day)s")
+                % {"day": timezone.localtime(event.at).strftime("%d/%m/%Y")},
                 "sha256": event.data["sha256"],
             }
         )
     result = getattr(dossier, "result", None)
     if result is not None:
         items.extend({"name": d["name"], "sha256": d["sha256"], "type": d["type"]} for d in result.documents)
-        items.append({"name": _t("Signed result record"), "sha256": result.signed_sha256, "type": "xml"})
+        items.append({"name": gettext("Signed result record"), "sha256": result.signed_sha256, "type": "xml"})
     for item in items:
         item["key"] = item.get("sha256") or f"f{item['file']}"
     return items
@@ -301,7 +359,7 @@ def act(request, pk: int, action: str):
     except CodedError as error:
         messages.error(request, message_of(error))
         return redirect("desk:dossier", pk=dossier.pk)
-    messages.success(request, _t("Done."))
+    messages.success(request, gettext("Recorded for dossier %(number)s.") % {"number": dossier.number})
     if action == "hand_over" and request.POST.get("back") == "handover":
         return redirect("desk:handover")
     return redirect("desk:dossier", pk=dossier.pk)
@@ -310,7 +368,8 @@ def act(request, pk: int, action: str):
 @officer_required(DESK, HEAD)
 @require_GET
 def handover(request):
-    """The results waiting at the desk of the officer's office, oldest first; a number search on top."""
+    """The results waiting at the desk of the officer's office, oldest first, with the working days each
+    has waited, a page at a time (keyset on the time the result was ready); a number search on top."""
     actor = request.actor
     ready = visible_dossiers(actor).filter(status=Status.RESULT_READY)
     if not actor.sees_all_offices:
@@ -318,12 +377,53 @@ def handover(request):
     number = request.GET.get("so", "").strip()
     if number:
         ready = ready.filter(number=number)
+    waiting = ready.order_by()[: COUNT_CAP + 1].count()
+    after = _parse_handover_cursor(request.GET.get("after", ""))
+    page = ready
+    if after is not None:  # (status_changed_at, id) after the last row shown: keyset paging, oldest first
+        page = page.filter(
+            Q(status_changed_at__gte=after[0]) & (Q(status_changed_at__gt=after[0]) | Q(pk__gt=after[1]))
+        )
     rows = list(
-        ready.select_related("procedure", "unit", "commune", "result").order_by("status_changed_at", "pk")[
-            :200
+        page.select_related("procedure", "unit", "commune", "result").order_by("status_changed_at", "pk")[
+            : PAGE_SIZE + 1
         ]
     )
-    return render(request, "desk/handover.html", {"rows": rows, "number": number})
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    today = timezone.localdate()
+    since = working_days_since({timezone.localtime(d.status_changed_at).date() for d in rows}, today)
+    for dossier in rows:
+        dossier.days_waiting = since[timezone.localtime(dossier.status_changed_at).date()]
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query = query.urlencode()
+    if has_more:
+        last = rows[-1]
+        query["after"] = _encode(f"{last.status_changed_at.isoformat()}|{last.pk}")
+    context = {
+        "rows": rows,
+        "number": number,
+        "waiting": min(waiting, COUNT_CAP),
+        "capped": waiting > COUNT_CAP,
+        "next_query": query.urlencode() if has_more else None,
+        "first_query": first_query,
+        "paged": after is not None,
+    }
+    return render(request, "desk/handover.html", context)
+
+
+def _encode(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _parse_handover_cursor(text: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        moment, pk = raw.split("|")
+        return datetime.fromisoformat(moment), int(pk)
+    except ValueError:  # UnicodeDecodeError and binascii.Error are ValueErrors
+        return None
 
 
 def _holds_the_receipt(dossier: Dossier, code: str) -> bool:

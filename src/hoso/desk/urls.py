@@ -29,3 +29,11 @@ from hoso.desk import submitters  # noqa: E402
 urlpatterns += [
     path("tiep-nhan/nguoi-nop/", submitters.lookup, name="submitter_lookup"),
 ]
+
+# Each role's start page (the error pages' "back to your work"), and the queue as a file (issue 20, items 7, 9).
+from hoso.desk import landing, queue_export  # noqa: E402
+
+urlpatterns += [
+    path("trang-lam-viec/", landing.landing, name="landing"),
+    path("ho-so/tai-ve.<str:fmt>", queue_export.export, name="queue_export"),
+]

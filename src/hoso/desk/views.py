@@ -43,13 +43,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        from django.urls import reverse
+        from hoso.desk.landing import landing_url
 
-        from hoso.workflow.access import DESK, IT, actor_for
-
-        actor = actor_for(self.request.user)
-        if actor.has(DESK) and not self.request.user.is_superuser:
-            return reverse("desk:reception")
-        if actor.has(IT) and not actor.has(DESK):
-            return reverse("desk:it_policies")
-        return reverse("desk:queue")
+        return landing_url(self.request.user)  # each role's start page; IT (and admin) the IT pages

@@ -392,9 +392,9 @@ def _judge(facts: _CrlFacts, now: datetime) -> tuple[str, tuple[str, str] | None
     if when <= now:
         return FAIL, (
             f"CRL của {facts.ca} đã quá hạn từ {hanoi_time(when)} giờ Hà Nội: hồ sơ ký bằng chứng thư do CA "
-            "này cấp bị từ chối tạm (TRY_LATER) cho tới khi có CRL mới.",
+            "này cấp bị từ chối tạm (bên gửi gửi lại sau) cho tới khi có CRL mới.",
             f"The CRL of {facts.ca} went stale at {hanoi_time(when)} Hanoi time: dossiers signed with its "
-            "certificates are refused TRY_LATER until a new CRL is installed.",
+            "certificates are refused for now (to be sent again later) until a new CRL is installed.",
         )
     if when - now <= timedelta(hours=CRL_WARN_HOURS):
         return WARN, (
@@ -450,9 +450,9 @@ def crl_freshness(now: datetime | None = None) -> CheckResult:
     if not files and not stored:
         return CheckResult(
             WARN,
-            "Kho tin cậy chưa có CRL nào: hồ sơ ký số sẽ bị từ chối tạm (TRY_LATER) vì không biết chứng thư "
+            "Kho tin cậy chưa có CRL nào: hồ sơ ký số sẽ bị từ chối tạm (bên gửi gửi lại sau) vì không biết chứng thư "
             "có bị thu hồi không. Chép CRL của các CA vào thư mục CRL.",
-            "The trust store has no CRL: signed dossiers are refused TRY_LATER, their certificates' "
+            "The trust store has no CRL: signed dossiers are refused for now (to be sent again later), their certificates' "
             "revocation being unknown. Copy the CAs' CRLs into the CRL folder.",
             {"next_update": None, "crls": []},
         )

@@ -1,5 +1,8 @@
-"""Exports of report tables: CSV (one table), XLSX (one sheet per table), JSON (everything). Dates in
-ISO form; column headings in the active language."""
+"""Exports of report tables: CSV (one table), XLSX (one sheet per table), JSON (everything).
+
+CSV and XLSX are read by people: column headings and values in the active language, days as
+dd/mm/yyyy in CSV and as real dates (shown dd/mm/yyyy) in XLSX, months as mm/yyyy, outcomes in words,
+reasons in words instead of their codes. JSON is for programs: ISO 8601 and codes, as the API gives."""
 
 from __future__ import annotations
 
@@ -7,68 +10,87 @@ import csv
 import io
 import json
 from dataclasses import asdict, fields
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
-# Column headings (English msgids; Vietnamese in the catalogue).
+from hoso.dates import show_iso_month
+from hoso.intake.models import Submission
+
+# Column headings: English msgids marked for extraction (gettext_noop), Vietnamese in the catalogue.
 HEADINGS = {
-    "office": "Office",
-    "office_name": "Office name",
-    "month": "Month",
-    "active_units": "Active units",
-    "barcode_units": "Units on barcodes only",
-    "electronic_units": "Units electronic only",
-    "both_units": "Units on both",
-    "electronic_share_units": "Electronic share of units",
-    "switched_units": "Units switched",
-    "barcode_dossiers": "Barcoded dossiers accepted",
-    "electronic_dossiers": "Electronic dossiers accepted",
-    "refused_barcode": "Barcoded dossiers refused",
-    "electronic_share_dossiers": "Electronic share of dossiers",
-    "unit": "Unit code",
-    "name": "Name",
-    "first_electronic": "First electronic dossier",
-    "last_barcode": "Last barcoded dossier",
-    "registered_from": "Certificate registered from",
-    "ivan": "I-VAN",
-    "barcode_submissions": "Barcoded submissions",
-    "refused": "Refused",
-    "email": "E-mail",
-    "phone": "Phone",
-    "address": "Address",
-    "commune": "Commune code",
-    "barcode_accepted": "Barcoded lists accepted",
-    "barcode_refused": "Barcoded lists refused",
-    "electronic_accepted": "Electronic lists accepted",
-    "electronic_refused": "Electronic lists refused",
-    "has_certificate": "Commune has a certificate",
-    "submissions": "Submissions",
-    "accepted": "Accepted",
-    "refusal_rate": "Refusal rate",
-    "with_signing_time": "With a claimed signing time",
-    "late": "Later than 2 hours",
-    "late_rate": "Share later than 2 hours",
-    "median_delay_minutes": "Median delay (minutes)",
-    "max_delay_minutes": "Longest delay (minutes)",
-    "code": "Reason code",
-    "count": "Count",
-    "rate": "Rate",
-    "submission": "Submission",
-    "submitter": "Submitter",
-    "claimed_signing_time": "Claimed signing time",
-    "received_at": "Received at",
-    "delay_minutes": "Delay (minutes)",
-    "outcome": "Outcome",
+    "office": gettext_noop("Office"),
+    "office_name": gettext_noop("Office name"),
+    "month": gettext_noop("Month"),
+    "active_units": gettext_noop("Active units"),
+    "barcode_units": gettext_noop("Units on barcodes only"),
+    "electronic_units": gettext_noop("Units electronic only"),
+    "both_units": gettext_noop("Units on both"),
+    "electronic_share_units": gettext_noop("Electronic share of units"),
+    "switched_units": gettext_noop("Units switched"),
+    "barcode_dossiers": gettext_noop("Barcoded dossiers accepted"),
+    "electronic_dossiers": gettext_noop("Electronic dossiers accepted"),
+    "refused_barcode": gettext_noop("Barcoded dossiers refused"),
+    "electronic_share_dossiers": gettext_noop("Electronic share of dossiers"),
+    "unit": gettext_noop("Unit code"),
+    "name": gettext_noop("Name"),
+    "first_electronic": gettext_noop("First electronic dossier"),
+    "last_barcode": gettext_noop("Last barcoded dossier"),
+    "registered_from": gettext_noop("Certificate registered from"),
+    "ivan": gettext_noop("I-VAN"),
+    "barcode_submissions": gettext_noop("Barcoded submissions"),
+    "refused": gettext_noop("Refused"),
+    "email": gettext_noop("E-mail"),
+    "phone": gettext_noop("Phone"),
+    "address": gettext_noop("Address"),
+    "commune": gettext_noop("Commune code"),
+    "barcode_accepted": gettext_noop("Barcoded lists accepted"),
+    "barcode_refused": gettext_noop("Barcoded lists refused"),
+    "electronic_accepted": gettext_noop("Electronic lists accepted"),
+    "electronic_refused": gettext_noop("Electronic lists refused"),
+    "has_certificate": gettext_noop("Commune has a certificate"),
+    "submissions": gettext_noop("Submissions"),
+    "accepted": gettext_noop("Accepted"),
+    "refusal_rate": gettext_noop("Refusal rate"),
+    "with_signing_time": gettext_noop("With a claimed signing time"),
+    "late": gettext_noop("Later than 2 hours"),
+    "late_rate": gettext_noop("Share later than 2 hours"),
+    "median_delay_minutes": gettext_noop("Median delay (minutes)"),
+    "max_delay_minutes": gettext_noop("Longest delay (minutes)"),
+    "code": gettext_noop("Reason code"),
+    "count": gettext_noop("Count"),
+    "rate": gettext_noop("Rate"),
+    "submission": gettext_noop("Submission"),
+    "submitter": gettext_noop("Submitter"),
+    "claimed_signing_time": gettext_noop("Claimed signing time"),
+    "received_at": gettext_noop("Received at"),
+    "delay_minutes": gettext_noop("Delay (minutes)"),
+    "outcome": gettext_noop("Outcome"),
+    "reason": gettext_noop("Reason"),
+    # the desk's queue as a file (hoso.desk.queue_export)
+    "number": gettext_noop("Dossier number"),
+    "received_on": gettext_noop("Received on"),
+    "procedure": gettext_noop("Procedure"),
+    "procedure_name": gettext_noop("Procedure name"),
+    "submitter_name": gettext_noop("Submitter name"),
+    "channel": gettext_noop("Channel"),
+    "state": gettext_noop("State"),
+    "due_date": gettext_noop("Due date"),
+    "days_late": gettext_noop("Working days late"),
+    "assignee": gettext_noop("Assigned to"),
 }
 
 TABLE_TITLES = {
-    "months": "Offices by month",
-    "switches": "Units switched to electronic",
-    "still_on_barcodes": "Units still on barcodes",
-    "under6": "Under-6 lists by commune",
-    "ivans": "I-VANs",
-    "refusals": "Refusals by reason",
-    "late": "Forwarded later than 2 hours",
+    "months": gettext_noop("Offices by month"),
+    "switches": gettext_noop("Units switched to electronic"),
+    "still_on_barcodes": gettext_noop("Units still on barcodes"),
+    "under6": gettext_noop("Under-6 lists by commune"),
+    "ivans": gettext_noop("I-VANs"),
+    "refusals": gettext_noop("Refusals by reason"),
+    "late": gettext_noop("Forwarded later than 2 hours"),
+    "queue": gettext_noop("Dossiers"),
 }
 
 
@@ -88,18 +110,55 @@ def report_tables(report) -> dict[str, tuple[list[str], list[dict]]]:
     return out
 
 
+MONTH_KEYS = {"month"}
+DAY_KEYS = {"first_electronic", "last_barcode", "registered_from"}
+TIME_KEYS = {"claimed_signing_time", "received_at"}
+
+
+def shown_keys(keys: list[str]) -> list[str]:
+    """The columns people read: a reason's code gives way to its words when the table has them."""
+    return [k for k in keys if not (k == "code" and "reason" in keys)]
+
+
 def to_csv(keys: list[str], items: list[dict]) -> str:
+    keys = shown_keys(keys)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([heading(k) for k in keys])
     for item in items:
-        writer.writerow([_cell(item[k]) for k in keys])
+        writer.writerow([_text(cell(k, item[k])) for k in keys])
     return buffer.getvalue()
 
 
-def _cell(value):
+def cell(key: str, value):
+    """A stored value as people read it: a date or date-time object for days and times, mm/yyyy for a
+    month, words for outcomes and yes/no."""
     if isinstance(value, bool):
-        return "1" if value else "0"
+        return pgettext("export cell", "yes") if value else pgettext("export cell", "no")
+    if not isinstance(value, str) or not value:
+        return value
+    if key in MONTH_KEYS:
+        return show_iso_month(value)
+    if key in DAY_KEYS or key in TIME_KEYS:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if key in DAY_KEYS:
+            return moment.date()
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.replace(tzinfo=None, microsecond=0)
+    if key == "outcome" and value in Submission.Outcome.values:
+        return str(Submission.Outcome(value).label)
+    return value
+
+
+def _text(value):
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     return value
 
 
@@ -111,13 +170,21 @@ def to_xlsx(tables: dict[str, tuple[list[str], list[dict]]]) -> bytes:
     book.remove(book.active)
     for name, (keys, items) in tables.items():
         sheet = book.create_sheet(_(TABLE_TITLES.get(name, name))[:31])
+        keys = shown_keys(keys)
         sheet.append([heading(k) for k in keys])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        for title in sheet[1]:
+            title.font = Font(bold=True)
         for item in items:
-            sheet.append([_cell(item[k]) for k in keys])
+            sheet.append([cell(k, item[k]) for k in keys])
+            for written in sheet[sheet.max_row]:
+                if isinstance(written.value, datetime):
+                    written.number_format = "dd/mm/yyyy hh:mm:ss"
+                elif isinstance(written.value, date):
+                    written.number_format = "dd/mm/yyyy"
         for index, key in enumerate(keys, start=1):
-            width = max([len(heading(key))] + [len(str(item[key])) for item in items[:200]]) + 2
+            width = (
+                max([len(heading(key))] + [len(str(_text(cell(key, item[key])))) for item in items[:200]]) + 2
+            )
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width, 60)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

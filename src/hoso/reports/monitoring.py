@@ -42,6 +42,7 @@ class RefusalRow:
     code: str
     count: int
     rate: float  # of the I-VAN's submissions
+    reason: str = ""  # the reason in words (hoso.reports.reasons), what people read
 
 
 @dataclass
@@ -136,6 +137,13 @@ def ivan_report(first: date, last: date, *, office: str | None = None) -> IvanRe
             )
         )
     report.refusals.sort(key=lambda r: (r.ivan, -r.count, r.code))
+    if report.refusals:
+        from hoso.reports.dashboard import Period
+        from hoso.reports.reasons import label, reason_labels
+
+        labels = reason_labels(Period(first, last, office))
+        for refusal in report.refusals:
+            refusal.reason = label(labels, refusal.code)
     report.late = late_submissions(params)
     return report
 

@@ -14,13 +14,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoso.dates import DateInputError, parse_day, show_iso_month
 from hoso.intake.blobstore import BlobStoreError
 from hoso.intake.models import Submission
 from hoso.reference.models import Office
-from hoso.reports import charts, dashboard, exports
+from hoso.reports import charts, dashboard, exports, reasons
 from hoso.reports.access import office_for, scope
 from hoso.reports.migration import migration_report
 from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
@@ -29,21 +31,27 @@ from hoso.reports.rollups import current_state
 log = logging.getLogger(__name__)
 
 
-def _day(text: str | None) -> date | None:
+def _day(request, text: str | None, label: str, label_en: str) -> date | None:
+    """A day typed as dd/mm/yyyy; a text that is no day is said (in the page's messages) and ignored."""
+    if not (text or "").strip():
+        return None
     try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
+        return parse_day(text, label=label, label_en=label_en)
+    except DateInputError as error:
+        messages.error(request, error.message(get_language() or "vi"))
         return None
 
 
 def _period(request, default_days: int = 92) -> tuple[date, date]:
     """The period asked for, or the last three months of data (the demo history ends in 03/2016)."""
-    last = _day(request.GET.get("to"))
+    last = _day(request, request.GET.get("to"), "Đến ngày", "To")
     if last is None:
         latest = Submission.objects.aggregate(m=Max("received_at"))["m"]
         today = timezone.localdate()
         last = min(today, timezone.localtime(latest).date()) if latest else today
-    first = _day(request.GET.get("from")) or last - timedelta(days=default_days - 1)
+    first = _day(request, request.GET.get("from"), "Từ ngày", "From") or last - timedelta(
+        days=default_days - 1
+    )
     if first > last:
         first, last = last, first
     if (last - first).days > 3 * 366:
@@ -91,6 +99,9 @@ def home(request):
     by_office = dashboard.on_time_by_office(period)
     by_procedure = dashboard.on_time_by_procedure(period)
     refusals = dashboard.refusals_by_reason(period)
+    labels = reasons.reason_labels(period)
+    for row in refusals:
+        row["reason"] = reasons.label(labels, row["code"])
     today = timezone.localdate()
     backlog = dashboard.backlog_by_due_state(office, today)
     channel_keys = ["electronic", "barcode", "paper"]
@@ -131,7 +142,7 @@ def migration(request):
     monthly = _monthly_totals(report.months)
     context = _context(
         request, first, last, office, report=report, last_days=last_days, monthly=monthly,
-        monthly_chart=charts.rate_bars([(m["month"], m["share"], "") for m in monthly], title=_("Electronic share of units by month")),
+        monthly_chart=charts.rate_bars([(show_iso_month(m["month"]), m["share"], "") for m in monthly], title=_("Electronic share of units by month")),
     )  # fmt: skip
     return render(request, "reports/migration.html", context)
 
@@ -173,7 +184,7 @@ def notify(request):
     from hoso.reports.notices import notify_units_on_barcodes
 
     office = office_for(request.user, request.POST.get("office"))
-    until = _day(request.POST.get("until")) or timezone.localdate()
+    until = _day(request, request.POST.get("until"), "Đến ngày", "Until") or timezone.localdate()
     try:
         last_days = max(1, min(int(request.POST.get("days", 30)), 365))
     except ValueError:

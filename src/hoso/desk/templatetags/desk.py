@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoso.workflow.access import DEPARTMENT, DESK, DIRECTOR, HEAD, IT, actor_for
 from hoso.workflow.states import Status
@@ -21,7 +22,8 @@ ROLE_LABELS = {
 
 @register.simple_tag(takes_context=True)
 def desk_menu(context) -> dict:
-    """The menu entries (URL name, label, access key) and role labels of the user."""
+    """The menu entries (URL name, label, access key) and role labels of the user: the pages of each
+    role, the reports for those who read them (issue 20, item 7), "Báo vướng mắc" for everyone."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -36,6 +38,9 @@ def desk_menu(context) -> dict:
     items.append(("desk:lookup", _("Lookup"), "4"))
     if actor.has(IT, DIRECTOR):
         items.append(("desk:it_policies", _("IT"), "5"))
+    if actor.has(HEAD, DIRECTOR, IT):  # who reads reports (hoso.reports.access): dashboard, migration, I-VANs
+        items.append(("reports:home", _("Reports"), "6"))
+    items.append(("reports:problem_new", pgettext_lazy("menu", "Report a problem"), "7"))
     officer = getattr(user, "officer", None)
     return {
         "items": items,
