@@ -18,7 +18,6 @@ machine. Run: ``.venv/bin/python bench/import_units.py [--quick] [--rows N]``.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import tempfile
@@ -46,31 +45,6 @@ def _rows(count: int, *, suffix: str = "") -> list[list[str]]:
         rows.append([f"BI{n:05d}", f"01{candidate:07d}{check}", f"Công ty TNHH Thử Nghiệm {n}{suffix}",
                      f"Số {n % 500} phố Thái Hà, Đống Đa, Hà Nội", f"ketoan{n}@thunghiem.vn", offices[n % 10]])  # fmt: skip
     return rows
-
-
-HEADERS = ["Mã đơn vị", "Mã số thuế", "Tên đơn vị", "Địa chỉ", "Thư điện tử", "Cơ quan BHXH quản lý"]
-
-
-def _csv(rows) -> bytes:
-    import csv
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([HEADERS, *rows])
-    return ("\ufeff" + out.getvalue()).encode()
-
-
-def _xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _database() -> tuple[str, object]:
@@ -126,6 +100,7 @@ def _run(count: int, where: str) -> int:
 
     django_setup()
     from django.core.management import call_command
+    from tests.reference.import_files import csv_bytes, xlsx_bytes  # the files the tests import
 
     from hoso.reference.importing import kinds
     from hoso.reference.importing.engine import run_import
@@ -137,7 +112,7 @@ def _run(count: int, where: str) -> int:
     load_reference_data()
     units = kinds()["units"]
     rows = _rows(count)
-    data, renamed, workbook = _csv(rows), _csv(_rows(count, suffix=" (đổi tên)")), _xlsx(rows)
+    data, renamed, workbook = csv_bytes(rows), csv_bytes(_rows(count, suffix=" (đổi tên)")), xlsx_bytes(rows)
     print(f"{count:,} units, {len(data) / 1e6:.1f} MB CSV, {len(workbook) / 1e6:.1f} MB XLSX; {where}\n")
 
     fields = ("code", "tax_code", "name", "address", "email", "office_id")

@@ -17,7 +17,7 @@ def tax_code(n: int) -> str:
     return f"01{candidate:07d}{check}"
 
 
-def unit_rows(count: int, *, prefix: str = "TI", office: str = "00101") -> list[list[str]]:
+def unit_rows(count: int, *, prefix: str = "ZN", office: str = "00101") -> list[list[str]]:
     return [
         [f"{prefix}{n:05d}", tax_code(n), f"Công ty TNHH Nhập Thử {n}", f"Số {n} phố Huế, Hà Nội",
          f"ketoan{n}@nhapthu.vn", office]
@@ -38,8 +38,8 @@ def csv_bytes(
 def xlsx_bytes(rows: list[list[object]], *, headers=UNIT_HEADERS) -> bytes:
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
     sheet.append(headers)
     for row in rows:
         sheet.append(row)

@@ -24,21 +24,21 @@ def test_units_import_once_then_change_nothing(reference_data):
     data = csv_bytes(unit_rows(30))
     first = _import("units", data)
     assert (first.written, first.created, first.updated, first.unchanged) == (True, 30, 0, 0)
-    unit = Unit.objects.get(code="TI00007")
+    unit = Unit.objects.get(code="ZN00007")
     assert (unit.office_id, unit.email, unit.active) == ("00101", "ketoan7@nhapthu.vn", True)
     again = _import("units", data)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 30)
-    assert Unit.objects.filter(code__startswith="TI").count() == 30
+    assert Unit.objects.filter(code__startswith="ZN").count() == 30
 
 
 def test_an_update_touches_only_the_columns_of_the_file(reference_data):
     _import("units", csv_bytes(unit_rows(3)))
-    Unit.objects.filter(code="TI00001").update(active=False, phone="024 3826 0000")
-    rows = [[r[0], r[1], r[2] + " (đổi tên)" if r[0] == "TI00001" else r[2], r[5]] for r in unit_rows(3)]
+    Unit.objects.filter(code="ZN00001").update(active=False, phone="024 3826 0000")
+    rows = [[r[0], r[1], r[2] + " (đổi tên)" if r[0] == "ZN00001" else r[2], r[5]] for r in unit_rows(3)]
     report = _import("units", csv_bytes(rows, headers=["Mã đơn vị", "MST", "Tên đơn vị", "Cơ quan BHXH"]))
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     assert [c.fields for c in report.changes if c.action == "update"] == [("name",)]
-    unit = Unit.objects.get(code="TI00001")
+    unit = Unit.objects.get(code="ZN00001")
     assert unit.name.endswith("(đổi tên)") and not unit.active and unit.phone == "024 3826 0000"
     assert unit.email == "ketoan1@nhapthu.vn"
 
@@ -50,8 +50,8 @@ def test_one_bad_row_and_nothing_is_written(reference_data):
     rows[4][1] = "0101234568"
     report = _import("units", csv_bytes(rows))
     assert not report.written and len(report.problems) == 1
-    assert Unit.objects.filter(code__startswith="TI").count() == 2
-    assert Unit.objects.get(code="TI00000").name != "Tên mới"
+    assert Unit.objects.filter(code__startswith="ZN").count() == 2
+    assert Unit.objects.get(code="ZN00000").name != "Tên mới"
 
 
 def test_communes(reference_data):
@@ -115,7 +115,7 @@ def test_the_command_line(reference_data, tmp_path, capsys):
     assert (
         "Chạy thử" in out
         and "sẽ thêm mới 4" in out
-        and not Unit.objects.filter(code__startswith="TI").exists()
+        and not Unit.objects.filter(code__startswith="ZN").exists()
     )
     assert main(["import", "units", str(good)]) == 0
     assert "Đã nhập đơn vị sử dụng lao động: thêm mới 4, cập nhật 0, không đổi 0." in capsys.readouterr().out
@@ -169,10 +169,10 @@ def test_the_admin_page_dry_run_then_confirm(it_client):
     answer = it_client.post("/admin/reference/unit/import/", {"file": SimpleUploadedFile("dv.csv", data)})
     text = answer.content.decode()
     assert answer.status_code == 200 and "Chạy thử" in text and 'name="upload"' in text
-    assert not Unit.objects.filter(code__startswith="TI").exists()
+    assert not Unit.objects.filter(code__startswith="ZN").exists()
     upload = ImportUpload.objects.get(file_name="dv.csv")
     answer = it_client.post("/admin/reference/unit/import/", {"upload": upload.pk})
-    assert answer.status_code == 200 and Unit.objects.filter(code__startswith="TI").count() == 3
+    assert answer.status_code == 200 and Unit.objects.filter(code__startswith="ZN").count() == 3
     assert it_client.post("/admin/reference/unit/import/", {"upload": upload.pk}).status_code == 404  # once
 
 
@@ -184,3 +184,14 @@ def test_the_admin_page_is_for_those_who_may_add_and_change(client, reference_da
     client.force_login(director)
     assert client.get("/admin/reference/unit/import/").status_code == 403
     assert "/admin/reference/unit/import/" not in client.get("/admin/reference/unit/").content.decode()
+
+
+def test_the_it_pages_link_to_the_import(it_client):
+    from django.urls import reverse
+
+    from hoso.reference.models import Office, Officer
+
+    user = get_user_model().objects.get(username="cntt.kiemthu")
+    Officer.objects.create(user=user, office=Office.objects.get(code="001"))
+    page = it_client.get(reverse("desk:it_policies"))
+    assert page.status_code == 200 and "/admin/reference/unit/import/" in page.content.decode()

@@ -139,7 +139,7 @@ def test_every_bad_row_is_listed_and_a_dry_run_writes_nothing(reference_data):
     assert [(p.line, p.column) for p in report.problems] == [
         (3, "Mã số thuế"), (5, "Thư điện tử"), (5, "Cơ quan BHXH quản lý"), (7, "Tên đơn vị")]  # fmt: skip
     assert report.bad_rows == 3 and report.rows == 6
-    assert not Unit.objects.filter(code__startswith="TI").exists()
+    assert not Unit.objects.filter(code__startswith="ZN").exists()
 
 
 def test_an_office_may_be_given_by_its_name(reference_data):

@@ -37,3 +37,12 @@ urlpatterns += [
     path("trang-lam-viec/", landing.landing, name="landing"),
     path("ho-so/tai-ve.<str:fmt>", queue_export.export, name="queue_export"),
 ]
+
+# Papers of Circular 01/2018/TT-VPCP and the receipt's number read by a scanner (issue 20, item 5).
+from hoso.desk import numbers, supplement_print  # noqa: E402
+
+urlpatterns += [
+    path("ho-so/<int:pk>/in/phieu-bo-sung/", supplement_print.supplement_request, name="supplement_print"),
+    path("tra-ket-qua/tim/", numbers.handover_find, name="handover_find"),
+    path("tra-cuu/tim/", numbers.lookup_find, name="lookup_find"),
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hoso.reference.importing.engine import chunks
+from hoso.reference.importing.cells import Lookups
+from hoso.reference.importing.engine import Kind, chunks
 
 BATCH = 2000
 
@@ -39,3 +40,11 @@ def bulk_writer(model, key: str) -> Callable[[list[dict], list[tuple[dict, dict]
             )
 
     return write
+
+
+def model_kind(model, key: str, **kind) -> Kind:
+    """The import of one model's rows matched by ``key`` (its columns are the model's fields of the same
+    names): look-ups in chunks, bulk writes."""
+    stored = tuple(column.field for column in kind["columns"])
+    return Kind(key=key, existing=stored_rows(model, key, stored), write=bulk_writer(model, key),
+                lookups=Lookups.load, **kind)  # fmt: skip

@@ -161,54 +161,51 @@ class Lookups:
         return lookups
 
 
-def _named(table: dict[str, str], text: str) -> str | None:
-    return table.get(text) or table.get(fold(text))
+def _one_of(table: str, code: str, problem_vi: str, problem_en: str, action_vi: str, action_en: str):
+    """A reader of a cell naming one of the ``Lookups`` table's entries by code or name (``{names}`` in
+    the actions: the codes there are)."""
+
+    def parse(text: str, lookups: Lookups) -> str:
+        names = getattr(lookups, table)
+        if found := names.get(text) or names.get(fold(text)):
+            return found
+        listed = ", ".join(sorted(set(names.values())))
+        raise CellProblem(
+            code, problem_vi, problem_en, action_vi.format(names=listed), action_en.format(names=listed)
+        )
+
+    return parse
 
 
-def office(text: str, lookups: Lookups) -> str:
-    if found := _named(lookups.offices, text):
-        return found
-    raise CellProblem(
-        "IMPORT_OFFICE_UNKNOWN",
-        "Không có cơ quan BHXH nào mang mã hoặc tên này.",
-        "No social-insurance office has this code or name.",
-        "Gõ mã cơ quan BHXH (3 hoặc 5 chữ số, ví dụ 00101) như trong Quản trị → Cơ quan BHXH.",
-        "Type the office code (3 or 5 digits, e.g. 00101) as listed in Admin → Offices.",
-    )
-
-
-def department(text: str, lookups: Lookups) -> str:
-    if found := _named(lookups.departments, text):
-        return found
-    names = ", ".join(sorted(set(lookups.departments.values())))
-    raise CellProblem(
-        "IMPORT_DEPARTMENT_UNKNOWN",
-        "Không có phòng/bộ phận nào mang mã hoặc tên này.",
-        "No department has this code or name.",
-        f"Gõ một trong các mã: {names} (hoặc tên phòng), hoặc để trống.",
-        f"Type one of the codes {names} (or the department's name), or leave it empty.",
-    )
-
-
-def role(text: str, lookups: Lookups) -> str:
-    if found := _named(lookups.roles, text):
-        return found
-    raise CellProblem(
-        "IMPORT_ROLE_UNKNOWN",
-        "Không có vai trò này.",
-        "There is no such role.",
-        "Gõ một trong: " + ", ".join(vi for vi, _en in ROLES.values()) + ".",
-        "Type one of: " + ", ".join(en for _vi, en in ROLES.values()) + ".",
-    )
-
-
-def commune_kind(text: str, lookups: Lookups) -> str:
-    if found := _named(lookups.commune_kinds, text):
-        return found
-    raise CellProblem(
-        "IMPORT_COMMUNE_KIND",
-        "Loại đơn vị hành chính phải là xã, phường hoặc thị trấn.",
-        "The kind must be commune (xã), ward (phường) or township (thị trấn).",
-        "Gõ Xã, Phường hoặc Thị trấn.",
-        "Type Xã, Phường or Thị trấn.",
-    )
+office = _one_of(
+    "offices",
+    "IMPORT_OFFICE_UNKNOWN",
+    "Không có cơ quan BHXH nào mang mã hoặc tên này.",
+    "No social-insurance office has this code or name.",
+    "Gõ mã cơ quan BHXH (3 hoặc 5 chữ số, ví dụ 00101) như trong Quản trị → Cơ quan BHXH.",
+    "Type the office code (3 or 5 digits, e.g. 00101) as listed in Admin → Offices.",
+)
+department = _one_of(
+    "departments",
+    "IMPORT_DEPARTMENT_UNKNOWN",
+    "Không có phòng/bộ phận nào mang mã hoặc tên này.",
+    "No department has this code or name.",
+    "Gõ một trong các mã: {names} (hoặc tên phòng), hoặc để trống.",
+    "Type one of the codes {names} (or the department's name), or leave it empty.",
+)
+role = _one_of(
+    "roles",
+    "IMPORT_ROLE_UNKNOWN",
+    "Không có vai trò này.",
+    "There is no such role.",
+    "Gõ một trong: " + ", ".join(vi for vi, _en in ROLES.values()) + ".",
+    "Type one of: " + ", ".join(en for _vi, en in ROLES.values()) + ".",
+)
+commune_kind = _one_of(
+    "commune_kinds",
+    "IMPORT_COMMUNE_KIND",
+    "Loại đơn vị hành chính phải là xã, phường hoặc thị trấn.",
+    "The kind must be commune (xã), ward (phường) or township (thị trấn).",
+    "Gõ Xã, Phường hoặc Thị trấn.",
+    "Type Xã, Phường or Thị trấn.",
+)

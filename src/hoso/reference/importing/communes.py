@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from hoso.reference.importing import cells
-from hoso.reference.importing.bulk import bulk_writer, stored_rows
+from hoso.reference.importing.bulk import model_kind
 from hoso.reference.importing.columns import Column
-from hoso.reference.importing.engine import Kind
 from hoso.reference.models import Commune
 
 COLUMNS = (
@@ -24,16 +23,13 @@ COLUMNS = (
     Column("phone", ("điện thoại", "số điện thoại", "phone"), "Điện thoại", "phone", cells.text_of(30),
            required=False),
 )  # fmt: skip
-_STORED = ("gso_code", "name_vi", "name_en", "kind", "office_id", "email", "phone")
 
 
-COMMUNES = Kind(
+COMMUNES = model_kind(
+    Commune,
+    "gso_code",
     name="communes",
     label_vi="UBND xã/phường",
     label_en="commune People's Committees",
     columns=COLUMNS,
-    key="gso_code",
-    existing=stored_rows(Commune, "gso_code", _STORED),
-    write=bulk_writer(Commune, "gso_code"),
-    lookups=cells.Lookups.load,
 )

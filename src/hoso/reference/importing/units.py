@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from hoso.reference.importing import cells
-from hoso.reference.importing.bulk import bulk_writer, stored_rows
+from hoso.reference.importing.bulk import model_kind
 from hoso.reference.importing.columns import Column
-from hoso.reference.importing.engine import Kind
 from hoso.reference.models import Unit
 
 COLUMNS = (
@@ -22,16 +21,13 @@ COLUMNS = (
                          "mã cơ quan", "managing office", "office", "office code", "office_code"),
            "Cơ quan BHXH quản lý", "managing office", cells.office, code=True),
 )  # fmt: skip
-_STORED = ("code", "tax_code", "name", "address", "email", "phone", "office_id")
 
 
-UNITS = Kind(
+UNITS = model_kind(
+    Unit,
+    "code",
     name="units",
     label_vi="đơn vị sử dụng lao động",
     label_en="employer units",
     columns=COLUMNS,
-    key="code",
-    existing=stored_rows(Unit, "code", _STORED),
-    write=bulk_writer(Unit, "code"),
-    lookups=cells.Lookups.load,
 )
