@@ -195,3 +195,27 @@ def test_the_it_pages_link_to_the_import(it_client):
     Officer.objects.create(user=user, office=Office.objects.get(code="001"))
     page = it_client.get(reverse("desk:it_policies"))
     assert page.status_code == 200 and "/admin/reference/unit/import/" in page.content.decode()
+
+
+def test_the_admin_page_imports_officers_and_says_how_they_get_a_password(it_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = csv_bytes(OFFICERS, headers=OFFICER_HEADERS)
+    it_client.post("/admin/reference/officer/import/", {"file": SimpleUploadedFile("cb.csv", data)})
+    upload = ImportUpload.objects.get(file_name="cb.csv")
+    text = it_client.post("/admin/reference/officer/import/", {"upload": upload.pk}).content.decode()
+    assert "chưa có mật khẩu" in text and "/admin/auth/user/" in text
+    assert not get_user_model().objects.get(username="thu.dongda").has_usable_password()
+
+
+def test_a_confirmation_checks_again_and_writes_nothing_when_a_row_went_wrong(it_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hoso.reference.models import Office
+
+    Office.objects.create(code="00199", name_vi="BHXH thử", kind="quan", parent_id="001")
+    data = csv_bytes(unit_rows(2, office="00199"))
+    it_client.post("/admin/reference/unit/import/", {"file": SimpleUploadedFile("dv.csv", data)})
+    Office.objects.filter(code="00199").delete()  # gone between the dry run and the confirmation
+    text = it_client.post("/admin/reference/unit/import/", {"upload": ImportUpload.objects.get().pk}).content
+    assert "Không nhập" in text.decode() and not Unit.objects.filter(code__startswith="ZN").exists()
