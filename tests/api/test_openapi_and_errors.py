@@ -31,6 +31,7 @@ def test_the_openapi_document_describes_every_endpoint(client):
         "/api/v1/feed",
         "/api/v1/registrations",
         "/api/v1/ping",
+        "/api/v1/codes",  # the code catalogue (hoso.api.codes), public
         "/api/v1/problems",  # hoso.reports' router, mounted on the I-VAN API
         "/api/v1/problems/{problem_id}",
     }

@@ -67,6 +67,9 @@ def test_the_issue_s_d02_lists_every_bad_field_of_every_row():
     assert [(p.row, p.spec.xml) for p in found] == [
         (2, "TienLuong"), (2, "PA"), (2, "TyleDong"), (3, "TienLuong"), (3, "PA"), (3, "TyleDong"),
     ]  # fmt: skip
+    assert found[0].message_vi == (
+        "D02-TS, dòng 2, Tiền lương: “abc” — phải là số tiền bằng đồng, chỉ gồm chữ số, từ 0 đến 10.000.000.000."
+    )
     english = found[0].message_en
     assert english.startswith("D02-TS, row 2, Salary: “abc” — must be an amount in đồng")
 

@@ -9,5 +9,6 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from hoso import serving
+        from hoso.api import codes  # noqa: F401 — mounts GET /api/v1/codes on the API
 
         serving.install()  # under gunicorn: its own refusals (414, 431, …) in the API's error shape

@@ -13,6 +13,7 @@ Public API::
 Heavy libraries (zxing-cpp, Pillow, pypdfium2, fpdf2) are imported where they are used.
 """
 
+from hoso.barcode import codebook  # noqa: F401 — declares the package's codes (hoso.codes)
 from hoso.barcode.chunks import (
     DEFAULT_INFLATE_CAP,
     DEFAULT_MAX_SLICE,

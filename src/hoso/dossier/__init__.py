@@ -10,6 +10,7 @@ Public API::
     is_envelope(root) -> bool
 """
 
+from hoso.dossier import codebook  # noqa: F401 — declares the package's codes (hoso.codes)
 from hoso.dossier.children import Child, build_children_list, children_from_csv
 from hoso.dossier.envelope import (
     ENVELOPE_ROOT,

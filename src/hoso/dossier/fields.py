@@ -159,7 +159,7 @@ MONTH = Kind("month", f"tháng dạng MM/yyyy, năm {EARLIEST_YEAR}–{LATEST_YE
              f"a month MM/yyyy, year {EARLIEST_YEAR}–{LATEST_YEAR}", _month)  # fmt: skip
 AMOUNT = Kind(
     "amount",
-    f"số tiền bằng đồng, chỉ gồm chữ số, từ 0 đến {MAX_AMOUNT:,}".replace(",", "."),
+    "số tiền bằng đồng, chỉ gồm chữ số, từ 0 đến " + f"{MAX_AMOUNT:,}".replace(",", "."),
     f"an amount in đồng, digits only, from 0 to {MAX_AMOUNT:,}",
     _amount,
 )

@@ -3,6 +3,7 @@
 Every invalid input raises :class:`IdentifierError` with a stable code and a Vietnamese message.
 """
 
+from hoso.identifiers import codebook  # noqa: F401 — declares the package's codes (hoso.codes)
 from hoso.identifiers.codes import (
     DossierNumber,
     HealthCardCode,

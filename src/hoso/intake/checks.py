@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from hoso import codes
 from hoso.dossier import FieldProblem, Hoso, check_form, parse_birth_date, read_form
 from hoso.dossier.fields import field_specs
 from hoso.errors import CodedError
@@ -15,10 +16,6 @@ from hoso.intake.receipts import Reason
 from hoso.reference.catalogue import CHILD_UNDER_6_CARD_TAG
 
 BASIS_FORMS = "Quyết định 959/QĐ-BHXH ngày 09/9/2015 (hồ sơ, biểu mẫu)"
-BASIS_FORM_FIELDS = (
-    "Quyết định 595/QĐ-BHXH ngày 14/4/2017 (mẫu D02-TS, D03-TS, TK1-TS, TK3-TS và cách ghi); "
-    "Quyết định 959/QĐ-BHXH ngày 09/9/2015 cho hồ sơ trước 01/7/2017"
-)
 MAX_LISTED = 50  # field problems listed one by one in a refusal, a reason each; the rest are counted
 
 __all__ = ["check_forms", "check_period", "looks_like_xml", "parse_birth_date"]
@@ -139,37 +136,25 @@ def _over_6(form, today: date) -> list[FieldProblem]:
 
 def _field_reasons(found: list[FieldProblem]) -> list[Reason]:
     """A reason for each bad field (row, the field as the form names it, the value, what is allowed),
-    the first :data:`MAX_LISTED`; one more counts the rest."""
-    reasons = [
-        Reason(p.code, p.message_vi, p.message_en, BASIS_FORM_FIELDS, *_FIX[p.code])
-        for p in found[:MAX_LISTED]
-    ]
+    the first :data:`MAX_LISTED`; one more counts the rest. Legal basis and next step: the code's
+    declaration (hoso.dossier.codebook)."""
+    reasons = [Reason(p.code, p.message_vi, p.message_en, *_declared(p.code)) for p in found[:MAX_LISTED]]
     if (more := len(found) - MAX_LISTED) > 0:
+        code = found[MAX_LISTED].code
         reasons.append(
             Reason(
-                found[MAX_LISTED].code,
+                code,
                 f"Và {more} trường khác không hợp lệ trong các tờ khai.",
                 f"And {more} more fields of the forms are not valid.",
-                BASIS_FORM_FIELDS,
-                *_FIX[found[MAX_LISTED].code],
+                *_declared(code),
             )
         )
     return reasons
 
 
-_FIX_ROWS = (
-    "Sửa các trường nêu trên theo đúng mẫu tờ khai trong phần mềm kê khai, ký lại tờ khai và hồ sơ rồi nộp lại.",
-    "Correct the fields listed as the form defines them in the filing software, sign the form and the "
-    "dossier again and file them again.",
-)
-_FIX = {
-    "FORM_ROW_INVALID": _FIX_ROWS,
-    "FORM_FIELD_INVALID": _FIX_ROWS,
-    "FORM_NO_ROWS": (
-        "Kê khai ít nhất một người trong danh sách, ký lại tờ khai và hồ sơ rồi nộp lại.",
-        "Declare at least one person in the list, sign the form and the dossier again and file them again.",
-    ),
-}
+def _declared(code: str) -> tuple[str, str, str]:
+    declared = codes.lookup(code)
+    return (declared.basis, declared.next_vi, declared.next_en) if declared is not None else ("", "", "")
 
 
 def _row_dict(row) -> dict:

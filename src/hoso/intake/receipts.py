@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from lxml import etree
 
+from hoso import codes
 from hoso.intake.gateway import gateway_signer
 from hoso.signature.sign import sign_tree
 
@@ -33,6 +34,13 @@ class Reason:
     legal_basis: str = ""
     advice: str = ""
     advice_en: str = ""
+
+    def __post_init__(self) -> None:
+        # What an answer leaves out, its code's declaration gives (hoso.codes): every reason has a legal
+        # basis (CanCu) and a next step (HuongDan).
+        self.legal_basis, self.advice, self.advice_en = codes.fill(
+            self.code, self.legal_basis, self.advice, self.advice_en
+        )
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}

@@ -3,6 +3,7 @@
 Pure: no Django. Storage of policy versions and of every decision is the ``hoso.policies`` app.
 """
 
+from hoso.policy import codebook  # noqa: F401 — declares the package's codes (hoso.codes)
 from hoso.policy.builtin import BUILTIN_FILES, builtin_policies, builtin_policy_set, builtin_text
 from hoso.policy.engine import Match, PolicySet, evaluate
 from hoso.policy.errors import LoadIssue, NoDecisionError, PolicyCompositionError, PolicyLoadError

@@ -10,6 +10,7 @@ Public API::
     Pkcs12Signer.from_file(path, password) / Pkcs11Signer(lib, token_label, pin, key_label=None)
 """
 
+from hoso.signature import codebook  # noqa: F401 — declares the package's codes (hoso.codes)
 from hoso.signature.certs import CertVerdict, RevocationPolicy, TrustConfigError, TrustStore, signer_tax_code
 from hoso.signature.report import (
     Indication,
