@@ -51,12 +51,11 @@ def _typed_dossier(desk) -> Dossier:
     return Dossier.objects.get()
 
 
-def _receipt(desk, shots) -> tuple[str, str]:
+def _receipt(desk) -> tuple[str, str]:
     """The receipt as printed: its text, and what a scanner reads from its Code 128 symbol."""
     pdf = desk.request.get(desk.url + "in/").body()
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=3).to_pil()
-    page.render(scale=1.5).to_pil().save(shots / "receipt.png")
     (code128,) = [c.text for c in zxingcpp.read_barcodes(image) if c.format == zxingcpp.BarcodeFormat.Code128]
     return page.get_textpage().get_text_range(), code128
 
@@ -73,7 +72,7 @@ def test_the_receipt_is_scanned_at_hand_over_and_in_the_lookup(page_for, browser
     get_user_model().objects.filter(username="motcua.socson").update(last_name="Nguyễn Thị", first_name="Lan")
     desk = page_for("motcua.socson")
     dossier = _typed_dossier(desk)
-    text, scanned = _receipt(desk, shots)
+    text, scanned = _receipt(desk)
     assert scanned == dossier.number
     for expected in (
         f"Số: {dossier.number}",
@@ -96,6 +95,7 @@ def test_the_receipt_is_scanned_at_hand_over_and_in_the_lookup(page_for, browser
     rows = desk.query_selector_all("table.data tbody tr")
     assert len(rows) == 1 and dossier.number in rows[0].inner_text()
     assert desk.evaluate("document.activeElement.name") == "receiver"  # next: who receives it
+    desk.screenshot(path=shots / "handover-scanned.png", full_page=False)
     desk.keyboard.type("Đỗ Thị Lan")
     with desk.expect_navigation():
         desk.keyboard.press("Enter")
@@ -114,7 +114,7 @@ def test_the_receipt_is_scanned_at_hand_over_and_in_the_lookup(page_for, browser
     public.goto(f"{site}/tra-cuu/")
     _wedge(public, f"{site}/tra-cuu/?so={dossier.number}&ma=00379")  # the QR code read by a 2D scanner
     assert dossier.number in public.inner_text("#found") and "Đã trả kết quả" in public.inner_text("#found")
-    public.screenshot(path=shots / "lookup.png", full_page=True)
+    public.screenshot(path=shots / "lookup-scanned.png", full_page=False)
     public.context.close()
 
 

@@ -7,8 +7,9 @@
   "use strict";
   var form = document.getElementById("paper-form");
   if (!form) return;
-  var rows = form.querySelector("textarea[data-error-start]");
-  if (rows && document.activeElement === rows) {
+  var rows = form.querySelector("textarea[data-error-start]");  // only when the list is the first error
+  if (rows) {
+    rows.focus();  // not left to autofocus, which the browser may apply after this script
     rows.setSelectionRange(parseInt(rows.dataset.errorStart, 10), parseInt(rows.dataset.errorEnd, 10));
   }
   var code = form.querySelector("[data-submitter-lookup]");
