@@ -29,6 +29,7 @@ DECLARING_PACKAGES = (
     "hoso.intake",
     "hoso.policy",
     "hoso.signature",
+    "hoso.workflow",
 )
 CACHE_SECONDS = 3600
 

@@ -219,6 +219,14 @@ CODES = (
         "An attachment is not valid (cannot be decoded, or a wrong length).",
         _FIX_SOFTWARE,
     ),  # fmt: skip
+    Code(
+        "PACK_NESTED_ENVELOPE",
+        "Một tệp đưa vào hồ sơ đã là một hồ sơ <Hoso>; không lồng hồ sơ vào hồ sơ.",
+        "A file put into the dossier is already an envelope <Hoso>; envelopes are not nested.",
+        BASIS_SIGNATURES,
+        "Đưa vào hồ sơ các tờ khai và tệp đính kèm, không đưa tệp hồ sơ BHXHDienTu.xml đã đóng gói.",
+        "Put the forms and attachments into the dossier, not an already packed BHXHDienTu.xml.",
+    ),
     Family(
         "SIG_",
         "Khi kiểm tra chữ ký số",
