@@ -145,3 +145,22 @@ def test_hand_over_is_paged_and_says_how_long_each_result_waited(
     assert [d for d in dossiers if f">{d.number}</a>" in page] == dossiers[2:] and "Trang đầu" in page
     assert "(đã chờ 4 ngày làm việc)" in page
     assert client.get("/tra-ket-qua/?after=not-a-cursor").status_code == 200  # a bad cursor: the first page
+
+
+def test_a_refused_action_leads_to_a_problem_report_of_that_page(client, under6, officers, clock):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(officers["sothe"])
+    client.post(f"/ho-so/{under6.pk}/take/")
+    page = client.post(
+        f"/ho-so/{under6.pk}/record_result/",
+        {"documents": [SimpleUploadedFile("kq.exe", b"MZ")]},
+        follow=True,
+    ).content.decode()
+    link = f'href="/reports/vuong-mac/moi/?trang=/ho-so/{under6.pk}/"'
+    assert "PDF hoặc XML" in page and link in page and "Chưa đúng? Báo vướng mắc" in page
+    form = client.get(
+        f"/reports/vuong-mac/moi/?trang=/ho-so/{under6.pk}/&dossier={under6.number}"
+    ).content.decode()
+    assert f"Trang: /ho-so/{under6.pk}/" in form and f'value="{under6.number}"' in form
+    assert "Trang:" not in client.get("/reports/vuong-mac/moi/?trang=https://elsewhere").content.decode()

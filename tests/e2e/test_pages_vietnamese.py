@@ -92,6 +92,13 @@ ROLE_PAGES = {
 }
 
 
+SHOTS = {
+    "motcua.badinh": ("/tra-ket-qua/", "handover.png"),
+    "truong.badinh": ("/reports/", "reports-dashboard.png"),
+    "giamdoc": ("/ho-so/?due=late", "queue-late-director.png"),
+}
+
+
 def test_every_roles_pages_read_in_vietnamese(history, page_for, site, shots):
     reader = Reader(site)
     refused = Submission.objects.filter(outcome="refused", office_id="00101").order_by("pk").first()
@@ -104,6 +111,10 @@ def test_every_roles_pages_read_in_vietnamese(history, page_for, site, shots):
         menu = page.inner_text("nav.menu")
         assert "Báo vướng mắc" in menu, user
         assert ("Báo cáo" in menu) == (user in {"truong.badinh", "cntt", "giamdoc"}), user
+        if user in SHOTS:  # the page each role starts from, for docs/screenshots
+            path, name = SHOTS[user]
+            reader.read(page, path)
+            page.screenshot(path=shots / name, full_page=True)
     desk = page_for("motcua.badinh")
     if refused is not None:
         reader.read(desk, f"/tiep-nhan/{refused.public_id}/")
@@ -112,6 +123,19 @@ def test_every_roles_pages_read_in_vietnamese(history, page_for, site, shots):
     assert reader.read(desk, "/ho-so/999999999/") == 404
     assert "Không tìm thấy" in desk.inner_text("main")
     assert desk.locator("nav.menu a").count() >= 3
+    desk.screenshot(path=shots / "error-not-found.png", full_page=True)
+    desk.click("#error-page a[href*=vuong-mac]")  # the error page's way to the IT department
+    desk.wait_for_load_state("networkidle")
+    assert "Trang: /ho-so/999999999/" in desk.input_value("textarea[name=description]")
     assert reader.read(desk, "/cntt/chinh-sach/") == 403
     assert "Không có quyền" in desk.inner_text("main")
+    # IT is sent to the catalogue from its pages: the admin's reference data, not an empty index
+    it = page_for("cntt")
+    assert it.url.endswith("/cntt/chinh-sach/")
+    it.click("nav.subnav >> text=Danh mục")
+    it.wait_for_load_state("networkidle")
+    assert it.url.endswith("/admin/reference/")
+    catalogue = it.inner_text("#content")
+    assert "Thủ tục" in catalogue and "Đơn vị" in catalogue
+    it.screenshot(path=shots / "it-reference-data.png", full_page=True)
     assert not reader.findings, "\n".join(f"{path}: {found}" for path, found in reader.findings.items())

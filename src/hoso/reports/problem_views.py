@@ -70,12 +70,15 @@ def problem_list(request):
 @login_required
 def problem_new(request):
     allowed = scope(request.user)
+    page = request.GET.get("trang", "").strip()[:300]  # the page the officer came from (a refusal, an error)
     form = {
-        "category": "",
+        "category": request.GET.get("category", "")
+        if request.GET.get("category") in Problem.Category.values
+        else "",
         "title": "",
-        "description": "",
-        "dossier_number": request.GET.get("dossier", ""),
-        "submission_id": "",
+        "description": _("Page: %(page)s") % {"page": page} + "\n" if page.startswith("/") else "",
+        "dossier_number": request.GET.get("dossier", "").strip()[:40],
+        "submission_id": request.GET.get("submission", "").strip()[:40],
     }
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
