@@ -23,6 +23,8 @@ class Submission(models.Model):
     received_at = models.DateTimeField(_("received at"), db_index=True)
     # Every reception inserts a submission: a foreign key whose column leads a composite index below
     # gets no index of its own, and no text-pattern (LIKE) index is made (issue 5, item 12).
+    # Its links to reference data carry no database constraint, as the dossier's do (PostgreSQL CPU a
+    # reception: hoso.workflow.models.Dossier); its link to the dossier does.
     sha256 = models.CharField(_("SHA-256 of the bytes received"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(max_length=100, blank=True)
@@ -33,6 +35,7 @@ class Submission(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         db_index=False,
+        db_constraint=False,
     )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -40,6 +43,7 @@ class Submission(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_constraint=False,
     )
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 — NULL: no key (unique)
     # Set for final outcomes only, so that a repeat gets the first receipt while a submission refused
@@ -60,6 +64,7 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="submissions",
         db_index=False,
+        db_constraint=False,
     )
     commune = models.ForeignKey(
         "reference.Commune",
@@ -68,11 +73,19 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="submissions",
         db_index=False,
+        db_constraint=False,
     )
     office = models.ForeignKey(
-        "reference.Office", null=True, blank=True, on_delete=models.PROTECT, db_index=False
+        "reference.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
     )
-    procedure = models.ForeignKey("reference.Procedure", null=True, blank=True, on_delete=models.PROTECT)
+    procedure = models.ForeignKey(
+        "reference.Procedure", null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
     procedure_code = models.CharField(_("declared procedure code"), max_length=20, blank=True)
     period = models.CharField(_("declared period"), max_length=7, blank=True)
     signature = models.JSONField(_("signature report"), default=dict, blank=True)

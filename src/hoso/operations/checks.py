@@ -89,6 +89,7 @@ def production_findings() -> list[Finding]:
         )
     findings.extend(cluster_findings())
     findings.extend(backup_findings())
+    findings.extend(reference_findings())
     if "*" in settings.ALLOWED_HOSTS:
         findings.append(
             Finding(
@@ -171,6 +172,46 @@ def cluster_findings() -> list[Finding]:
                 "HOSO_API_RATE_BACKEND=database.",
             )
         )
+    return findings
+
+
+def unconstrained_links() -> list:
+    """The foreign keys the database does not enforce (``db_constraint=False``: links from the tables every
+    reception writes to reference data, hoso.workflow.models.Dossier says why)."""
+    from django.apps import apps
+    from django.db import models
+
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey) and not field.db_constraint
+    ]
+
+
+def reference_findings() -> list[Finding]:
+    """Rows whose link to reference data leads nowhere (a reference row deleted outside hoso, which
+    Django's PROTECT would have refused): one finding per link, with how many rows."""
+    findings = []
+    for field in unconstrained_links():
+        model, target = field.model, field.related_model
+        referenced = target._default_manager.values(field.target_field.attname)
+        lost = (
+            model._default_manager.filter(**{f"{field.attname}__isnull": False})
+            .exclude(**{f"{field.attname}__in": referenced})
+            .count()
+        )
+        if lost:
+            where = f"{model._meta.db_table}.{field.column}"
+            findings.append(
+                Finding(
+                    "CHECK_REFERENCE_MISSING",
+                    f"{lost} dòng của {where} trỏ tới {target._meta.db_table} không còn tồn tại: dữ liệu danh "
+                    "mục đã bị xoá ngoài hoso. Khôi phục dòng danh mục đó từ bản sao lưu.",
+                    f"{lost} rows of {where} point to {target._meta.db_table} rows that no longer exist: "
+                    "reference data was deleted outside hoso. Restore those reference rows from a backup.",
+                )
+            )
     return findings
 
 

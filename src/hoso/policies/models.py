@@ -95,8 +95,14 @@ class Decision(models.Model):
     facts = models.JSONField(_("facts"))
     outcome = models.CharField(_("outcome"), max_length=6, choices=OUTCOME_CHOICES)
     rule = models.CharField(_("deciding rule"), max_length=64)
+    # No database constraint: policy versions are never deleted (PROTECT, enforced by Django) and the
+    # constraint's trigger cost every reception CPU at commit (hoso.workflow.models.Dossier says more).
     policy_version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="decisions"
+        PolicyVersion,
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        db_constraint=False,
     )
     policy = models.CharField(_("policy"), max_length=64)
     version = models.PositiveIntegerField(_("version"))

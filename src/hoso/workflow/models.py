@@ -33,6 +33,11 @@ class Dossier(models.Model):
     # Every reception inserts a dossier: only the indexes the pages and reports use are kept. A
     # foreign key whose column leads a composite index below gets no index of its own (db_index=False),
     # and no text-pattern (LIKE) index is made, since nothing searches by pattern (issue 5, item 12).
+    # Links to reference data (offices, procedures, departments, units, communes, I-VANs, officers)
+    # carry no database constraint (db_constraint=False): those rows are never deleted (PROTECT is
+    # enforced by Django, and `hoso check` finds any row that lost its reference), and the constraint
+    # triggers PostgreSQL fires at every reception's commit were a tenth of its CPU a dossier
+    # (docs/architecture.md, "Reference links without constraints"; issue 18, item 10).
     number = models.CharField(_("dossier number"), max_length=20)
     office = models.ForeignKey(
         "reference.Office",
@@ -40,15 +45,20 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
         db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     procedure = models.ForeignKey(
-        "reference.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT
+        "reference.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, db_constraint=False
     )
     department = models.ForeignKey(
-        "reference.Department", verbose_name=_("department"), on_delete=models.PROTECT, db_index=False
+        "reference.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
     )
     unit = models.ForeignKey(
         "reference.Unit",
@@ -58,6 +68,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
         db_index=False,
+        db_constraint=False,
     )
     commune = models.ForeignKey(
         "reference.Commune",
@@ -67,6 +78,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
         db_index=False,
+        db_constraint=False,
     )
     ivan = models.ForeignKey(
         "reference.IvanProvider",
@@ -76,6 +88,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
         db_index=False,
+        db_constraint=False,
     )
     period = models.CharField(_("declared period"), max_length=7, blank=True)
     received_at = models.DateTimeField(_("received at"))
@@ -90,6 +103,7 @@ class Dossier(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_dossiers",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -157,7 +171,9 @@ class DossierEvent(models.Model):
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
     at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor = models.ForeignKey(  # an officer: reference data, no database constraint (see Dossier)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+    )
     actor_label = models.CharField(_("by"), max_length=150)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
