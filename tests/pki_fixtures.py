@@ -74,3 +74,38 @@ def make_crl(issuer, revoked=(), *, this_update, next_update, number: int = 1, k
             x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(this_update).build()
         )
     return builder.sign(key or issuer.key, hashes.SHA256()).public_bytes(Encoding.DER)
+
+
+class CrlServer:
+    """A loopback HTTP server answering GET with the bytes of ``files`` (path -> DER), 404 for anything
+    else: where a test CA publishes its CRLs (``base`` is the ``crl_base_url`` of make_demo_pki)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        outer = self
+        self.files: dict[str, bytes] = {}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                body = outer.files.get(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pkix-crl")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

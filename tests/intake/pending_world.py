@@ -8,59 +8,34 @@ certificate. Files are signed by the ``xmlsec1`` command (tests/xmlsec1_signing.
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
-from tests.pki_fixtures import make_crl
+from tests.pki_fixtures import CrlServer, make_crl
 from tests.xmlsec1_signing import d02, envelope, xmlsec1_sign
 
 UNIT_CODE, UNIT_TAX = "HB00001", "0101234567"
 
 
-class _Served(http.server.BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-
-    def do_GET(self):  # noqa: N802
-        body = type(self).files.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/pkix-crl")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def revocation_pki(tmp_path_factory):
     """The PKI and its CRL server (serving nothing yet), for a module."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Served)
-    pki = make_demo_pki(
-        tmp_path_factory.mktemp("pending-pki"), crl_base_url=f"http://127.0.0.1:{server.server_port}/"
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = CrlServer()
     try:
-        yield pki
+        yield make_demo_pki(tmp_path_factory.mktemp("pending-pki"), crl_base_url=server.base), server
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
 
 
 @dataclass
 class World:
     pki: object
     unit: object
+    server: CrlServer
 
     def sign(self, xml: bytes, name: str = "unit-valid") -> bytes:
         return xmlsec1_sign(xml, self.pki.entities[name].p12_path, DEMO_PASSWORD)
@@ -85,7 +60,7 @@ class World:
         now = datetime.now(UTC)
         at = revoked_at or now - timedelta(minutes=1)
         serials = [self.pki.entities[name].certificate.serial_number for name in revoked]
-        _Served.files = {
+        self.server.files = {
             "/issuing-ca.crl": make_crl(
                 self.pki.issuing, serials, this_update=at, next_update=now + timedelta(days=7), number=2
             ),
@@ -97,6 +72,7 @@ class World:
 
 @pytest.fixture
 def world(revocation_pki, reference_data, settings, tmp_path, monkeypatch):
+    revocation_pki, server = revocation_pki
     from hoso.intake import gateway
     from hoso.reference.models import Unit
     from hoso.reference.registrations import register_certificate
@@ -111,7 +87,7 @@ def world(revocation_pki, reference_data, settings, tmp_path, monkeypatch):
     settings.HOSO_BLOB_STORE = tmp_path / "blobs"
     settings.HOSO_OCSP = False
     monkeypatch.setattr(gateway, "TRUST_RECHECK_SECONDS", 0.0)
-    _Served.files = {}
+    server.files = {}
     gateway.forget()
     gateway.ensure_gateway_identity()
     unit = Unit.objects.create(
@@ -123,6 +99,6 @@ def world(revocation_pki, reference_data, settings, tmp_path, monkeypatch):
         ivan="00030",
         unit=unit,
     )
-    yield World(revocation_pki, unit)
-    _Served.files = {}
+    yield World(revocation_pki, unit, server)
+    server.files = {}
     gateway.forget()
