@@ -22,9 +22,9 @@ from hoso.signature.report import REASONS
 SRC = Path(__file__).resolve().parents[1] / "src" / "hoso"
 
 #: the families of codes answered to an I-VAN, a unit or a desk officer (administrators' codes — backups,
-#: the cluster's identity, policy authoring, imports, the desk's form errors — are not yet in the catalogue)
+#: the cluster's identity, trust-store files, imports, the desk's form errors — are not yet in the catalogue)
 ANSWERED = re.compile(
-    r"^(?:API|HTTP|INTAKE|SIG|XML|DOSSIER|FORM|REG|PROBLEM|ID|BARCODE|CHILDREN|WORKFLOW|RESULT|PACK)_[A-Z0-9_]*[A-Z0-9]$"
+    r"^(?:API|HTTP|INTAKE|SIG|XML|DOSSIER|FORM|REG|PROBLEM|ID|BARCODE|CHILDREN|WORKFLOW|RESULT|PACK|POLICY)_[A-Z0-9_]*[A-Z0-9]$"
     r"|^BLOB_WRITE_FAILED$"
 )
 #: literals of those shapes that are not codes: request headers as Django names them, a constant's name
