@@ -134,3 +134,24 @@ def test_an_uploaded_list_received_again_says_when_and_under_which_number(desk):
     notice = html.fromstring(page).get_element_by_id("repeat").text_content()
     assert f"đã tiếp nhận lúc 05/01/2016 09:00, số {number}" in notice
     assert Submission.objects.count() == 1
+
+
+def test_a_scanned_dossier_of_a_submitter_procedure_and_period_received_today_waits_for_the_officer(desk):
+    from hoso.barcode import make_chunks
+    from hoso.desk.models import PendingScan
+
+    assert _post(desk, rows="Nguyễn Văn Bé; 12/03/2015; 1").status_code == 302  # typed first
+    first = Submission.objects.get()
+    scanned = "\n".join(make_chunks(children_envelope()))
+    assert desk.post("/tiep-nhan/", {"mode": "scanner", "scanner": scanned})["Location"] == "/tiep-nhan/"
+    assert Submission.objects.count() == 1 and PendingScan.objects.exists()  # asked before receiving
+    page = desk.get("/tiep-nhan/").content.decode()
+    warning = html.fromstring(page).get_element_by_id("same-day-scan").text_content()
+    assert f"đã tiếp nhận lúc 05/01/2016 09:00, số {first.dossier.number}" in warning
+    assert html.fromstring(page).get_element_by_id("id_scanner").get("autofocus") is None
+
+    response = desk.post("/tiep-nhan/", {"mode": "confirm_twin", "twin": f"twin:{first.public_id}"})
+    assert response.status_code == 302 and Dossier.objects.count() == 2 and not PendingScan.objects.exists()
+    # the same printed list scanned again is a repeat, said as such, not asked about
+    again = desk.post("/tiep-nhan/", {"mode": "scanner", "scanner": scanned})
+    assert again["Location"].endswith("?lap-lai=1") and Dossier.objects.count() == 2

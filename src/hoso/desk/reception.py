@@ -120,12 +120,12 @@ def reception(request):
                     )
                 ]
                 guard.record(receptions, officer=request.user, office_id=office_id)
-            elif mode == "confirm_office":
+            elif mode in ("confirm_office", "confirm_twin"):  # the officer's answer about what waits
                 desk, waiting = scanning.add_scanner_text(
                     "",
                     officer=request.user,
                     office_id=request.actor.office_id,
-                    confirmed={request.POST.get("office", "")},
+                    confirmed={request.POST.get("office") or request.POST.get("twin") or ""},
                 )
                 if desk is None:
                     return redirect("desk:reception")
@@ -169,6 +169,7 @@ def _render(request, context, status=200):
     """The reception page, with the dossiers whose barcodes are being scanned (kept between requests)."""
     context["pending"] = scanning.pending_for(request.user)
     context["awaiting"] = scanning.awaiting_for(request.user, request.actor.office_id)
+    context["twins"] = scanning.twins_for(request.user, request.actor.office_id)
     return render(request, "desk/reception.html", context, status=status)
 
 

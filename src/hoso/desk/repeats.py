@@ -5,12 +5,15 @@ officer is warned before receiving it)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoso.desk.guard import SUBMITTER_KIND_COMMUNE
+from hoso.dossier import parse_envelope
+from hoso.errors import CodedError
 from hoso.intake.models import Submission
 
 
@@ -44,3 +47,19 @@ def same_day_warning(submission: Submission) -> str:
         "A dossier of the same submitter, procedure and period was %(received)s. Receive this "
         "one as well only if it is another dossier, not the same paper again."
     ) % {"received": received_words(submission)}
+
+
+def same_day_of_envelope(envelope: bytes, on: date) -> Submission | None:
+    """:func:`same_day` for a dossier not yet received (read from the scanner's symbols): None when
+    there is none, when the envelope cannot be read (the pipeline says why), or when the earlier one
+    is this very dossier (the pipeline then answers with its first receipt: a repeat, not a twin)."""
+    try:
+        hoso = parse_envelope(envelope)
+    except CodedError:
+        return None
+    unit, info = hoso.unit, hoso.info
+    kind, code = unit.loai_doi_tuong.strip(), unit.ma_so_bhxh.strip().upper()
+    twin = same_day(kind, code, info.ma_thu_tuc.strip(), info.ky_ke_khai.strip(), on)
+    if twin is None or twin.sha256 == hashlib.sha256(envelope).hexdigest():
+        return None
+    return twin

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from hoso.barcode import read_texts
 from hoso.barcode.chunks import find_chunk_texts, parse_chunk
 from hoso.barcode.errors import BarcodeError, format_ranges
 from hoso.desk.guard import OtherOffice, other_office_of_envelope, record
 from hoso.desk.models import PendingScan
+from hoso.desk.repeats import same_day_of_envelope, same_day_warning
 from hoso.intake.desk import DeskReception, receive_scanner_text
 
 
@@ -105,13 +107,55 @@ def awaiting_for(officer, office_id: str | None) -> list[OtherOffice]:
     return list(_held(pending.symbols, office_id).values()) if pending else []
 
 
+TWIN = "twin:"  # a confirmation of a same-day twin: TWIN + the earlier submission's public id
+
+
+@dataclass(frozen=True)
+class Twin:
+    """A complete dossier that waits because one of the same submitter, procedure and period was
+    accepted today: the earlier submission, and the warning in the officer's language."""
+
+    earlier: object
+    warning: str
+
+    @property
+    def answer(self) -> str:
+        return f"{TWIN}{self.earlier.public_id}"
+
+
+def _twins(symbols: list[str], confirmed=()) -> dict[str, Twin]:
+    """The complete dossiers among ``symbols`` (by their hash) that have a same-day twin the officer
+    has not confirmed: they wait, like another office's, for the officer to receive them or stop."""
+    if not symbols:
+        return {}
+    today = timezone.localdate()
+    found = {}
+    for dossier in read_texts(symbols).verified:
+        earlier = same_day_of_envelope(dossier.envelope, today)
+        if earlier is not None and f"{TWIN}{earlier.public_id}" not in confirmed:
+            found[dossier.h] = Twin(earlier, same_day_warning(earlier))
+    return found
+
+
+def twins_for(officer, office_id: str | None) -> list[Twin]:
+    """The dossiers waiting for the officer's answer about a same-day twin (another office's are
+    asked about first)."""
+    pending = PendingScan.objects.filter(officer=officer).first()
+    if pending is None:
+        return []
+    others = _held(pending.symbols, office_id)
+    return [t for h, t in _twins(pending.symbols).items() if h not in others]
+
+
 def add_scanner_text(
     text: str, *, officer, office_id: str | None = None, confirmed=()
-) -> tuple[DeskReception | None, list[OtherOffice]]:
+) -> tuple[DeskReception | None, list[OtherOffice | Twin]]:
     """Add what the scanner typed to what the officer scanned before, and receive every dossier that is
     now complete. Symbols of dossiers still incomplete stay for the next reading. A complete dossier of
     a submitter that another office manages is not received until the officer confirms that office
-    (``confirmed``, office codes): until then it waits with the symbols, and what waits is returned."""
+    (``confirmed``, office codes), nor one with a same-day twin until the officer confirms it
+    (:data:`TWIN` + the earlier submission's id): until then it waits with the symbols, and what waits
+    is returned."""
     new = _symbols(text)
     with transaction.atomic():
         if new:
@@ -125,7 +169,9 @@ def add_scanner_text(
         return None, []  # nothing scanned, nothing to confirm
     if text.strip() and not new:  # no symbol in it: recorded, and named, on its own
         return receive_scanner_text(text, officer=officer), []
-    held = _held(symbols, office_id, confirmed)
+    others = _held(symbols, office_id, confirmed)
+    twins = {h: t for h, t in _twins(symbols, confirmed).items() if h not in others}  # the office first
+    held = {**others, **twins}
     if held and not [s for s in symbols if _hash(s) not in held]:
         return None, list(held.values())  # nothing else to read: the officer answers first
     # The text as typed is kept as it came (unless it carries a dossier that waits); the symbols of
