@@ -48,10 +48,12 @@ def _text(limit: int) -> Callable[[str, date], bool]:
     return accepts
 
 
+# letters (any script, precomposed or with combining marks), spaces, apostrophes, hyphens, dots; one letter
+_NAME = re.compile(r"(?=.*[^\W\d_])(?:[^\W\d_]|[\u0300-\u036f '\-.])+")
+
+
 def _name(value: str, today: date) -> bool:
-    return len(value) <= 100 and all(
-        unicodedata.category(c)[0] in "LM" or c in " '-." for c in value
-    ) and any(unicodedata.category(c)[0] == "L" for c in value)  # fmt: skip
+    return len(value) <= 100 and _NAME.fullmatch(value) is not None
 
 
 _DAY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
