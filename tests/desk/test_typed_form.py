@@ -94,6 +94,7 @@ def test_the_submitter_is_looked_up_by_its_code(desk, unit):
     other = desk.get("/tiep-nhan/nguoi-nop/", {"loai": "1", "ma": UNIT_CODE.lower()}).json()
     assert (other["code"], other["tax_code"], other["other_office"]) == (UNIT_CODE, UNIT_TAX, True)
     assert other["office"]["name"] in other["message"]  # named before anything is received
+    assert other["summary"] == f"{other['name']} · mã số thuế {UNIT_TAX} — {other['message']}"
     unknown = desk.get("/tiep-nhan/nguoi-nop/", {"loai": "1", "ma": "XX00000"})
     assert unknown.status_code == 404 and "XX00000" in unknown.json()["message"]
 

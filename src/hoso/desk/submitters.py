@@ -88,4 +88,6 @@ def lookup(request):
         }
     else:
         answer["message"] = _("Managed by %(office)s.") % {"office": found.office_name}
+    tax = f" · {_('tax code')} {found.tax_code}" if found.tax_code else ""
+    answer["summary"] = f"{found.name}{tax} — {answer['message']}"  # what the form shows beside the code
     return JsonResponse(answer)

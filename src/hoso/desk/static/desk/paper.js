@@ -38,8 +38,7 @@
       .then(function (answer) {
         if (asked !== key) return;  // another code was typed meanwhile
         out.className = answer.found ? (answer.other_office ? "warn" : "ok") : "error";
-        out.textContent = answer.found ? answer.name + (answer.tax_code ? " · MST " + answer.tax_code : "") +
-          " — " + answer.message : answer.message;
+        out.textContent = answer.found ? answer.summary : answer.message;
         code.setAttribute("aria-invalid", answer.found ? "false" : "true");
         if (answer.found) {
           fill(name, answer.name);
