@@ -22,6 +22,9 @@ lulls) or evenly (``--arrivals even``). ``--paced 170`` is the goal's volume.
     .venv/bin/python bench/intake.py --dossiers 3000 --clients 50 --workers 5
     .venv/bin/python bench/intake.py --db postgresql --paced 100 --paced 170
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hoso_dev .venv/bin/python bench/intake.py --db postgresql
+    .venv/bin/python bench/intake.py --db postgresql --own-postgres   # PostgreSQL CPU of this run alone
+    .venv/bin/python bench/intake.py --servers 2 --pgbouncer session  # two servers, prepared statements
+    .venv/bin/python bench/intake.py --quick                          # does it still run? (the suite's check)
 
 Everything runs on 127.0.0.1, in throw-away data directories (and a throw-away PostgreSQL database).
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,9 +68,12 @@ def run_cluster(args) -> dict:
     from hoso.signature.sign import Pkcs12Signer
     from hoso.testing.envelopes import envelope
 
+    env = {"HOSO_API_RATE": "1000000", "HOSO_API_BURST": "1000000", "HOSO_LOG_LEVEL": "WARNING"}
+    if args.pgbouncer == "session":
+        # Each worker's connection keeps its server session: statements may be prepared again.
+        env["HOSO_PG_PREPARE_THRESHOLD"] = "2"
     cluster = Cluster(
-        servers=2, workers_per_server=args.workers, job_workers=False,
-        env={"HOSO_API_RATE": "1000000", "HOSO_API_BURST": "1000000", "HOSO_LOG_LEVEL": "WARNING"},
+        servers=2, workers_per_server=args.workers, job_workers=False, pool_mode=args.pgbouncer, env=env,
     )  # fmt: skip
     try:
         print("[cluster] starting two servers, nginx, PgBouncer, PostgreSQL…", file=sys.stderr, flush=True)
@@ -100,15 +107,21 @@ def run_cluster(args) -> dict:
         cluster.remove()
 
 
+# With --own-postgres, the CPU seconds of that PostgreSQL alone (tests.cluster.harness.Postgres.cpu_seconds).
+_own_postgres_cpu = None
+
+
 def server_cpu(server: Server) -> dict[str, float]:
-    """CPU seconds used so far by the gunicorn workers and by every PostgreSQL process of the machine:
+    """CPU seconds used so far by the gunicorn workers and by PostgreSQL — every postgres process of the
+    machine, or with --own-postgres that PostgreSQL's alone (other databases' load then does not count):
     per request, a figure far steadier on a shared machine than requests per second."""
     workers = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True)
-    postgres = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True)
-    return {
-        "workers": _cpu_seconds(int(p) for p in workers.stdout.split()),
-        "postgres": _cpu_seconds(int(p) for p in postgres.stdout.split()),
-    }
+    if _own_postgres_cpu is not None:
+        postgres = _own_postgres_cpu()
+    else:
+        found = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True)
+        postgres = _cpu_seconds(int(p) for p in found.stdout.split())
+    return {"workers": _cpu_seconds(int(p) for p in workers.stdout.split()), "postgres": postgres}
 
 
 def summarise(results, elapsed: float, cpu: float, server: dict | None = None) -> dict:
@@ -162,12 +175,40 @@ def timed_run(
     return results, seconds, cpu, {k: v - before[k] for k, v in server_cpu(server).items()}
 
 
+def own_postgres(base: Path):
+    """A PostgreSQL of this run's own (tests/cluster/harness.py: initdb in ``base``, a free port) and a
+    superuser URL to it: its CPU is this benchmark's alone, whatever else the machine's PostgreSQL serves."""
+    global _own_postgres_cpu
+    from tests.cluster.harness import HOST, Postgres
+
+    postgres = Postgres(base).start()
+    postgres.psql("CREATE ROLE bench LOGIN SUPERUSER PASSWORD 'bench'")
+    _own_postgres_cpu = postgres.cpu_seconds
+    return postgres, f"postgresql://bench:bench@{HOST}:{postgres.port}/postgres"
+
+
 def run(db: str, args) -> dict:
+    global _own_postgres_cpu
+    if db == "postgresql" and args.own_postgres:
+        base = Path(tempfile.mkdtemp(prefix="hoso-bench-pg-"))
+        base.chmod(0o755)
+        postgres, url = own_postgres(base / "postgres")
+        try:
+            return _run(db, args, url)
+        finally:
+            _own_postgres_cpu = None
+            postgres.stop()
+            shutil.rmtree(base, ignore_errors=True)
     database_url = os.environ.get("DATABASE_URL") if db == "postgresql" else None
     if db == "postgresql" and not database_url:
         raise SystemExit(
-            "--db postgresql needs DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/hoso_dev)"
+            "--db postgresql needs DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/hoso_dev) "
+            "or --own-postgres"
         )
+    return _run(db, args, database_url)
+
+
+def _run(db: str, args, database_url: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"hoso-bench-{db}-") as tmp:
         site = prepare(
             Path(tmp),
@@ -220,15 +261,33 @@ def main() -> int:
         "(tests/cluster/harness.py), beside the one-server PostgreSQL run",
     )  # fmt: skip
     parser.add_argument(
+        "--pgbouncer", choices=["transaction", "session"], default="transaction",
+        help="--servers 2: PgBouncer's pool mode — transaction as deploy/ has it (no prepared statements "
+        "with PgBouncer 1.18), or session (each worker keeps its server session; statements prepared)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--own-postgres", action="store_true",
+        help="run the PostgreSQL figures on a PostgreSQL of this run's own (initdb; no DATABASE_URL needed), "
+        "so that only this benchmark's work is counted as PostgreSQL's CPU",
+    )  # fmt: skip
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="a few dozen requests, to check that the benchmark still runs (the suite runs it; figures meaningless)",
+    )  # fmt: skip
+    parser.add_argument(
         "--arrivals",
         choices=ARRIVALS,
         default="poisson",
         help="how --paced dossiers are spread: at random as from independent senders (default), or evenly",
     )
     args = parser.parse_args()
+    if args.quick:
+        args.dossiers, args.noop, args.warmup, args.clients, args.rounds = 40, 40, 4, 4, 2
+        args.paced_dossiers = 20
     if any(rate <= 0 for rate in args.paced or []):
         parser.error("--paced takes a positive number of dossiers a second")
-    dbs = args.db or (["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"])
+    with_postgres = os.environ.get("DATABASE_URL") or args.own_postgres
+    dbs = args.db or (["sqlite", "postgresql"] if with_postgres else ["sqlite"])
     if args.servers == 2:
         dbs = args.db or ["postgresql"]
     print(
@@ -278,7 +337,7 @@ def main() -> int:
         c = run_cluster(args)["summary"]
         print(
             f"{'2 servers':<11} {c['per_second']:>10.1f} {c['p50_ms']:>8.1f} {c['p99_ms']:>8.1f} | through nginx (TLS), "
-            f"PgBouncer (transaction), {args.workers} workers each  {c['statuses']}"
+            f"PgBouncer ({args.pgbouncer}), {args.workers} workers each  {c['statuses']}"
         )
         print(
             f"{'':<11} PostgreSQL CPU ms per dossier: {c['cpu_ms']['postgres']:.2f}; client {c['cpu_ms']['client']:.2f}"

@@ -276,8 +276,9 @@ class Postgres:
 class PgBouncer:
     """deploy/pgbouncer/pgbouncer.ini, rendered (the database's address, the listening port, the files)."""
 
-    def __init__(self, base: Path, postgres: Postgres) -> None:
+    def __init__(self, base: Path, postgres: Postgres, pool_mode: str = "transaction") -> None:
         self.base, self.postgres, self.port = base, postgres, free_port()
+        self.pool_mode = pool_mode  # deploy/'s transaction, or session (bench/intake.py --pgbouncer session)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> PgBouncer:
@@ -299,6 +300,7 @@ class PgBouncer:
                 ("/etc/pgbouncer/userlist.txt", str(userlist)),
                 ("/var/log/postgresql/pgbouncer.log", str(self.base / "pgbouncer.log")),
                 ("/var/run/postgresql/pgbouncer.pid", str(self.base / "pgbouncer.pid")),
+                ("pool_mode = transaction", f"pool_mode = {self.pool_mode}"),
             ],
             "pgbouncer.ini",
         )
@@ -584,6 +586,7 @@ class Cluster:
     servers: int = 2
     workers_per_server: int = 2  # gunicorn workers of each `hoso serve` (each waits on the object store)
     job_workers: bool = True
+    pool_mode: str = "transaction"  # PgBouncer's pool_mode
     env: dict = field(default_factory=dict)  # extra or changed variables of hoso.env
     base: Path = field(default=None)
     postgres: Postgres = field(default=None, init=False)
@@ -636,7 +639,7 @@ class Cluster:
         self.postgres.psql("CREATE DATABASE hoso OWNER hoso")
         # The web's statement timeout, as deploy/README.md has the DBA set it (PgBouncer takes no options).
         self.postgres.psql("ALTER ROLE hoso SET statement_timeout = '30s'")
-        self.pgbouncer = PgBouncer(self.base / "pgbouncer", self.postgres).start()
+        self.pgbouncer = PgBouncer(self.base / "pgbouncer", self.postgres, self.pool_mode).start()
 
         self.ports = [free_port() for _ in range(self.servers)]
         self.data_dirs = [self.base / f"server{i + 1}" / "data" for i in range(self.servers)]
