@@ -153,3 +153,22 @@ def test_a_dossier_with_another_problem_is_refused_at_once_not_held(world):
     refused = receive(raw, ivan_code="00030")
     assert refused.outcome == "refused"
     assert [r["code"] for r in refused.submission.reasons] == ["INTAKE_FORM_UNIT_MISMATCH"]
+
+
+def test_a_crl_put_in_the_trust_store_by_hand_decides_at_the_next_pending_run(world, settings):
+    """The hoso:pending job judges every held dossier again when the trust store's revocation data changed
+    (here a CRL file an administrator copied in), without waiting for the dossier's scheduled check."""
+    from datetime import UTC, datetime
+
+    from tests.pki_fixtures import make_crl
+
+    tasks.pending()  # this worker has seen the trust store as it is
+    held = receive(world.dossier(seed=5), ivan_code="00030").submission
+    assert "0 accepted" in tasks.pending()  # not due, nothing changed: not judged again
+    now = datetime.now(UTC)
+    for name, issuer in (("issuing-ca.crl", world.pki.issuing), ("root-ca.crl", world.pki.root)):
+        crl = make_crl(issuer, this_update=now - timedelta(minutes=1), next_update=now + timedelta(days=7))
+        (settings.HOSO_CRL_DIR / name).write_bytes(crl)
+    assert "1 accepted" in tasks.pending()
+    held.refresh_from_db()
+    assert held.outcome == Submission.Outcome.ACCEPTED and held.dossier is not None
