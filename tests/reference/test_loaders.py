@@ -87,3 +87,8 @@ def test_demo_data(demo_data):
     assert Unit.objects.get(code="TS12345").tax_code == "0101300842"
     assert Commune.objects.values("office").distinct().count() >= 3
     assert Commune.objects.filter(kind="xa").exists()
+    # Every demo officer has a full name: the desk's papers name the officer, never the account.
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="motcua.badinh").get_full_name() == "Lan Nguyễn Thị"
+    assert not get_user_model().objects.filter(last_name="").exists()

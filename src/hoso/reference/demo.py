@@ -30,6 +30,20 @@ DEMO_USERS: list[tuple[str, str, str, str | None]] = [
     ("giamdoc", "director", "001", None),
 ]
 
+# The demo officers' full names (family name, given name), as an office's admin records them: the papers
+# the desk prints (the receipt's "Người tiếp nhận") name the officer, never the account.
+DEMO_NAMES: dict[str, tuple[str, str]] = {
+    "admin": ("Phạm Quốc", "Huy"),
+    "motcua.badinh": ("Nguyễn Thị", "Lan"),
+    "thu.badinh": ("Trần Văn", "Minh"),
+    "sothe.badinh": ("Lê Thu", "Hà"),
+    "truong.badinh": ("Hoàng Đức", "Thắng"),
+    "motcua.socson": ("Đỗ Thị", "Hương"),
+    "sothe.socson": ("Bùi Văn", "Nam"),
+    "cntt": ("Vũ Minh", "Tuấn"),
+    "giamdoc": ("Đặng Thị", "Mai"),
+}
+
 _COMPANY_KINDS = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV", "Doanh nghiệp tư nhân"]
 _COMPANY_NAMES = [
     "Thăng Long",
@@ -129,6 +143,8 @@ def load_demo_data() -> dict[str, int]:
         user, created = user_model.objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
+        if not (user.last_name or user.first_name):
+            user.last_name, user.first_name = DEMO_NAMES[username]
         user.is_staff = role in STAFF_ROLES or username == "admin"
         user.is_superuser = username == "admin"
         user.save()
