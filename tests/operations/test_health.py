@@ -443,7 +443,11 @@ def test_the_test_pki_crls_are_fresh_until_their_next_update(settings, test_pki)
     assert "HOSO TEST" in result.detail and health.hanoi_time(next_update) in result.detail
     assert health.crl_freshness(now=next_update - timedelta(hours=2)).status == "warn"
     expired = health.crl_freshness(now=next_update + timedelta(minutes=1))
-    assert expired.status == "fail" and "từ chối tạm" in expired.detail and "refused for now" in expired.detail_en
+    assert (
+        expired.status == "fail"
+        and "từ chối tạm" in expired.detail
+        and "refused for now" in expired.detail_en
+    )
     assert "TRY_LATER" not in expired.detail  # the IT page shows it: no internal code (issue 20, item 8)
 
 

@@ -20,7 +20,9 @@ def test_only_links_to_reference_data_go_unenforced():
     assert ("workflow.Dossier", "office") in links and ("policies.Decision", "policy_version") in links
     # The evidence's own links stay enforced by the database.
     assert ("workflow.DossierEvent", "dossier") not in links
-    assert all(f.related_model._meta.app_label in ("reference", "auth", "policies") for f in unconstrained_links())
+    assert all(
+        f.related_model._meta.app_label in ("reference", "auth", "policies") for f in unconstrained_links()
+    )
 
 
 def test_protect_still_refuses_and_check_finds_a_reference_deleted_outside_hoso(under6):

@@ -18,24 +18,60 @@ def _id(code: str, vi: str, en: str, basis: str = QD_08_2015) -> Code:
 
 
 CODES = (
-    _id("ID_TAX_CODE_FORMAT", "Mã số thuế phải gồm 10 chữ số (chi nhánh thêm -NNN).",
-        "A tax code has 10 digits (a branch adds -NNN).", TT_105_2020),  # fmt: skip
-    _id("ID_TAX_CODE_CHECK", "Mã số thuế sai chữ số kiểm tra.", "The tax code has a wrong check digit.", TT_105_2020),
-    _id("ID_TAX_CODE_BRANCH", "Mã số thuế chi nhánh không được có đuôi -000.", "A branch suffix cannot be 000.",
-        TT_105_2020),  # fmt: skip
-    _id("ID_UNIT_CODE_FORMAT", "Mã đơn vị phải gồm đúng 7 ký tự chữ hoặc số (ví dụ TA0100A).",
-        "A unit code has exactly 7 letters or digits (e.g. TA0100A)."),  # fmt: skip
-    _id("ID_OFFICE_CODE_FORMAT", "Mã cơ quan BHXH gồm 3 chữ số (tỉnh) hoặc 5 chữ số (huyện).",
-        "An office code has 3 digits (province) or 5 digits (district)."),  # fmt: skip
-    _id("ID_SI_NUMBER_FORMAT", "Mã số BHXH phải gồm đúng 10 chữ số.", "A social-insurance number has exactly 10 digits."),
-    _id("ID_DOSSIER_NUMBER_FORMAT", "Số hồ sơ có dạng NNNNN/NNNN/mã cơ quan, ví dụ 03706/2026/00105.",
-        "A dossier number reads NNNNN/YYYY/office, e.g. 03706/2026/00105."),  # fmt: skip
-    _id("ID_DOSSIER_SEQUENCE_RANGE", "Số thứ tự hồ sơ phải từ 1 đến 99999.", "A dossier sequence is from 1 to 99999."),
+    _id(
+        "ID_TAX_CODE_FORMAT",
+        "Mã số thuế phải gồm 10 chữ số (chi nhánh thêm -NNN).",
+        "A tax code has 10 digits (a branch adds -NNN).",
+        TT_105_2020,
+    ),  # fmt: skip
+    _id(
+        "ID_TAX_CODE_CHECK",
+        "Mã số thuế sai chữ số kiểm tra.",
+        "The tax code has a wrong check digit.",
+        TT_105_2020,
+    ),
+    _id(
+        "ID_TAX_CODE_BRANCH",
+        "Mã số thuế chi nhánh không được có đuôi -000.",
+        "A branch suffix cannot be 000.",
+        TT_105_2020,
+    ),  # fmt: skip
+    _id(
+        "ID_UNIT_CODE_FORMAT",
+        "Mã đơn vị phải gồm đúng 7 ký tự chữ hoặc số (ví dụ TA0100A).",
+        "A unit code has exactly 7 letters or digits (e.g. TA0100A).",
+    ),  # fmt: skip
+    _id(
+        "ID_OFFICE_CODE_FORMAT",
+        "Mã cơ quan BHXH gồm 3 chữ số (tỉnh) hoặc 5 chữ số (huyện).",
+        "An office code has 3 digits (province) or 5 digits (district).",
+    ),  # fmt: skip
+    _id(
+        "ID_SI_NUMBER_FORMAT",
+        "Mã số BHXH phải gồm đúng 10 chữ số.",
+        "A social-insurance number has exactly 10 digits.",
+    ),
+    _id(
+        "ID_DOSSIER_NUMBER_FORMAT",
+        "Số hồ sơ có dạng NNNNN/NNNN/mã cơ quan, ví dụ 03706/2026/00105.",
+        "A dossier number reads NNNNN/YYYY/office, e.g. 03706/2026/00105.",
+    ),  # fmt: skip
+    _id(
+        "ID_DOSSIER_SEQUENCE_RANGE",
+        "Số thứ tự hồ sơ phải từ 1 đến 99999.",
+        "A dossier sequence is from 1 to 99999.",
+    ),
     _id("ID_DOSSIER_YEAR", "Năm của số hồ sơ phải có 4 chữ số.", "A dossier year has 4 digits."),
-    _id("ID_HEALTH_CARD_FORMAT", "Mã thẻ BHYT gồm 15 ký tự: 2 chữ cái nhóm, mức hưởng 1–5, 2 số mã tỉnh, 10 số mã số BHXH.",
-        "A health-card code has 15 characters: 2-letter group, level 1–5, 2-digit province, 10-digit number."),  # fmt: skip
-    _id("ID_HEALTH_CARD_LEVEL", "Thẻ BHYT trẻ em dưới 6 tuổi (TE) có mức hưởng 1.",
-        "A child-under-6 card (TE) has benefit level 1."),  # fmt: skip
+    _id(
+        "ID_HEALTH_CARD_FORMAT",
+        "Mã thẻ BHYT gồm 15 ký tự: 2 chữ cái nhóm, mức hưởng 1–5, 2 số mã tỉnh, 10 số mã số BHXH.",
+        "A health-card code has 15 characters: 2-letter group, level 1–5, 2-digit province, 10-digit number.",
+    ),  # fmt: skip
+    _id(
+        "ID_HEALTH_CARD_LEVEL",
+        "Thẻ BHYT trẻ em dưới 6 tuổi (TE) có mức hưởng 1.",
+        "A child-under-6 card (TE) has benefit level 1.",
+    ),  # fmt: skip
 )
 
 declare("identifiers", *CODES)

@@ -39,18 +39,45 @@ XML_CODES = (
     _xml("XML_EMPTY", "Tệp XML rỗng.", "The XML file is empty."),
     _xml("XML_ENCODING", "Tệp XML không dùng mã hoá UTF-8.", "The XML file is not UTF-8."),
     _xml("XML_MALFORMED", "Tệp không phải XML đúng cú pháp.", "The file is not well-formed XML."),
-    _xml("XML_INVALID", "Tệp hoặc tờ khai không đọc được như XML.", "The file or form cannot be read as XML."),
-    _xml("XML_DTD_FORBIDDEN", "Tệp XML chứa khai báo DOCTYPE/ENTITY, không được phép.",
-         "The XML file contains a DOCTYPE/ENTITY declaration, which is forbidden."),  # fmt: skip
-    _xml("XML_TOO_LARGE", "Tệp XML vượt quá dung lượng cho phép.", "The XML file is larger than allowed.", _SPLIT),
+    _xml(
+        "XML_INVALID", "Tệp hoặc tờ khai không đọc được như XML.", "The file or form cannot be read as XML."
+    ),
+    _xml(
+        "XML_DTD_FORBIDDEN",
+        "Tệp XML chứa khai báo DOCTYPE/ENTITY, không được phép.",
+        "The XML file contains a DOCTYPE/ENTITY declaration, which is forbidden.",
+    ),  # fmt: skip
+    _xml(
+        "XML_TOO_LARGE",
+        "Tệp XML vượt quá dung lượng cho phép.",
+        "The XML file is larger than allowed.",
+        _SPLIT,
+    ),
     _xml("XML_TOO_DEEP", "Tệp XML lồng quá nhiều cấp.", "The XML file is nested too deeply.", _SPLIT),
-    _xml("XML_TOO_MANY_ELEMENTS", "Tệp XML có quá nhiều phần tử.", "The XML file has too many elements.", _SPLIT),
-    _xml("XML_TOO_MANY_ATTRIBUTES", "Tệp XML có quá nhiều thuộc tính.", "The XML file has too many attributes.",
-         _SPLIT),  # fmt: skip
-    _xml("XML_TOO_MANY_NAMESPACES", "Tệp XML khai báo quá nhiều không gian tên cho một phần tử.",
-         "The XML file declares too many namespaces in scope at one element.", _SPLIT),  # fmt: skip
-    _xml("XML_TEXT_TOO_LARGE", "Tệp XML có một đoạn nội dung quá dài.", "The XML file has too long a run of text.",
-         _SPLIT),  # fmt: skip
+    _xml(
+        "XML_TOO_MANY_ELEMENTS",
+        "Tệp XML có quá nhiều phần tử.",
+        "The XML file has too many elements.",
+        _SPLIT,
+    ),
+    _xml(
+        "XML_TOO_MANY_ATTRIBUTES",
+        "Tệp XML có quá nhiều thuộc tính.",
+        "The XML file has too many attributes.",
+        _SPLIT,
+    ),  # fmt: skip
+    _xml(
+        "XML_TOO_MANY_NAMESPACES",
+        "Tệp XML khai báo quá nhiều không gian tên cho một phần tử.",
+        "The XML file declares too many namespaces in scope at one element.",
+        _SPLIT,
+    ),  # fmt: skip
+    _xml(
+        "XML_TEXT_TOO_LARGE",
+        "Tệp XML có một đoạn nội dung quá dài.",
+        "The XML file has too long a run of text.",
+        _SPLIT,
+    ),  # fmt: skip
 )
 
 
@@ -59,109 +86,219 @@ def _intake(code: str, vi: str, en: str, advice: tuple[str, str] = _REMAKE, basi
 
 
 INTAKE_CODES = (
-    _intake("INTAKE_TOO_LARGE", "Hồ sơ vượt quá dung lượng tối đa của một lần gửi.",
-            "The dossier exceeds the largest size one request may carry.", _SPLIT, BASIS_XML),  # fmt: skip
-    _intake("INTAKE_NOT_XML", "Nội dung gửi không phải tệp XML.", "The content is not an XML file.",
-            ("Gửi chính tệp XML đã ký (BHXHDienTu.xml, tờ khai đăng ký) với Content-Type: application/xml.",
-             "Send the signed XML file itself (BHXHDienTu.xml, the registration) with Content-Type: "
-             "application/xml."), BASIS_CONNECTION),  # fmt: skip
-    _intake("INTAKE_NOT_ENVELOPE", "Tệp không phải hồ sơ điện tử: phần tử gốc phải là <Hoso>.",
-            "The file is not a dossier envelope: its root must be <Hoso>.",
-            ("Gửi tệp hồ sơ BHXHDienTu.xml (phần tử gốc <Hoso>) đã ký; tờ khai đăng ký gửi tới /api/v1/registrations.",
-             "Send the signed dossier file BHXHDienTu.xml (root <Hoso>); registrations go to /api/v1/registrations.")),  # fmt: skip
-    _intake("INTAKE_IVAN_UNKNOWN", "Mã I-VAN không có trong danh mục tổ chức I-VAN của cơ quan BHXH.",
-            "The I-VAN code is not in the office's catalogue of I-VAN providers.",
-            ("Tổ chức I-VAN làm thủ tục kết nối với cơ quan BHXH để được cấp khoá API, rồi gửi lại.",
-             "The I-VAN completes its connection with the office to be given an API key, then sends again."),
-            BASIS_CONNECTION),  # fmt: skip
-    _intake("INTAKE_IVAN_MISMATCH", "Mã I-VAN ghi trong hồ sơ khác tổ chức I-VAN đã gửi.",
-            "The I-VAN code in the dossier is not that of the I-VAN that sent it.",
-            ("Ghi đúng mã của tổ chức I-VAN gửi hồ sơ (ThongTinIVAN/MaIVAN), ký lại rồi gửi.",
-             "Write the sending I-VAN's own code (ThongTinIVAN/MaIVAN), sign again and send."), BASIS_CONNECTION),  # fmt: skip
-    _intake("INTAKE_UNIT_UNKNOWN", "Mã đơn vị chưa được cơ quan BHXH cấp hoặc đã ngừng hoạt động.",
-            "The unit code is unknown or no longer active.", _REGISTER_UNIT),  # fmt: skip
-    _intake("INTAKE_COMMUNE_UNKNOWN", "Mã xã không có trong danh mục UBND xã, phường, thị trấn của cơ quan BHXH.",
-            "The commune code is not in the office's catalogue of communes.",
-            ("Kiểm tra mã xã (mã đơn vị hành chính 5 chữ số) ghi trong hồ sơ; nếu mã đúng, báo vướng mắc "
-             "(POST /api/v1/problems) và gửi lại đúng tệp này khi cơ quan BHXH đã bổ sung.",
-             "Check the commune code (the 5-digit administrative code) in the dossier; if it is right, report a "
-             "problem (POST /api/v1/problems) and send the same file again once the office has added it.")),  # fmt: skip
-    _intake("INTAKE_TAX_CODE_MISMATCH", "Mã số thuế ghi trong hồ sơ khác mã số thuế cơ quan BHXH ghi cho đơn vị.",
-            "The tax code in the dossier is not the one the office holds for the unit.",
-            ("Ghi đúng mã số thuế của đơn vị, ký lại rồi gửi; nếu mã số thuế của đơn vị đã thay đổi, làm thủ tục điều "
-             "chỉnh thông tin đơn vị (tờ khai TK3-TS) trước.",
-             "Write the unit's own tax code, sign again and send; if the unit's tax code changed, file the change of "
-             "unit details (form TK3-TS) first.")),  # fmt: skip
-    _intake("INTAKE_OFFICE_OUTSIDE", "Đối tượng nộp không do cơ quan BHXH này quản lý.",
-            "The submitter is not managed by this social-insurance office.",
-            ("Nộp hồ sơ cho cơ quan BHXH đang quản lý đơn vị (CoQuanQuanLy).",
-             "File with the social-insurance office that manages the unit (CoQuanQuanLy).")),  # fmt: skip
-    _intake("INTAKE_PROCEDURE_UNKNOWN", "Mã thủ tục không có trong danh mục thủ tục đang có hiệu lực vào ngày nộp.",
-            "The procedure code is not in the catalogue in force on the filing day.",
-            ("Ghi đúng mã thủ tục hành chính (MaThuTuc) theo danh mục thủ tục BHXH đang có hiệu lực (ví dụ 600: báo "
-             "tăng, giảm, điều chỉnh lao động), lập lại hồ sơ, ký rồi gửi; nếu mã đúng mà vẫn bị từ chối, báo vướng "
-             "mắc (POST /api/v1/problems).",
-             "Write the right procedure code (MaThuTuc) of the social-insurance procedures in force (e.g. 600: "
-             "report of employees joining, leaving or changing), make the dossier again, sign and send it; if the "
-             "code is right and still refused, report a problem (POST /api/v1/problems).")),  # fmt: skip
-    _intake("INTAKE_SIGNER_TAX_CODE", "Chứng thư số đã ký không mang mã số thuế của đơn vị nộp.",
-            "The signing certificate does not carry the submitting unit's tax code.",
-            ("Đơn vị ký bằng chứng thư số của chính đơn vị (mang mã số thuế của đơn vị) đã đăng ký với cơ quan BHXH, "
-             "rồi gửi tệp mới.",
-             "The unit signs with its own certificate (carrying its tax code) registered with the office, and sends "
-             "the new file."), BASIS_SIGNATURES),  # fmt: skip
-    _intake("INTAKE_CERTIFICATE_NOT_REGISTERED", "Chứng thư số đã ký chưa được đăng ký giao dịch điện tử với cơ quan BHXH.",
-            "The signing certificate is not registered for electronic transactions with the office.",
-            ("Nộp Tờ khai đăng ký sử dụng phương thức giao dịch điện tử (mẫu 04/ĐK-IVAN) qua tổ chức I-VAN, ký bằng "
-             "chứng thư số này, rồi gửi lại đúng tệp hồ sơ.",
-             "File the registration for electronic transactions (form 04/ĐK-IVAN) through the I-VAN, signed with "
-             "this certificate, then send the same dossier file again."), BASIS_REGISTRATION),  # fmt: skip
-    _intake("INTAKE_FORM_SIGNER_NOT_UNIT", "Một tờ khai được ký bằng chứng thư số không phải của đơn vị nộp hồ sơ.",
-            "A form is signed with a certificate that is not the submitting unit's.",
-            ("Ký lại tờ khai bằng chứng thư số của đơn vị nộp (đã đăng ký với cơ quan BHXH), đóng gói và ký lại hồ sơ "
-             "rồi gửi.",
-             "Sign the form again with the submitting unit's registered certificate, pack and sign the dossier "
-             "again and send it."), BASIS_SIGNATURES),  # fmt: skip
-    _intake("INTAKE_FORM_UNIT_MISMATCH", "Một tờ khai ghi đơn vị khác đơn vị nộp hồ sơ.",
-            "A form names a unit other than the submitting unit.",
-            ("Mỗi hồ sơ chỉ mang tờ khai của chính đơn vị nộp: sửa mã đơn vị, mã số thuế trên tờ khai, ký lại rồi gửi.",
-             "A dossier carries only the submitting unit's own forms: correct the unit code and tax code on the "
-             "form, sign again and send.")),  # fmt: skip
-    _intake("INTAKE_ALREADY_FILED", "Nội dung đã ký của hồ sơ trùng với một hồ sơ đã được tiếp nhận qua tổ chức I-VAN khác.",
-            "The dossier's signed content is that of a dossier already received through another I-VAN.",
-            ("Không nộp lại hồ sơ này: theo dõi hồ sơ đã tiếp nhận qua tổ chức I-VAN đã nộp. Nếu cần kê khai khác, "
-             "lập tờ khai mới, ký rồi gửi.",
-             "Do not file this dossier again: follow the received dossier through the I-VAN that filed it. To "
-             "declare something else, make new forms, sign them and send them.")),  # fmt: skip
-    _intake("INTAKE_REVOCATION_UNRESOLVED", "Hồ sơ đã được giữ quá lâu mà tổ chức chứng thực chưa công bố thông tin thu hồi "
-            "(CRL/OCSP) của chứng thư số.",
-            "The dossier was held too long without the CA publishing the certificate's revocation data (CRL/OCSP).",
-            ("Gửi lại đúng tệp này khi tổ chức chứng thực đã công bố thông tin thu hồi; nếu kéo dài, báo vướng mắc "
-             "(POST /api/v1/problems).",
-             "Send the same file again once the CA publishes its revocation data; if it lasts, report a problem "
-             "(POST /api/v1/problems)."), BASIS_SIGNATURES),  # fmt: skip
-    _intake("BLOB_WRITE_FAILED", "Cổng tiếp nhận tạm thời không lưu được tệp nhận được; chưa có gì được tiếp nhận.",
-            "The gateway cannot store the received file for the moment; nothing was received.",
-            ("Gửi lại đúng tệp sau ít phút (an toàn, không tạo hồ sơ trùng).",
-             "Send the same file again in a few minutes (safe: no duplicate dossier is made)."), BASIS_CONNECTION),  # fmt: skip
+    _intake(
+        "INTAKE_TOO_LARGE",
+        "Hồ sơ vượt quá dung lượng tối đa của một lần gửi.",
+        "The dossier exceeds the largest size one request may carry.",
+        _SPLIT,
+        BASIS_XML,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_NOT_XML",
+        "Nội dung gửi không phải tệp XML.",
+        "The content is not an XML file.",
+        (
+            "Gửi chính tệp XML đã ký (BHXHDienTu.xml, tờ khai đăng ký) với Content-Type: application/xml.",
+            "Send the signed XML file itself (BHXHDienTu.xml, the registration) with Content-Type: "
+            "application/xml.",
+        ),
+        BASIS_CONNECTION,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_NOT_ENVELOPE",
+        "Tệp không phải hồ sơ điện tử: phần tử gốc phải là <Hoso>.",
+        "The file is not a dossier envelope: its root must be <Hoso>.",
+        (
+            "Gửi tệp hồ sơ BHXHDienTu.xml (phần tử gốc <Hoso>) đã ký; tờ khai đăng ký gửi tới /api/v1/registrations.",
+            "Send the signed dossier file BHXHDienTu.xml (root <Hoso>); registrations go to /api/v1/registrations.",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_IVAN_UNKNOWN",
+        "Mã I-VAN không có trong danh mục tổ chức I-VAN của cơ quan BHXH.",
+        "The I-VAN code is not in the office's catalogue of I-VAN providers.",
+        (
+            "Tổ chức I-VAN làm thủ tục kết nối với cơ quan BHXH để được cấp khoá API, rồi gửi lại.",
+            "The I-VAN completes its connection with the office to be given an API key, then sends again.",
+        ),
+        BASIS_CONNECTION,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_IVAN_MISMATCH",
+        "Mã I-VAN ghi trong hồ sơ khác tổ chức I-VAN đã gửi.",
+        "The I-VAN code in the dossier is not that of the I-VAN that sent it.",
+        (
+            "Ghi đúng mã của tổ chức I-VAN gửi hồ sơ (ThongTinIVAN/MaIVAN), ký lại rồi gửi.",
+            "Write the sending I-VAN's own code (ThongTinIVAN/MaIVAN), sign again and send.",
+        ),
+        BASIS_CONNECTION,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_UNIT_UNKNOWN",
+        "Mã đơn vị chưa được cơ quan BHXH cấp hoặc đã ngừng hoạt động.",
+        "The unit code is unknown or no longer active.",
+        _REGISTER_UNIT,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_COMMUNE_UNKNOWN",
+        "Mã xã không có trong danh mục UBND xã, phường, thị trấn của cơ quan BHXH.",
+        "The commune code is not in the office's catalogue of communes.",
+        (
+            "Kiểm tra mã xã (mã đơn vị hành chính 5 chữ số) ghi trong hồ sơ; nếu mã đúng, báo vướng mắc "
+            "(POST /api/v1/problems) và gửi lại đúng tệp này khi cơ quan BHXH đã bổ sung.",
+            "Check the commune code (the 5-digit administrative code) in the dossier; if it is right, report a "
+            "problem (POST /api/v1/problems) and send the same file again once the office has added it.",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_TAX_CODE_MISMATCH",
+        "Mã số thuế ghi trong hồ sơ khác mã số thuế cơ quan BHXH ghi cho đơn vị.",
+        "The tax code in the dossier is not the one the office holds for the unit.",
+        (
+            "Ghi đúng mã số thuế của đơn vị, ký lại rồi gửi; nếu mã số thuế của đơn vị đã thay đổi, làm thủ tục điều "
+            "chỉnh thông tin đơn vị (tờ khai TK3-TS) trước.",
+            "Write the unit's own tax code, sign again and send; if the unit's tax code changed, file the change of "
+            "unit details (form TK3-TS) first.",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_OFFICE_OUTSIDE",
+        "Đối tượng nộp không do cơ quan BHXH này quản lý.",
+        "The submitter is not managed by this social-insurance office.",
+        (
+            "Nộp hồ sơ cho cơ quan BHXH đang quản lý đơn vị (CoQuanQuanLy).",
+            "File with the social-insurance office that manages the unit (CoQuanQuanLy).",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_PROCEDURE_UNKNOWN",
+        "Mã thủ tục không có trong danh mục thủ tục đang có hiệu lực vào ngày nộp.",
+        "The procedure code is not in the catalogue in force on the filing day.",
+        (
+            "Ghi đúng mã thủ tục hành chính (MaThuTuc) theo danh mục thủ tục BHXH đang có hiệu lực (ví dụ 600: báo "
+            "tăng, giảm, điều chỉnh lao động), lập lại hồ sơ, ký rồi gửi; nếu mã đúng mà vẫn bị từ chối, báo vướng "
+            "mắc (POST /api/v1/problems).",
+            "Write the right procedure code (MaThuTuc) of the social-insurance procedures in force (e.g. 600: "
+            "report of employees joining, leaving or changing), make the dossier again, sign and send it; if the "
+            "code is right and still refused, report a problem (POST /api/v1/problems).",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_SIGNER_TAX_CODE",
+        "Chứng thư số đã ký không mang mã số thuế của đơn vị nộp.",
+        "The signing certificate does not carry the submitting unit's tax code.",
+        (
+            "Đơn vị ký bằng chứng thư số của chính đơn vị (mang mã số thuế của đơn vị) đã đăng ký với cơ quan BHXH, "
+            "rồi gửi tệp mới.",
+            "The unit signs with its own certificate (carrying its tax code) registered with the office, and sends "
+            "the new file.",
+        ),
+        BASIS_SIGNATURES,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_CERTIFICATE_NOT_REGISTERED",
+        "Chứng thư số đã ký chưa được đăng ký giao dịch điện tử với cơ quan BHXH.",
+        "The signing certificate is not registered for electronic transactions with the office.",
+        (
+            "Nộp Tờ khai đăng ký sử dụng phương thức giao dịch điện tử (mẫu 04/ĐK-IVAN) qua tổ chức I-VAN, ký bằng "
+            "chứng thư số này, rồi gửi lại đúng tệp hồ sơ.",
+            "File the registration for electronic transactions (form 04/ĐK-IVAN) through the I-VAN, signed with "
+            "this certificate, then send the same dossier file again.",
+        ),
+        BASIS_REGISTRATION,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_FORM_SIGNER_NOT_UNIT",
+        "Một tờ khai được ký bằng chứng thư số không phải của đơn vị nộp hồ sơ.",
+        "A form is signed with a certificate that is not the submitting unit's.",
+        (
+            "Ký lại tờ khai bằng chứng thư số của đơn vị nộp (đã đăng ký với cơ quan BHXH), đóng gói và ký lại hồ sơ "
+            "rồi gửi.",
+            "Sign the form again with the submitting unit's registered certificate, pack and sign the dossier "
+            "again and send it.",
+        ),
+        BASIS_SIGNATURES,
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_FORM_UNIT_MISMATCH",
+        "Một tờ khai ghi đơn vị khác đơn vị nộp hồ sơ.",
+        "A form names a unit other than the submitting unit.",
+        (
+            "Mỗi hồ sơ chỉ mang tờ khai của chính đơn vị nộp: sửa mã đơn vị, mã số thuế trên tờ khai, ký lại rồi gửi.",
+            "A dossier carries only the submitting unit's own forms: correct the unit code and tax code on the "
+            "form, sign again and send.",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_ALREADY_FILED",
+        "Nội dung đã ký của hồ sơ trùng với một hồ sơ đã được tiếp nhận qua tổ chức I-VAN khác.",
+        "The dossier's signed content is that of a dossier already received through another I-VAN.",
+        (
+            "Không nộp lại hồ sơ này: theo dõi hồ sơ đã tiếp nhận qua tổ chức I-VAN đã nộp. Nếu cần kê khai khác, "
+            "lập tờ khai mới, ký rồi gửi.",
+            "Do not file this dossier again: follow the received dossier through the I-VAN that filed it. To "
+            "declare something else, make new forms, sign them and send them.",
+        ),
+    ),  # fmt: skip
+    _intake(
+        "INTAKE_REVOCATION_UNRESOLVED",
+        "Hồ sơ đã được giữ quá lâu mà tổ chức chứng thực chưa công bố thông tin thu hồi "
+        "(CRL/OCSP) của chứng thư số.",
+        "The dossier was held too long without the CA publishing the certificate's revocation data (CRL/OCSP).",
+        (
+            "Gửi lại đúng tệp này khi tổ chức chứng thực đã công bố thông tin thu hồi; nếu kéo dài, báo vướng mắc "
+            "(POST /api/v1/problems).",
+            "Send the same file again once the CA publishes its revocation data; if it lasts, report a problem "
+            "(POST /api/v1/problems).",
+        ),
+        BASIS_SIGNATURES,
+    ),  # fmt: skip
+    _intake(
+        "BLOB_WRITE_FAILED",
+        "Cổng tiếp nhận tạm thời không lưu được tệp nhận được; chưa có gì được tiếp nhận.",
+        "The gateway cannot store the received file for the moment; nothing was received.",
+        (
+            "Gửi lại đúng tệp sau ít phút (an toàn, không tạo hồ sơ trùng).",
+            "Send the same file again in a few minutes (safe: no duplicate dossier is made).",
+        ),
+        BASIS_CONNECTION,
+    ),  # fmt: skip
 )
 
 FORM_CODES = (
-    _intake("FORM_PERIOD_FORMAT", "Kỳ kê khai (KyKeKhai) không đúng dạng MM/yyyy.",
-            "The declared period (KyKeKhai) is not MM/yyyy.", basis=BASIS_FORMS),  # fmt: skip
-    _intake("FORM_PERIOD_RANGE", "Kỳ kê khai quá xa ngày nộp (cho phép từ 36 tháng trước đến tháng sau).",
-            "The declared period is too far from the filing date (36 months back to next month).",
-            basis=BASIS_FORMS),  # fmt: skip
-    _intake("FORM_REQUIRED_MISSING", "Thiếu một tờ khai bắt buộc của thủ tục.",
-            "A form the procedure requires is missing.",
-            ("Bổ sung tờ khai bắt buộc vào hồ sơ (theo danh mục thành phần hồ sơ của thủ tục), ký lại rồi gửi.",
-             "Add the required form to the dossier (as the procedure's list of forms says), sign again and send."),
-            BASIS_FORMS),  # fmt: skip
-    _intake("FORM_NOT_IN_PROCEDURE", "Hồ sơ mang một tờ khai không thuộc thành phần hồ sơ của thủ tục.",
-            "The dossier carries a form that is not part of the procedure.",
-            ("Bỏ tờ khai không thuộc thủ tục, hoặc nộp nó trong hồ sơ của thủ tục đúng; ký lại rồi gửi.",
-             "Leave out the form that is not the procedure's, or file it in a dossier of the right procedure; sign "
-             "again and send."), BASIS_FORMS),  # fmt: skip
+    _intake(
+        "FORM_PERIOD_FORMAT",
+        "Kỳ kê khai (KyKeKhai) không đúng dạng MM/yyyy.",
+        "The declared period (KyKeKhai) is not MM/yyyy.",
+        basis=BASIS_FORMS,
+    ),  # fmt: skip
+    _intake(
+        "FORM_PERIOD_RANGE",
+        "Kỳ kê khai quá xa ngày nộp (cho phép từ 36 tháng trước đến tháng sau).",
+        "The declared period is too far from the filing date (36 months back to next month).",
+        basis=BASIS_FORMS,
+    ),  # fmt: skip
+    _intake(
+        "FORM_REQUIRED_MISSING",
+        "Thiếu một tờ khai bắt buộc của thủ tục.",
+        "A form the procedure requires is missing.",
+        (
+            "Bổ sung tờ khai bắt buộc vào hồ sơ (theo danh mục thành phần hồ sơ của thủ tục), ký lại rồi gửi.",
+            "Add the required form to the dossier (as the procedure's list of forms says), sign again and send.",
+        ),
+        BASIS_FORMS,
+    ),  # fmt: skip
+    _intake(
+        "FORM_NOT_IN_PROCEDURE",
+        "Hồ sơ mang một tờ khai không thuộc thành phần hồ sơ của thủ tục.",
+        "The dossier carries a form that is not part of the procedure.",
+        (
+            "Bỏ tờ khai không thuộc thủ tục, hoặc nộp nó trong hồ sơ của thủ tục đúng; ký lại rồi gửi.",
+            "Leave out the form that is not the procedure's, or file it in a dossier of the right procedure; sign "
+            "again and send.",
+        ),
+        BASIS_FORMS,
+    ),  # fmt: skip
 )
 
 
@@ -174,40 +311,91 @@ _REMAKE_REGISTRATION = (
     "Make the 04/ĐK-IVAN registration again correctly, sign it with the unit's certificate and send it.",
 )
 REGISTRATION_CODES = (
-    _reg("REG_NOT_REGISTRATION", "Tệp không phải tờ khai đăng ký giao dịch điện tử (04/ĐK-IVAN).",
-         "The file is not a registration for electronic transactions (04/ĐK-IVAN).", _REMAKE_REGISTRATION),  # fmt: skip
-    _reg("REG_SIGNATURE_INVALID", "Chữ ký số của tờ khai đăng ký không hợp lệ.", "The registration's signature is not valid.",
-         ("Ký lại tờ khai đăng ký bằng chứng thư số còn hiệu lực rồi gửi.",
-          "Sign the registration again with a valid certificate and send it.")),  # fmt: skip
-    _reg("REG_KIND", "Loại đăng ký phải là 1 (đăng ký mới), 2 (thay đổi chứng thư số) hoặc 3 (ngừng).",
-         "The kind of registration must be 1 (new), 2 (change of certificate) or 3 (stop).", _REMAKE_REGISTRATION),  # fmt: skip
-    _reg("REG_IVAN_MISMATCH", "Mã I-VAN ghi trong tờ khai đăng ký khác tổ chức I-VAN đã gửi.",
-         "The I-VAN code in the registration is not that of the I-VAN that sent it.",
-         ("Ghi đúng mã tổ chức I-VAN gửi tờ khai, ký lại rồi gửi.",
-          "Write the sending I-VAN's own code, sign again and send.")),  # fmt: skip
-    _reg("REG_NOT_REGISTERED", "Chứng thư số không có đăng ký giao dịch điện tử đang hiệu lực để ngừng.",
-         "The certificate has no registration in force to stop.",
-         ("Không cần ngừng: chứng thư số này không còn đăng ký. Kiểm tra chứng thư số đã chọn.",
-          "Nothing to stop: this certificate is not registered. Check the certificate chosen.")),  # fmt: skip
-    _reg("REG_UNIT_UNKNOWN", "Mã đơn vị trong tờ khai đăng ký chưa được cơ quan BHXH cấp hoặc đã ngừng hoạt động.",
-         "The unit code in the registration is unknown or no longer active.", _REGISTER_UNIT),  # fmt: skip
-    _reg("REG_COMMUNE_UNKNOWN", "Mã xã trong tờ khai đăng ký không có trong danh mục UBND xã, phường, thị trấn.",
-         "The commune code in the registration is not in the catalogue.",
-         ("Kiểm tra mã xã (5 chữ số) ghi trong tờ khai; nếu mã đúng, báo vướng mắc (POST /api/v1/problems).",
-          "Check the commune code (5 digits) in the registration; if it is right, report a problem "
-          "(POST /api/v1/problems).")),  # fmt: skip
-    _reg("REG_TAX_CODE_MISMATCH", "Mã số thuế trong tờ khai đăng ký khác mã số thuế cơ quan BHXH ghi cho đơn vị.",
-         "The tax code in the registration is not the one the office holds for the unit.", _REMAKE_REGISTRATION),  # fmt: skip
-    _reg("REG_SIGNER_TAX_CODE", "Chứng thư số ký tờ khai đăng ký không mang mã số thuế của đơn vị.",
-         "The certificate that signed the registration does not carry the unit's tax code.",
-         ("Ký tờ khai đăng ký bằng chứng thư số của chính đơn vị (mang mã số thuế của đơn vị) rồi gửi.",
-          "Sign the registration with the unit's own certificate (carrying its tax code) and send it.")),  # fmt: skip
-    _reg("REG_OFFICE_OUTSIDE", "Đối tượng đăng ký không do cơ quan BHXH này quản lý.",
-         "The registrant is not managed by this social-insurance office.",
-         ("Gửi tờ khai đăng ký tới cơ quan BHXH đang quản lý đơn vị.",
-          "Send the registration to the office that manages the unit.")),  # fmt: skip
-    _reg("REG_START_DATE", "Ngày bắt đầu (NgayBatDau) không đúng dạng yyyy-mm-dd.",
-         "The start date (NgayBatDau) is not yyyy-mm-dd.", _REMAKE_REGISTRATION),  # fmt: skip
+    _reg(
+        "REG_NOT_REGISTRATION",
+        "Tệp không phải tờ khai đăng ký giao dịch điện tử (04/ĐK-IVAN).",
+        "The file is not a registration for electronic transactions (04/ĐK-IVAN).",
+        _REMAKE_REGISTRATION,
+    ),  # fmt: skip
+    _reg(
+        "REG_SIGNATURE_INVALID",
+        "Chữ ký số của tờ khai đăng ký không hợp lệ.",
+        "The registration's signature is not valid.",
+        (
+            "Ký lại tờ khai đăng ký bằng chứng thư số còn hiệu lực rồi gửi.",
+            "Sign the registration again with a valid certificate and send it.",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_KIND",
+        "Loại đăng ký phải là 1 (đăng ký mới), 2 (thay đổi chứng thư số) hoặc 3 (ngừng).",
+        "The kind of registration must be 1 (new), 2 (change of certificate) or 3 (stop).",
+        _REMAKE_REGISTRATION,
+    ),  # fmt: skip
+    _reg(
+        "REG_IVAN_MISMATCH",
+        "Mã I-VAN ghi trong tờ khai đăng ký khác tổ chức I-VAN đã gửi.",
+        "The I-VAN code in the registration is not that of the I-VAN that sent it.",
+        (
+            "Ghi đúng mã tổ chức I-VAN gửi tờ khai, ký lại rồi gửi.",
+            "Write the sending I-VAN's own code, sign again and send.",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_NOT_REGISTERED",
+        "Chứng thư số không có đăng ký giao dịch điện tử đang hiệu lực để ngừng.",
+        "The certificate has no registration in force to stop.",
+        (
+            "Không cần ngừng: chứng thư số này không còn đăng ký. Kiểm tra chứng thư số đã chọn.",
+            "Nothing to stop: this certificate is not registered. Check the certificate chosen.",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_UNIT_UNKNOWN",
+        "Mã đơn vị trong tờ khai đăng ký chưa được cơ quan BHXH cấp hoặc đã ngừng hoạt động.",
+        "The unit code in the registration is unknown or no longer active.",
+        _REGISTER_UNIT,
+    ),  # fmt: skip
+    _reg(
+        "REG_COMMUNE_UNKNOWN",
+        "Mã xã trong tờ khai đăng ký không có trong danh mục UBND xã, phường, thị trấn.",
+        "The commune code in the registration is not in the catalogue.",
+        (
+            "Kiểm tra mã xã (5 chữ số) ghi trong tờ khai; nếu mã đúng, báo vướng mắc (POST /api/v1/problems).",
+            "Check the commune code (5 digits) in the registration; if it is right, report a problem "
+            "(POST /api/v1/problems).",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_TAX_CODE_MISMATCH",
+        "Mã số thuế trong tờ khai đăng ký khác mã số thuế cơ quan BHXH ghi cho đơn vị.",
+        "The tax code in the registration is not the one the office holds for the unit.",
+        _REMAKE_REGISTRATION,
+    ),  # fmt: skip
+    _reg(
+        "REG_SIGNER_TAX_CODE",
+        "Chứng thư số ký tờ khai đăng ký không mang mã số thuế của đơn vị.",
+        "The certificate that signed the registration does not carry the unit's tax code.",
+        (
+            "Ký tờ khai đăng ký bằng chứng thư số của chính đơn vị (mang mã số thuế của đơn vị) rồi gửi.",
+            "Sign the registration with the unit's own certificate (carrying its tax code) and send it.",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_OFFICE_OUTSIDE",
+        "Đối tượng đăng ký không do cơ quan BHXH này quản lý.",
+        "The registrant is not managed by this social-insurance office.",
+        (
+            "Gửi tờ khai đăng ký tới cơ quan BHXH đang quản lý đơn vị.",
+            "Send the registration to the office that manages the unit.",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_START_DATE",
+        "Ngày bắt đầu (NgayBatDau) không đúng dạng yyyy-mm-dd.",
+        "The start date (NgayBatDau) is not yyyy-mm-dd.",
+        _REMAKE_REGISTRATION,
+    ),  # fmt: skip
 )
 
 declare("xmlsafe", *XML_CODES)
