@@ -103,6 +103,15 @@ def problem_new(request):
     )
 
 
+def _with_status_labels(events) -> list:
+    """The history with each status change in words ("Đã trả lời"), not its stored value."""
+    events = list(events)
+    labels = dict(Problem.Status.choices)
+    for event in events:
+        event.to_status_label = labels.get(event.to_status, event.to_status) if event.to_status else ""
+    return events
+
+
 @login_required
 def problem_detail(request, pk: int):
     problem = get_object_or_404(
@@ -135,7 +144,7 @@ def problem_detail(request, pk: int):
     context = {
         "scope": allowed,
         "problem": problem,
-        "events": problem.events.select_related("actor"),
+        "events": _with_status_labels(problem.events.select_related("actor")),
         "statuses": Problem.Status.choices,
         "it_staff": it_staff,
     }
