@@ -73,8 +73,8 @@ INSTALLED_APPS = [
     "hoso.accounts.apps.AxesConfig",  # django-axes, named for the admin
     "hoso.accounts",
     "django_otp",  # two-step log-in (hoso.accounts.twofactor): codes of an authenticator app
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",  # recovery codes
+    "hoso.accounts.apps.AuthenticatorAppsConfig",  # django-otp's TOTP devices, named for the admin
+    "hoso.accounts.apps.RecoveryCodesConfig",  # django-otp's static devices: recovery codes
 ]
 
 MIDDLEWARE = [

@@ -113,3 +113,26 @@ def test_the_link_sets_a_new_password_once_and_ends_every_session(by_email):
     assert log_in(Client(), by_email, NEW).status_code == 302
     again = Client().get(link, follow=True)
     assert "Liên kết này không còn dùng được" in again.content.decode()
+
+
+def test_it_sets_a_temporary_password_in_the_admin_which_ends_the_officer_s_sessions(officers):
+    """Without e-mail, IT (the it_admin role, no superuser) sets a password from the user's admin page."""
+    from hoso.reference.roles import ensure_roles
+
+    ensure_roles()  # the permissions hoso init gives the roles
+    it, officer = officers["city"], officers["desk"]
+    it.is_staff = True
+    it.save()
+    admin, session = Client(), Client()
+    log_in(admin, it)
+    log_in(session, officer)
+    form = admin.get(f"/admin/auth/user/{officer.pk}/password/")
+    assert form.status_code == 200 and "Mật khẩu" in form.content.decode()
+    temporary = "Tạm-thời-0512!"
+    done = admin.post(
+        f"/admin/auth/user/{officer.pk}/password/",
+        {"password1": temporary, "password2": temporary, "usable_password": "true"},
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    assert session.get("/tiep-nhan/").status_code == 302  # the officer's session is over
+    assert log_in(Client(), officer, temporary).status_code == 302

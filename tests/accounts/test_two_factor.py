@@ -154,3 +154,22 @@ def test_the_app_moves_to_another_phone(client, two_factor, officers):
     fresh = TOTPDevice.objects.create(user=officers["city"], confirmed=False)
     client.post(ENROL, {"action": "confirm", "code": code_for(fresh)})
     assert client.get("/cntt/tin-cay/").status_code == 200
+
+
+def test_it_removes_a_lost_app_in_the_admin_without_seeing_its_key(settings, officers):
+    from hoso.reference.roles import ensure_roles
+
+    ensure_roles()
+    settings.HOSO_TWO_FACTOR = "optional"  # IT's own log-in is not what this test is about
+    it = officers["city"]
+    it.is_staff = True
+    it.save()
+    device = _enrolled(officers["desk"])
+    admin = Client()
+    log_in(admin, it)
+    listing = admin.get("/admin/otp_totp/totpdevice/")
+    assert listing.status_code == 200 and officers["desk"].username in listing.content.decode()
+    page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page  # OTP_ADMIN_HIDE_SENSITIVE_DATA
+    admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()

@@ -19,7 +19,7 @@ def _log_in(page, site, username, password):
     page.goto(f"{site}/dang-nhap/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.keyboard.press("Enter")
+    page.click("main button.primary")  # a click waits for the navigation it starts
     page.wait_for_load_state("networkidle")
 
 
@@ -31,7 +31,8 @@ def test_an_officer_changes_the_password_from_the_header_and_the_other_browser_i
     page_for, site, shots
 ):
     here, there = page_for("sothe.socson"), page_for("sothe.socson")
-    assert "/dang-nhap/" not in there.url
+    for page in (here, there):
+        page.wait_for_url(lambda url: "/dang-nhap/" not in url)  # the log-in's answer may still be on its way
     here.click("header >> text=Đổi mật khẩu")
     here.wait_for_load_state("networkidle")
     assert here.locator("h1").inner_text() == "Đổi mật khẩu"

@@ -1,4 +1,6 @@
 import axes.apps
+import django_otp.plugins.otp_static.apps
+import django_otp.plugins.otp_totp.apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +21,17 @@ class AxesConfig(axes.apps.AppConfig):
 
     default = False
     verbose_name = _("Log-in lock-outs")
+
+
+class AuthenticatorAppsConfig(django_otp.plugins.otp_totp.apps.DefaultConfig):
+    """django-otp's TOTP devices (hoso.accounts.twofactor) under a name IT reads in the admin."""
+
+    default = False
+    verbose_name = _("Two-step log-in: authenticator apps")
+
+
+class RecoveryCodesConfig(django_otp.plugins.otp_static.apps.DefaultConfig):
+    """django-otp's static devices: the officers' recovery codes."""
+
+    default = False
+    verbose_name = _("Two-step log-in: recovery codes")

@@ -39,13 +39,15 @@ log = logging.getLogger("hoso.auth")
 
 RESEND_AFTER = timedelta(minutes=5)
 
-# Django 5.2's words for a short password (MinimumLengthValidator), which Django's own Vietnamese
-# catalogue lacks: marked here so that hoso's catalogue carries them.
+# Django 5.2's words that Django's own Vietnamese catalogue lacks, marked here so that hoso's catalogue
+# carries them: a short password (MinimumLengthValidator), …
 SHORT_PASSWORD = ngettext_lazy(
     "This password is too short. It must contain at least %d character.",
     "This password is too short. It must contain at least %d characters.",
     "min_length",
 )
+# The admin's button on a user's page by which IT sets a temporary password (Django's words, likewise).
+IT_SETS_PASSWORD = (gettext_lazy("Reset password"), gettext_lazy("Set password"))
 
 
 class PasswordChange(auth_views.PasswordChangeView):
