@@ -205,41 +205,100 @@ def test_the_guide_says_the_status_codes():
         assert phrase in text, phrase
 
 
-@needs_xmlsec1
-def test_a_supplement_or_registration_with_an_unknown_revocation_status_may_be_sent_again(api, world):
-    """Only dossiers are held: a supplement (or a registration) whose signer's revocation status is unknown
-    is refused for the moment — 422 with Retry-After, nothing recorded — and the same file goes through once
-    the CRL is back."""
-    from hoso.intake.models import FetchedCrl
-    from hoso.intake.registration import build_registration
+def _awaiting_supplement(api, world, seed):
     from hoso.workflow.models import Dossier
     from hoso.workflow.services import request_supplement, transition
 
-    world.publish()
-    tasks.revocation()
-    posted = api.submit(world.dossier(seed=26))
+    posted = api.submit(world.dossier(seed=seed))
     assert posted.status_code == 201, posted.content
     dossier = Dossier.objects.get(number=posted["X-Dossier-Number"])
     transition(dossier, "in_process", actor_label="Cán bộ thu")
     request_supplement(dossier, actor_label="Cán bộ thu", note="Bổ sung tờ khai.")
+    return posted["X-Submission-Id"], dossier
+
+
+def _lapse_crls():
+    from hoso.intake.models import FetchedCrl
 
     FetchedCrl.objects.all().delete()  # the CRLs lapse from the trust store
     gateway.forget()
+
+
+@needs_xmlsec1
+def test_a_supplement_is_held_too_and_recorded_at_its_reception_time(api, world):
+    from hoso.intake.models import HeldSupplement
+
+    world.publish()
+    tasks.revocation()
+    sid, dossier = _awaiting_supplement(api, world, seed=26)
+    cursor = api.get("/api/v1/feed?after=0").json()["next"]
+    _lapse_crls()
     papers = world.dossier(seed=27)
-    path = f"/api/v1/dossiers/{posted['X-Submission-Id']}/supplements"
-    refused = api.post_xml(path, papers)
-    assert refused.status_code == 422 and refused.json()["code"] == "SIG_TRY_LATER"
-    assert refused["Retry-After"] == "300"
+    path = f"/api/v1/dossiers/{sid}/supplements"
+    held = api.post_xml(path, papers)
+    assert held.status_code == 202, held.content
+    assert held["X-Outcome"] == "pending" and 0 < int(held["Retry-After"]) <= 300
+    body = etree.fromstring(held.content).find("NoiDung")
+    assert body.findtext("KetQua/Ma") == "CHO_KIEM_TRA" and body.findtext("SoHoSo") == dossier.number
+    assert body.findtext("MaGiaoDich") == held["X-Supplement-Id"]
+    assert api.post_xml(path, papers).content == held.content  # sent again while held: the same answer
+    dossier.refresh_from_db()
+    assert dossier.status == "supplement_requested"
+
+    tasks.revocation()  # the CRLs are fetched again: the supplement is judged again and recorded
+    supplement = HeldSupplement.objects.get(public_id=held["X-Supplement-Id"])
+    assert supplement.outcome == "received"
+    dossier.refresh_from_db()
+    assert dossier.status == "supplement_received"
+    events = api.get(f"/api/v1/feed?after={cursor}").json()["events"]
+    received = [e for e in events if e["kind"] == "supplement_received"]
+    assert len(received) == 1 and received[0]["data"]["sha256"] == supplement.sha256
+    # The clock restarts from the supplement's reception time, not from when it was judged again.
+    assert dossier.events.get(kind="supplement_received").at == supplement.received_at
+    again = api.post_xml(path, papers)
+    assert again.status_code == 200  # recorded: a repeat
+
+
+@needs_xmlsec1
+def test_a_held_supplement_refused_in_the_end_reaches_the_feed(api, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world.publish()
+    tasks.revocation()
+    sid, dossier = _awaiting_supplement(api, world, seed=28)
+    _lapse_crls()
+    held = api.post_xml(f"/api/v1/dossiers/{sid}/supplements", world.dossier(seed=29))
+    assert held.status_code == 202
+    cursor = api.get("/api/v1/feed?after=0").json()["next"]
+    world.publish(revoked=("unit-valid",), revoked_at=timezone.now() - timedelta(hours=1))
+    assert "1 refused" in tasks.revocation()
+    events = api.get(f"/api/v1/feed?after={cursor}").json()["events"]
+    assert [(e["kind"], e["dossier_id"], e["dossier_number"]) for e in events] == [
+        ("supplement_refused", sid, dossier.number)
+    ]
+    assert events[0]["data"]["reasons"] == ["SIG_REVOKED"]
+    assert events[0]["data"]["supplement"] == held["X-Supplement-Id"]
+    assert events[0]["data"]["details"][0]["legal_basis"]
+    dossier.refresh_from_db()
+    assert dossier.status == "supplement_requested"
+
+
+@needs_xmlsec1
+def test_a_registration_with_an_unknown_revocation_status_may_be_sent_again(api, world):
+    """Registrations are not held: refused for the moment — 422 with Retry-After, nothing recorded — and
+    the same file goes through once the CRL is back."""
+    from hoso.intake.registration import build_registration
+
+    world.publish()
+    tasks.revocation()
+    _lapse_crls()
     registration = world.sign(
         build_registration(code="HB00001", name="Công ty", tax_code="0101234567", office="00105", kind="1")
     )
     answer = api.post_xml("/api/v1/registrations", registration)
     assert answer.status_code == 422 and answer.json()["code"] == "REG_SIGNATURE_INVALID"
     assert answer.json()["details"]["signature_code"] == "TRY_LATER" and answer["Retry-After"] == "300"
-    dossier.refresh_from_db()
-    assert dossier.status == "supplement_requested"
-
     tasks.revocation()  # fetched again
-    received = api.post_xml(path, papers)
-    assert received.status_code == 201, received.content
     assert api.post_xml("/api/v1/registrations", registration).status_code == 200

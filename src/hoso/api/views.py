@@ -44,8 +44,8 @@ from hoso.serving import LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_FIELDS, LIMIT_R
 logger = logging.getLogger(__name__)
 XML_TYPES = ("application/xml", "text/xml")  # the request bodies' media types, as the OpenAPI document says
 FEED_MAX = 1000
-# A supplement or a registration refused only because a signer's revocation status is unknown is not held
-# (only dossiers are: hoso.intake.pending); the answer says when sending the same file again makes sense.
+# A registration refused only because its signer's revocation status is unknown is not held (dossiers and
+# supplements are: hoso.intake.pending); the answer says when sending the same file again makes sense.
 REVOCATION_RETRY_SECONDS = 300
 # Patterns of parameters: django-ninja checks them and writes them into the OpenAPI document (ASCII classes
 # only, so that they mean the same to every regular-expression dialect a client may check them with).
@@ -445,6 +445,16 @@ def _xml_body(root: str | None, what: str) -> dict:
     }
 
 
+RETRY_AFTER_HEADER = {
+    "description": "Seconds until the held document's next scheduled check",
+    "schema": {"type": "integer", "minimum": 1},
+}
+SUPPLEMENT_ID_HEADER = {
+    "description": "The held supplement's id",
+    "schema": {"type": "string", "format": "uuid"},
+}
+
+
 def _xml_responses(headers: dict | None = None, **codes: str) -> dict:
     """Receipt answers for the OpenAPI document: ``r201="…"`` and the like; ``headers``: by status, the
     headers an answer carries."""
@@ -494,14 +504,7 @@ def _xml_responses(headers: dict | None = None, **codes: str) -> dict:
             "for those bytes gets the same receipt, byte for byte; after a refusal the office or the unit can "
             "remove (`INTAKE_CERTIFICATE_NOT_REGISTERED`, `SIG_NO_CERTIFICATE_CHAIN_FOUND` …: see the retry "
             "table of docs/ivan-guide.md) the same bytes are judged again",
-            headers={
-                "202": {
-                    "Retry-After": {
-                        "description": "Seconds until the held dossier's next scheduled check",
-                        "schema": {"type": "integer", "minimum": 1},
-                    }
-                }
-            },
+            headers={"202": {"Retry-After": RETRY_AFTER_HEADER}},
         ),
     },
 )
@@ -627,11 +630,19 @@ def get_receipt(request: HttpRequest, submission_id: UUID):
     response={200: SubmissionOut, 201: SubmissionOut, **error_responses(404, 409, 411, 413, 415, 422, 503)},
     summary="Nộp hồ sơ bổ sung (answer a supplement request)",
     tags=["dossiers"],
-    openapi_extra=_xml_body(
-        None,
-        "The supplement: an envelope made with `hoso pack`, or a single signed form, signed by the "
-        "dossier's submitter with its registered certificate.",
-    ),
+    openapi_extra={
+        **_xml_body(
+            None,
+            "The supplement: an envelope made with `hoso pack`, or a single signed form, signed by the "
+            "dossier's submitter with its registered certificate.",
+        ),
+        **_xml_responses(
+            r202="Held (pending): a signer's revocation status cannot be determined yet; the signed pending "
+            "acknowledgement (`KetQua/Ma = CHO_KIEM_TRA`, `SoHoSo` the dossier's number, `MaGiaoDich` the "
+            "supplement's id). The decision reaches the feed; do not send again",
+            headers={"202": {"Retry-After": RETRY_AFTER_HEADER, "X-Supplement-Id": SUPPLEMENT_ID_HEADER}},
+        ),
+    },
 )
 def submit_supplement(request: HttpRequest, submission_id: UUID):
     """Answer a supplement request (event `supplement_requested` in the feed) with an XML file signed by
@@ -640,9 +651,10 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
     received as a supplement of this dossier (a repeat: nothing is recorded twice); **409** when no
     supplement is awaited; **422** when the file, a signature or a signer is not acceptable: the checks
     every signed document goes through (`XML_…`, `SIG_…`, `INTAKE_SIGNER_TAX_CODE`,
-    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`). A
-    supplement is not held like a dossier: when a signer's revocation status is unknown it is **422**
-    `SIG_TRY_LATER` with `Retry-After`, nothing is recorded, and the same file may be sent again."""
+    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`).
+    **202** when a signer's revocation status is the only problem: the supplement is held as a dossier is
+    (a signed pending acknowledgement, `X-Supplement-Id`, `Retry-After`); once decided it is recorded at
+    its reception time (the feed's `supplement_received`) or refused (the feed's `supplement_refused`)."""
     from hoso.intake.front import IntakeError, Refusal
     from hoso.intake.supplement import receive_supplement
     from hoso.workflow.services import TransitionError
@@ -678,11 +690,20 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
         ) from error
     except Refusal as refusal:
         first = refusal.reasons[0]
-        # Only a signer's revocation status unknown: nothing is recorded and the same file may be sent again.
-        headers = {"Retry-After": str(REVOCATION_RETRY_SECONDS)} if refusal.pending else None
-        raise ApiError(422, first.code, first.message, first.message_en, headers=headers) from refusal
+        raise ApiError(422, first.code, first.message, first.message_en) from refusal
     except TransitionError as error:
         raise ApiError(409, error.code, error.message_vi, error.message_en) from error
+    if reception.outcome == "pending":
+        from hoso.intake.pending import retry_after_seconds
+
+        held = reception.held
+        headers = {
+            "Location": f"{_root()}dossiers/{submission.public_id}",
+            "X-Supplement-Id": str(held.public_id),
+            "X-Outcome": "pending",
+            "Retry-After": str(retry_after_seconds(held)),
+        }
+        return _xml(bytes(held.acknowledgement_xml), 202, headers)
     if reception.outcome == "repeat":
         return Answer(200, _submission(request, submission))
     submission.dossier.refresh_from_db()
@@ -737,7 +758,7 @@ def feed(
         .order_by("sequence")[: limit + 1]
     )
     decisions = (
-        DecisionEvent.objects.select_related("submission")
+        DecisionEvent.objects.select_related("submission", "submission__dossier")
         .filter(Q(after_sequence__gt=sequence) | Q(after_sequence=sequence, pk__gt=n), ivan=request.auth)
         .order_by("after_sequence", "pk")[: limit + 1]
     )
@@ -758,20 +779,25 @@ def _chain_event(event) -> dict:
 
 
 def _decision_event(decision) -> dict:
-    """The refusal of a held submission (no dossier): `dossier_id` is the submission's id, as for every
-    event; `data` has the reasons' codes and the refusal receipt's address."""
-    public_id = decision.submission.public_id
+    """The refusal of a held document without a chain event: a dossier (`refused`: no dossier, `data` has
+    the reasons' codes and the refusal receipt's address) or a supplement (`supplement_refused`: `data`
+    has the supplement's id and the reasons). `dossier_id` is the submission's id, as for every event."""
+    submission = decision.submission
+    refused = decision.kind == "refused"
+    data = dict(decision.data)
+    if refused:
+        data["receipt_url"] = f"{_root()}dossiers/{submission.public_id}/receipt"
     return {
         "position": f"{decision.after_sequence}.{decision.pk}",
         "sequence": decision.after_sequence,
-        "dossier_id": public_id,
-        "dossier_number": "",
+        "dossier_id": submission.public_id,
+        "dossier_number": submission.dossier.number if submission.dossier_id else "",
         "kind": decision.kind,
-        "from_status": "pending",
-        "to_status": decision.kind,
+        "from_status": "pending" if refused else "",
+        "to_status": "refused" if refused else "",
         "at": _local(decision.at),
         "note": "",
-        "data": {**decision.data, "receipt_url": f"{_root()}dossiers/{public_id}/receipt"},
+        "data": data,
     }
 
 

@@ -157,6 +157,45 @@ class DecisionEvent(models.Model):
         return f"{self.after_sequence}.{self.pk} {self.kind}"
 
 
+class HeldSupplement(models.Model):
+    """A supplement held while a signer's revocation status is unknown (hoso.intake.supplement): its bytes
+    kept, its reception time fixed, answered 202 with a signed pending acknowledgement; recorded on its
+    dossier at that reception time, or refused, once the status is known (hoso.intake.pending)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending a revocation check")
+        RECEIVED = "received", _("Received")
+        REFUSED = "refused", _("Refused")
+
+    public_id = models.UUIDField(_("supplement id"), default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey("workflow.Dossier", on_delete=models.PROTECT, related_name="held_supplements")
+    ivan = models.ForeignKey("reference.IvanProvider", on_delete=models.PROTECT, db_index=False)
+    received_at = models.DateTimeField(_("received at"))
+    sha256 = models.CharField(_("SHA-256 of the bytes received"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    acknowledgement_xml = models.BinaryField(_("signed pending acknowledgement"))
+    revocation_checks = models.PositiveIntegerField(_("revocation checks"), default=0)
+    next_check_at = models.DateTimeField(_("next revocation check"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="held_supplement_pending_idx",
+            )
+        ]
+        verbose_name = _("held supplement")
+        verbose_name_plural = _("held supplements")
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.outcome}"
+
+
 class DeskReading(models.Model):
     """One reading at the desk: the scans (or scanner text) an officer gave, kept as evidence, what the
     reader made of them, and the submissions they carried. Scans that yielded nothing are recorded too,

@@ -72,12 +72,18 @@ def retry_after_seconds(submission: Submission, now: datetime | None = None) -> 
     return max(1, math.ceil((upcoming - now).total_seconds()))
 
 
+def held_reasons(reasons) -> list[dict]:
+    """The reasons a document is held for (as stored), saying what happens next instead of "send again"."""
+    return [
+        {**(r if isinstance(r, dict) else r.as_dict()), "advice": HELD_ADVICE, "advice_en": HELD_ADVICE_EN}
+        for r in reasons
+    ]
+
+
 def hold(submission: Submission) -> Submission:
     """Store ``submission`` (a new record of outcome pending, whose reasons say why) with its signed pending
     acknowledgement as its receipt, and schedule its first check."""
-    submission.reasons = [
-        {**r, "advice": HELD_ADVICE, "advice_en": HELD_ADVICE_EN} for r in submission.reasons
-    ]
+    submission.reasons = held_reasons(submission.reasons)
     submission.next_check_at = next_check(submission.received_at, timezone.now()) or timezone.now()
     attach_receipt(submission)
     submission.acknowledgement_xml = submission.receipt_xml
@@ -107,19 +113,23 @@ class RecheckReport:
 
 
 def recheck_due(now: datetime | None = None) -> RecheckReport:
-    """Judge again every held submission whose scheduled check has come (the ``hoso:pending`` job)."""
+    """Judge again every held dossier and supplement whose scheduled check has come (``hoso:pending``)."""
+    from hoso.intake import supplement
+
     now = now or timezone.now()
-    return _recheck(_held().filter(next_check_at__lte=now), now)
+    due = {"next_check_at__lte": now}
+    return _recheck(_held().filter(**due), supplement.held().filter(**due), now)
 
 
 def recheck_all(now: datetime | None = None) -> RecheckReport:
-    """Judge again every held submission (fresh revocation data arrived)."""
-    return _recheck(_held(), now or timezone.now())
+    """Judge again every held dossier and supplement (fresh revocation data arrived)."""
+    from hoso.intake import supplement
+
+    return _recheck(_held(), supplement.held(), now or timezone.now())
 
 
-_seen_revocation_state: bytes | None = (
-    None  # the trust store's revocation data when last judged (this process)
-)
+#: The trust store's revocation data when this process last judged the held documents.
+_seen_revocation_state: bytes | None = None
 
 
 def recheck_on_schedule(now: datetime | None = None) -> RecheckReport:
@@ -137,21 +147,22 @@ def _held():
     return Submission.objects.filter(outcome=Submission.Outcome.PENDING).select_related("ivan").order_by("pk")
 
 
-def _recheck(rows, now: datetime) -> RecheckReport:
+def _recheck(submissions, supplements, now: datetime) -> RecheckReport:
+    from hoso.intake.supplement import recheck_held
+
     report = RecheckReport()
-    for submission in rows:
-        sid = str(submission.public_id)
+    work = [(s, lambda s=s: recheck(s, now=now)) for s in submissions]
+    work += [(h, lambda h=h: recheck_held(h, now)) for h in supplements]
+    decided = {"accepted": report.accepted, "received": report.accepted, "refused": report.refused}
+    for held, judge in work:
+        sid = str(held.public_id)
         try:
-            outcome = recheck(submission, now=now)
-        except (
-            IntegrityError
-        ) as error:  # the same signed content accepted meanwhile: judged at the next check
+            outcome = judge()
+        except IntegrityError as error:  # the same content accepted meanwhile: judged at the next check
             report.failed.append((sid, str(error)[:200]))
             log.warning("pending %s: %s", sid, error)
             continue
-        {"accepted": report.accepted, "refused": report.refused}.get(outcome, report.still_pending).append(
-            sid
-        )
+        decided.get(outcome, report.still_pending).append(sid)
     return report
 
 
@@ -211,7 +222,6 @@ def _decide(pk: int, state, reasons: list[Reason], now: datetime) -> str:
     the feed), a refusal writes its decision event after the chain head (locked, so in commit order)."""
     from hoso.intake import pipeline
     from hoso.policies.services import send_decision
-    from hoso.workflow.audit import lock_head
     from hoso.workflow.services import number_dossier, store_dossier
 
     accepted = not reasons
@@ -250,11 +260,8 @@ def _decide(pk: int, state, reasons: list[Reason], now: datetime) -> str:
                 },
             )
         else:
-            last_sequence, _hash = lock_head()
-            DecisionEvent.objects.create(
-                submission=submission,
-                ivan_id=submission.ivan_id,
-                after_sequence=last_sequence,
+            decision_event(
+                submission,
                 kind="refused",
                 at=now,
                 data={
@@ -266,6 +273,22 @@ def _decide(pk: int, state, reasons: list[Reason], now: datetime) -> str:
         submission.save()
     log.info("held %s decided: %s", submission.public_id, submission.outcome)
     return submission.outcome
+
+
+def decision_event(submission: Submission, *, kind: str, at: datetime, data: dict) -> DecisionEvent:
+    """The feed's event of a refusal that has no chain event of its own, placed after the chain head, read
+    locked (so in commit order); inside the caller's transaction."""
+    from hoso.workflow.audit import lock_head
+
+    last_sequence, _hash = lock_head()
+    return DecisionEvent.objects.create(
+        submission=submission,
+        ivan_id=submission.ivan_id,
+        after_sequence=last_sequence,
+        kind=kind,
+        at=at,
+        data=data,
+    )
 
 
 def _take_over(submission: Submission, state, reasons: list[Reason], now: datetime) -> None:

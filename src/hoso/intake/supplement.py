@@ -4,17 +4,26 @@ The file goes through the front half every signed document goes through (hoso.in
 parsed, verified on that tree, and every signer bound to the dossier's submitter — the file's signer by
 its tax code and a certificate the submitter registered, each form it carries by the same rules as a
 dossier's forms. Only then is it recorded on the dossier (hoso.workflow.services.receive_supplement).
+
+When a signer's revocation status is the only problem, the supplement is held as a dossier is
+(hoso.intake.pending): a :class:`~hoso.intake.models.HeldSupplement` with its reception time and a signed
+pending acknowledgement; judged again later, it is recorded on the dossier *at that reception time* (the
+deadline clock restarts from it) or refused, the refusal reaching the I-VAN's feed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hoso.intake import front
+from hoso.intake.models import HeldSupplement
 from hoso.workflow import services
 
 logger = logging.getLogger(__name__)
@@ -23,9 +32,12 @@ SUPPLEMENT = front.Document("hồ sơ bổ sung", "supplement")
 
 @dataclass
 class SupplementReception:
-    outcome: str  # "received" | "repeat" (these bytes were already received as a supplement of the dossier)
+    # "received" | "repeat" (these bytes were already received as a supplement of the dossier) |
+    # "pending" (held: ``held`` says until when, its acknowledgement is the answer)
+    outcome: str
     dossier: object
     sha256: str
+    held: HeldSupplement | None = None
 
 
 def receive_supplement(
@@ -43,16 +55,14 @@ def receive_supplement(
     :class:`hoso.workflow.services.TransitionError` (no supplement awaited)."""
     received_at = received_at or timezone.now()
     sha256 = front.keep(raw)
+    held = HeldSupplement.objects.filter(
+        dossier=dossier, sha256=sha256, outcome=HeldSupplement.Outcome.PENDING
+    ).first()
+    if held is not None:  # sent again while held: the same acknowledgement
+        return SupplementReception("pending", dossier, sha256, held)
     try:
         front.require_xml(raw)
-        report = front.verify(front.parse(raw), at=received_at)
-        front.bind(
-            report,
-            at=received_at,
-            unit=dossier.unit if dossier.unit_id else None,
-            commune=dossier.commune if dossier.commune_id else None,
-            document=SUPPLEMENT,
-        )
+        unknown = _judge(dossier, raw, at=received_at)
     except (front.IntakeError, front.Refusal) as error:
         code = error.code if isinstance(error, front.IntakeError) else error.reasons[0].code
         logger.warning(
@@ -67,16 +77,148 @@ def receive_supplement(
     if services.supplement_already_received(dossier, sha256):
         # An I-VAN sending again what got no answer (a cut connection): the first reception stands.
         return SupplementReception("repeat", dossier, sha256)
-    try:
-        services.receive_supplement(
-            dossier,
-            raw=raw,
-            sha256=sha256,
-            actor_label=f"I-VAN {ivan.code} {ivan.name}",
-            content_type=content_type,
+    if unknown:
+        services.require_supplement_requested(dossier)
+        return SupplementReception(
+            "pending", dossier, sha256, _hold(dossier, raw, sha256, ivan, content_type, received_at, unknown)
         )
+    try:
+        _record(dossier, raw, sha256, ivan, content_type)
     except services.TransitionError:
         if services.supplement_already_received(dossier, sha256):  # a concurrent twin was recorded first
             return SupplementReception("repeat", dossier, sha256)
         raise
     return SupplementReception("received", dossier, sha256)
+
+
+def _judge(dossier, raw: bytes, *, at: datetime, retroactive: bool = False) -> list:
+    """The front half on ``raw`` at ``at``: raises :class:`front.Refusal`; returns the reasons to hold the
+    supplement for (a signer's revocation status unknown and nothing else wrong), none when it passes."""
+    try:
+        report, unknown = front.verify(front.parse(raw), at=at, retroactive=retroactive), []
+    except front.Refusal as refusal:
+        if not refusal.pending:
+            raise
+        report, unknown = refusal.report, refusal.reasons
+    front.bind(
+        report,
+        at=at,
+        unit=dossier.unit if dossier.unit_id else None,
+        commune=dossier.commune if dossier.commune_id else None,
+        document=SUPPLEMENT,
+    )
+    return unknown
+
+
+def _record(dossier, raw: bytes, sha256: str, ivan, content_type: str, at: datetime | None = None) -> None:
+    services.receive_supplement(
+        dossier,
+        raw=raw,
+        sha256=sha256,
+        actor_label=f"I-VAN {ivan.code} {ivan.name}",
+        content_type=content_type,
+        at=at,
+    )
+
+
+def _hold(dossier, raw, sha256, ivan, content_type, received_at, reasons) -> HeldSupplement:
+    from hoso.intake import pending
+
+    held = HeldSupplement(
+        dossier=dossier,
+        ivan=ivan,
+        received_at=received_at,
+        sha256=sha256,
+        size=len(raw),
+        content_type=content_type[:100],
+        outcome=HeldSupplement.Outcome.PENDING,
+        reasons=pending.held_reasons(reasons),
+        next_check_at=pending.next_check(received_at, timezone.now()) or timezone.now(),
+    )
+    held.acknowledgement_xml = acknowledgement(held)
+    held.save(force_insert=True)
+    logger.info("I-VAN %s: supplement %s to dossier %s held", ivan.code, held.public_id, dossier.number)
+    return held
+
+
+def acknowledgement(held: HeldSupplement) -> bytes:
+    """The signed pending acknowledgement of a held supplement: the dossier's receipt content (its number,
+    procedure, submitter, office) with this supplement's id, reception time, bytes and reason."""
+    from hoso.intake.receipts import Reason, build_receipt, receipt_content
+
+    content = dataclasses.replace(
+        receipt_content(held.dossier.submission),
+        submission_id=str(held.public_id),
+        received_at=held.received_at,
+        outcome="pending",
+        sha256=held.sha256,
+        due_date=None,
+        reasons=[Reason(**r) for r in held.reasons],
+        policy={},
+        signature={},
+    )
+    return build_receipt(content)
+
+
+def recheck_held(held: HeldSupplement, now: datetime) -> str:
+    """Judge the held supplement again at its reception time: "received", "refused", "pending" (still
+    unknown, before the limit) or "decided" (another worker decided it first)."""
+    from hoso.intake import pending
+    from hoso.intake.blobstore import blob_store
+
+    raw = blob_store().get(held.sha256)
+    dossier = held.dossier
+    try:
+        reasons = [] if not _judge(dossier, raw, at=held.received_at, retroactive=True) else None
+    except front.Refusal as refusal:
+        reasons = refusal.reasons
+    if reasons is None:  # still unknown
+        upcoming = pending.next_check(held.received_at, now)
+        if upcoming is not None:
+            HeldSupplement.objects.filter(pk=held.pk, outcome=HeldSupplement.Outcome.PENDING).update(
+                revocation_checks=F("revocation_checks") + 1, next_check_at=upcoming
+            )
+            return "pending"
+        reasons = [pending.unresolved(held.received_at)]
+    with transaction.atomic():
+        locked = (
+            HeldSupplement.objects.select_for_update()
+            .filter(pk=held.pk, outcome=HeldSupplement.Outcome.PENDING)
+            .first()
+        )
+        if locked is None:
+            return "decided"
+        if not reasons:
+            try:
+                with transaction.atomic():
+                    _record(dossier, raw, held.sha256, held.ivan, held.content_type, at=held.received_at)
+            except services.TransitionError as error:  # the request was withdrawn meanwhile
+                reasons = [front.reason(error.code, error.message_vi, error.message_en)]
+        if reasons:
+            pending.decision_event(
+                dossier.submission,
+                kind="supplement_refused",
+                at=now,
+                data={
+                    "supplement": str(held.public_id),
+                    "received_at": held.received_at.isoformat(),
+                    "reasons": [r.code for r in reasons],
+                    "details": [r.as_dict() for r in reasons],
+                },
+            )
+        locked.outcome = HeldSupplement.Outcome.REFUSED if reasons else HeldSupplement.Outcome.RECEIVED
+        locked.reasons = [r.as_dict() for r in reasons]
+        locked.revocation_checks += 1
+        locked.next_check_at, locked.decided_at = None, now
+        locked.save()
+    logger.info("supplement %s to dossier %s decided: %s", held.public_id, dossier.number, locked.outcome)
+    return locked.outcome
+
+
+def held():
+    """The supplements held now, oldest first."""
+    return (
+        HeldSupplement.objects.filter(outcome=HeldSupplement.Outcome.PENDING)
+        .select_related("dossier", "dossier__submission", "ivan")
+        .order_by("pk")
+    )

@@ -89,11 +89,13 @@ def transition(
     note: str = "",
     data=None,
     kind: str = DossierEvent.Kind.STATUS,
+    at: datetime | None = None,
 ) -> Dossier:
     """Move a dossier to ``target`` when the table of transitions allows it; refuse otherwise.
 
     Entering a state where the deadline clock stops records when; leaving it pushes the due date back
-    by the working days the clock stood still."""
+    by the working days the clock stood still. ``at``: when it happened, if before now (a supplement held
+    while a signer's revocation status was unknown counts from its reception, hoso.intake.pending)."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not allowed(locked.status, target):
         raise TransitionError(
@@ -102,7 +104,7 @@ def transition(
             f"sang “{Status(target).label}”.",
             f"Dossier {locked.number} cannot go from {locked.status} to {target}.",
         )
-    now = timezone.now()
+    now = at or timezone.now()
     previous = locked.status
     locked.status, locked.status_changed_at = target, now
     if target in CLOCK_STOPPED_STATES and locked.clock_stopped_at is None:
@@ -163,6 +165,17 @@ def supplement_already_received(dossier: Dossier, sha256: str) -> bool:
     return any((data or {}).get("sha256") == sha256 for data in received)
 
 
+def require_supplement_requested(dossier: Dossier) -> None:
+    """Raise :class:`TransitionError` unless ``dossier`` (read again) awaits a supplement."""
+    dossier.refresh_from_db(fields=["status"])
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        raise TransitionError(
+            "WORKFLOW_NO_SUPPLEMENT_REQUESTED",
+            f"Hồ sơ {dossier.number} không có yêu cầu bổ sung đang chờ.",
+            f"Dossier {dossier.number} has no pending supplement request.",
+        )
+
+
 def receive_supplement(
     dossier: Dossier,
     *,
@@ -172,18 +185,13 @@ def receive_supplement(
     note: str = "",
     content_type: str = "",
     sha256: str | None = None,
+    at: datetime | None = None,
 ) -> Dossier:
     """Record the papers that answer a supplement request (kept as evidence first, unless ``sha256``
     says they already are: an electronic supplement is kept by the front half), restart the clock."""
     from hoso.intake.blobstore import blob_store
 
-    dossier.refresh_from_db(fields=["status"])
-    if dossier.status != Status.SUPPLEMENT_REQUESTED:
-        raise TransitionError(
-            "WORKFLOW_NO_SUPPLEMENT_REQUESTED",
-            f"Hồ sơ {dossier.number} không có yêu cầu bổ sung đang chờ.",
-            f"Dossier {dossier.number} has no pending supplement request.",
-        )
+    require_supplement_requested(dossier)
     sha256 = sha256 or blob_store().put(raw)
     return transition(
         dossier,
@@ -193,4 +201,5 @@ def receive_supplement(
         note=note,
         data={"sha256": sha256, "size": len(raw), "content_type": content_type[:100]},
         kind=DossierEvent.Kind.SUPPLEMENT_RECEIVED,
+        at=at,
     )
