@@ -75,6 +75,7 @@ def test_the_default_queue_hides_finished_dossiers_and_a_filter_shows_them(clien
     for url in ("/ho-so/", "/ho-so/?status=", "/ho-so/?procedure=602&status="):  # htmx sends status=""
         page = client.get(url).content.decode()
         assert under6.number in page and finished.number not in page, url
+        assert "Đã trả kết quả: <strong>1</strong>" in page  # the counts still cover every state
     page = client.get("/ho-so/?status=all").content.decode()
     assert under6.number in page and finished.number in page
     assert finished.number in client.get("/ho-so/?status=handed_over").content.decode()

@@ -183,7 +183,7 @@ def working_days_since(days: set[date], today: date) -> dict[date, int]:
 def _without_status(request, today: date) -> Q:
     """The filters other than the state: the counts show how many dossiers each state would give."""
     query = request.GET.copy()
-    query.pop("status", None)
+    query["status"] = ALL_STATES  # every state, the finished ones too: each is counted on its own
 
     class _Request:
         GET = query
