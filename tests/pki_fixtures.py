@@ -86,9 +86,11 @@ class CrlServer:
 
         outer = self
         self.files: dict[str, bytes] = {}
+        self.requests: list[str] = []  # the paths asked, in order
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
+                outer.requests.append(self.path)
                 body = outer.files.get(self.path)
                 if body is None:
                     self.send_error(404)

@@ -7,10 +7,8 @@ unit's registered certificate, the gateway's trust store, a dossier signed with 
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import socket
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,44 +23,23 @@ from hoso.operations import health
 from hoso.signature import Indication, SubIndication, verify
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer, sign_xml
-from tests.pki_fixtures import make_crl
+from tests.pki_fixtures import CrlServer, make_crl
 
 pytestmark = pytest.mark.django_db
 
 
-class _Served(http.server.BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-    requests: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        type(self).requests.append(self.path)
-        body = type(self).files.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/pkix-crl")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+_Served = CrlServer  # the module's CRL server (tests/pki_fixtures.py), set by the ``ca`` fixture
 
 
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory):
     """A test PKI whose certificates name CRL addresses on a loopback server that serves them."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Served)
-    base = f"http://127.0.0.1:{server.server_port}/"
-    pki = make_demo_pki(tmp_path_factory.mktemp("revocation-pki"), crl_base_url=base)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    global _Served
+    server = _Served = CrlServer()
     try:
-        yield pki
+        yield make_demo_pki(tmp_path_factory.mktemp("revocation-pki"), crl_base_url=server.base)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
 
 
 @pytest.fixture(scope="module")

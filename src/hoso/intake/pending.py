@@ -186,14 +186,22 @@ def recheck(submission: Submission, *, now: datetime | None = None) -> str:
     except pipeline._Repeat as repeat:  # the same declaration, sent in other bytes, was accepted meanwhile
         reasons = [pipeline.already_filed(repeat.submission, same_ivan=True)]
     if not reasons and state.held:
-        upcoming = next_check(submission.received_at, now)
-        if upcoming is not None:
-            Submission.objects.filter(pk=submission.pk, outcome=Submission.Outcome.PENDING).update(
-                revocation_checks=F("revocation_checks") + 1, next_check_at=upcoming
-            )
+        reasons = postpone(submission, now)
+        if not reasons:
             return "pending"
-        reasons = [unresolved(submission.received_at)]
     return _decide(submission.pk, state, reasons, now)
+
+
+def postpone(held, now: datetime) -> list[Reason]:
+    """A held dossier or supplement (``held``) whose revocation status is still unknown at ``now``: its next
+    check scheduled (no reasons), or, the limit past, the reason it is refused."""
+    upcoming = next_check(held.received_at, now)
+    if upcoming is None:
+        return [unresolved(held.received_at)]
+    type(held).objects.filter(pk=held.pk, outcome="pending").update(
+        revocation_checks=F("revocation_checks") + 1, next_check_at=upcoming
+    )
+    return []
 
 
 def unresolved(received_at: datetime) -> Reason:

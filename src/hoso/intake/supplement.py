@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from hoso.intake import front
@@ -173,13 +172,9 @@ def recheck_held(held: HeldSupplement, now: datetime) -> str:
     except front.Refusal as refusal:
         reasons = refusal.reasons
     if reasons is None:  # still unknown
-        upcoming = pending.next_check(held.received_at, now)
-        if upcoming is not None:
-            HeldSupplement.objects.filter(pk=held.pk, outcome=HeldSupplement.Outcome.PENDING).update(
-                revocation_checks=F("revocation_checks") + 1, next_check_at=upcoming
-            )
+        reasons = pending.postpone(held, now)
+        if not reasons:
             return "pending"
-        reasons = [pending.unresolved(held.received_at)]
     with transaction.atomic():
         locked = (
             HeldSupplement.objects.select_for_update()
