@@ -230,6 +230,9 @@ VARIABLES: tuple[Variable, ...] = (
         "public lookup (/tra-cuu/): look-ups per client per window, then HTTP 429; counted where "
         "HOSO_API_RATE_BACKEND says"),
     Variable("HOSO_LOOKUP_WINDOW", integer(1), "60", "seconds ≥ 1", "window of the look-up limit"),
+    Variable("HOSO_CACHE_SECONDS", number(0), "60", "seconds ≥ 0",
+        "how long a worker keeps the reference data it read (working calendar, procedure catalogue): an "
+        "administrator's edit reaches the other workers within this (0: read every time)"),
     # Officers' accounts (hoso.accounts; docs/operations.md, Officers' accounts).
     Variable("HOSO_LOGIN_FAILURES", integer(1, 1000), "5", "1 to 1000",
         "wrong passwords for one account before its log-ins are locked"),

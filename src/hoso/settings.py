@@ -296,16 +296,10 @@ Q_CLUSTER = {
     "label": "Công việc định kỳ",
 }
 
-# --- Caches: per process by default; the counts of the public pages' rate limit are shared by every
-# worker of the machine (a file cache; see hoso.desk.throttle for the choice) -----------------------
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "cache" / "ratelimit",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-}
+# --- Caches: Django's, per process; hoso's own caches of reference data expire after HOSO_CACHE_SECONDS
+# (hoso.caching); the rate limits count in files or the database (hoso.api.ratelimit) -----------------
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+HOSO_CACHE_SECONDS = ENV["HOSO_CACHE_SECONDS"]  # how old a worker's calendar or catalogue may be
 HOSO_LOOKUP_LIMIT = ENV["HOSO_LOOKUP_LIMIT"]  # public look-ups per client (0: no limit)
 HOSO_LOOKUP_WINDOW = ENV["HOSO_LOOKUP_WINDOW"]  # … per this many seconds
 HOSO_PROXY_COUNT = ENV["HOSO_PROXY_COUNT"]  # reverse proxies adding X-Forwarded-For

@@ -1,28 +1,41 @@
-"""A per-I-VAN token bucket shared by every server process.
+"""The one rate limiter of hoso, for the I-VAN API and the public pages alike, shared by every server
+process.
 
-Two backends, chosen by ``HOSO_API_RATE_BACKEND`` (setting or environment variable):
+Two kinds of limit, counted in the same places:
 
-- ``file`` (default): one small file per I-VAN under ``DATA_DIR/ratelimit``, updated under an exclusive
-  ``flock``. Every gunicorn worker of one machine shares it; nothing else is needed (no Redis), and it
-  costs a few microseconds and no database write.
-- ``database``: one row per I-VAN (``api_ratebucket``) updated under ``SELECT … FOR UPDATE``: for several
-  application servers in front of one PostgreSQL.
-- ``off``: no limit.
+- a **token bucket** per I-VAN (:func:`take`, the API): ``HOSO_API_BURST`` requests at once (default
+  200), then ``HOSO_API_RATE`` a second (default 20);
+- **fixed windows** per client (:func:`window_take`, the public lookup through ``hoso.desk.throttle``):
+  at most ``limit`` requests in each window of ``window`` seconds.
 
-The same setting says where the public lookup's per-client counts live (``hoso.desk.throttle``): with
-``database``, in ``api_windowcount`` (:func:`window_hit`), so that several servers count together.
+Where the counts live, chosen by ``HOSO_API_RATE_BACKEND``:
 
-``HOSO_API_RATE`` is the sustained rate in requests per second per I-VAN (default 20) and
-``HOSO_API_BURST`` the bucket size (default 200): an I-VAN may send 200 requests at once, then 20 a second.
+- ``file`` (default): one small file per I-VAN and per client of a scope under ``DATA_DIR/ratelimit``,
+  read and written under an exclusive ``flock``. Every gunicorn worker of one machine shares it; nothing
+  else is needed (no Redis), it costs a few microseconds, and a flood of look-ups on an unauthenticated
+  page writes nothing to the database (the one SQLite writer). The read-modify-write happens under the
+  lock, so two workers never lose each other's counts.
+- ``database``: for several application servers in front of one PostgreSQL. A bucket is one row per
+  I-VAN (``api_ratebucket``) updated under ``SELECT … FOR UPDATE``; a window is one row per client and
+  window (``api_windowcount``) counted by one atomic ``UPDATE … WHERE count < limit``.
+- ``off``: the I-VAN buckets allow everything. The lookup's windows are then counted in files (its own
+  switch is ``HOSO_LOOKUP_LIMIT=0``).
+
+The daily retention job forgets the windows of the database that have ended
+(:func:`forget_expired_windows`); the files of one scope are culled past :data:`MAX_WINDOW_FILES`, so
+their number stays bounded.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import math
 import os
+import shutil
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,33 +43,55 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-_STATE = struct.Struct("<dd")  # tokens, last refill (UNIX time)
-
-
-def _setting(name: str, default: str) -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
-    return str(value)
-
-
-def rate() -> float:
-    return float(_setting("HOSO_API_RATE", "20"))
-
-
-def burst() -> float:
-    return max(1.0, float(_setting("HOSO_API_BURST", "200")))
-
-
-def backend() -> str:
-    return _setting("HOSO_API_RATE_BACKEND", "file").strip().lower()
+_STATE = struct.Struct("<dd")  # a bucket: tokens, last refill (UNIX time); a window: its number, count
+#: Window files of one scope kept before the ended ones are deleted (a new client's first request).
+MAX_WINDOW_FILES = 5000
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    remaining: int
+    remaining: int  # requests still allowed now (a window: in this window)
     retry_after: int  # seconds, when refused
+
+
+def rate() -> float:
+    return float(settings.HOSO_API_RATE)
+
+
+def burst() -> float:
+    return max(1.0, float(settings.HOSO_API_BURST))
+
+
+def backend() -> str:
+    return settings.HOSO_API_RATE_BACKEND
+
+
+def _folder(*parts: str) -> Path:
+    folder = Path(settings.DATA_DIR, "ratelimit", *parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+State = tuple[float, float]
+
+
+def _file_update(path: Path, step: Callable[[State | None], tuple[Decision, State | None]]) -> Decision:
+    """Apply ``step`` to the state kept in ``path`` (None: a new file) under an exclusive lock; a new
+    state it returns is written, None leaves the file as it was."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        data = os.pread(fd, _STATE.size, 0)
+        decision, state = step(_STATE.unpack(data) if len(data) == _STATE.size else None)
+        if state is not None:
+            os.pwrite(fd, _STATE.pack(*state), 0)
+        return decision
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+# --- the I-VAN's token bucket ------------------------------------------------------------------------
 
 
 def _take(tokens: float, updated: float, now: float) -> tuple[Decision, float, float]:
@@ -69,18 +104,11 @@ def _take(tokens: float, updated: float, now: float) -> tuple[Decision, float, f
 
 
 def _file_take(ivan_code: str, now: float) -> Decision:
-    folder = Path(settings.DATA_DIR) / "ratelimit"
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / f"{ivan_code}.bucket", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        data = os.pread(fd, _STATE.size, 0)
-        tokens, updated = _STATE.unpack(data) if len(data) == _STATE.size else (burst(), now)
-        decision, tokens, updated = _take(tokens, updated, now)
-        os.pwrite(fd, _STATE.pack(tokens, updated), 0)
-        return decision
-    finally:
-        os.close(fd)  # closing releases the lock
+    def step(state: State | None) -> tuple[Decision, State]:
+        decision, tokens, updated = _take(*(state or (burst(), now)), now)
+        return decision, (tokens, updated)
+
+    return _file_update(_folder() / f"{ivan_code}.bucket", step)
 
 
 def _database_take(ivan, now: float) -> Decision:
@@ -107,10 +135,50 @@ def take(ivan) -> Decision:
     return _file_take(ivan.code, now)
 
 
+# --- a client's fixed windows ------------------------------------------------------------------------
+
+
+def window_take(scope: str, client: str, *, limit: int, window: int) -> Decision:
+    """Count one request of ``client`` in ``scope`` unless ``limit`` is reached in the current window of
+    ``window`` seconds; refused, it says when the window ends. Refusals write nothing."""
+    now = time.time()
+    slot = int(now // window)
+    refused = Decision(False, 0, max(1, math.ceil((slot + 1) * window - now)))
+    if backend() == "database":  # several servers: counted together, in the database
+        count = window_hit(f"{scope}:{client}:{slot}", limit, expires=(slot + 1) * window + 1)
+        return refused if count is None else Decision(True, limit - count, 0)
+
+    def step(state: State | None) -> tuple[Decision, State | None]:
+        count = int(state[1]) if state is not None and state[0] == slot else 0
+        if count >= limit:
+            return refused, None
+        return Decision(True, limit - count - 1, 0), (slot, count + 1)
+
+    folder = _folder("windows", scope)
+    path = folder / (hashlib.sha256(client.encode()).hexdigest()[:32] + ".window")
+    if not path.exists():
+        _cull(folder, ended_before=slot * window)
+    return _file_update(path, step)
+
+
+def _cull(folder: Path, *, ended_before: float) -> None:
+    """Past MAX_WINDOW_FILES files, delete those last counted before the current window began (their
+    counts are of ended windows)."""
+    entries = list(os.scandir(folder))
+    if len(entries) < MAX_WINDOW_FILES:
+        return
+    for entry in entries:
+        try:
+            if entry.stat().st_mtime < ended_before:
+                os.unlink(entry.path)
+        except FileNotFoundError:  # another worker culled it
+            pass
+
+
 def window_hit(key: str, limit: int, expires: float) -> int | None:
-    """Count one request under ``key`` (a client in one window) unless ``limit`` is reached: the count
-    after it, or None when refused. One atomic ``UPDATE … WHERE count < limit``: servers racing on one
-    key never lose an increment nor pass the limit."""
+    """Count one request under ``key`` (a client in one window) in the database unless ``limit`` is
+    reached: the count after it, or None when refused. One atomic ``UPDATE … WHERE count < limit``:
+    servers racing on one key never lose an increment nor pass the limit."""
     from hoso.api.models import WindowCount
 
     with transaction.atomic():
@@ -123,7 +191,13 @@ def window_hit(key: str, limit: int, expires: float) -> int | None:
 
 
 def forget_expired_windows(now: float | None = None) -> int:
-    """Delete the counts of windows that have ended (the daily retention job); how many."""
+    """Delete the database's counts of windows that have ended (the daily retention job); how many.
+    (The files are culled as they grow: :func:`_cull`.)"""
     from hoso.api.models import WindowCount
 
     return WindowCount.objects.filter(expires__lt=now or time.time()).delete()[0]
+
+
+def forget_windows() -> None:
+    """Forget every window counted in files (tests start with none)."""
+    shutil.rmtree(Path(settings.DATA_DIR, "ratelimit", "windows"), ignore_errors=True)

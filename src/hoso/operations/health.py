@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from hoso.caching import ExpiringCache
 
 logger = logging.getLogger("hoso.health")
 
@@ -348,7 +350,9 @@ class _CrlFacts:
     next_update: datetime | None
 
 
-_crl_facts_cache: dict[str, tuple[tuple[int, int, int], _CrlFacts]] = {}
+#: What a CRL says, by file (path and identity) or by stored row (a row is never changed): what a key
+#: names never changes, so the facts are kept an hour (a bound on memory, not on staleness).
+_crl_facts_cache: ExpiringCache[tuple, _CrlFacts] = ExpiringCache("CRL facts", seconds=3600, max_entries=4096)
 
 
 def _crl_facts(path: Path) -> _CrlFacts:
@@ -358,20 +362,18 @@ def _crl_facts(path: Path) -> _CrlFacts:
     from cryptography.x509.oid import NameOID
 
     stat = path.stat()
-    identity = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    kept = _crl_facts_cache.get(str(path))
-    if kept is not None and kept[0] == identity:
-        return kept[1]
-    data = path.read_bytes()
-    crl = x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
-    names = crl.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
-    facts = _CrlFacts(
-        crl.issuer.public_bytes(),
-        str(names[0].value) if names else crl.issuer.rfc4514_string(),
-        crl.next_update_utc,
-    )
-    _crl_facts_cache[str(path)] = (identity, facts)
-    return facts
+
+    def parse() -> _CrlFacts:
+        data = path.read_bytes()
+        crl = x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
+        names = crl.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return _CrlFacts(
+            crl.issuer.public_bytes(),
+            str(names[0].value) if names else crl.issuer.rfc4514_string(),
+            crl.next_update_utc,
+        )
+
+    return _crl_facts_cache.get(("file", str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino), parse)
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -407,9 +409,6 @@ def _judge(facts: _CrlFacts, now: datetime) -> tuple[str, tuple[str, str] | None
     return OK, None
 
 
-_stored_facts_cache: dict[int, _CrlFacts] = {}  # FetchedCrl id -> facts (a row is never changed)
-
-
 def _stored_facts() -> list[_CrlFacts]:
     """What the CRLs the revocation job stored in the database say (one query for ids and nextUpdate;
     a row's CRL is parsed once per process)."""
@@ -418,18 +417,20 @@ def _stored_facts() -> list[_CrlFacts]:
 
     from hoso.intake.models import FetchedCrl
 
+    def parse(row_id: int, next_update: datetime | None) -> _CrlFacts | None:
+        der = FetchedCrl.objects.filter(id=row_id).values_list("der", flat=True).first()
+        if der is None:
+            return None
+        issuer = x509.load_der_x509_crl(bytes(der)).issuer
+        names = issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+        ca = str(names[0].value) if names else issuer.rfc4514_string()
+        return _CrlFacts(issuer.public_bytes(), ca, next_update)
+
     facts = []
     for row_id, next_update in FetchedCrl.objects.values_list("id", "next_update"):
-        kept = _stored_facts_cache.get(row_id)
-        if kept is None:
-            der = FetchedCrl.objects.filter(id=row_id).values_list("der", flat=True).first()
-            if der is None:
-                continue
-            issuer = x509.load_der_x509_crl(bytes(der)).issuer
-            names = issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
-            ca = str(names[0].value) if names else issuer.rfc4514_string()
-            kept = _stored_facts_cache[row_id] = _CrlFacts(issuer.public_bytes(), ca, next_update)
-        facts.append(kept)
+        kept = _crl_facts_cache.get(("row", row_id), partial(parse, row_id, next_update))
+        if kept is not None:
+            facts.append(kept)
     return facts
 
 

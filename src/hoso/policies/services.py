@@ -16,8 +16,6 @@ time they are needed.
 
 from __future__ import annotations
 
-import threading
-import time as time_module
 from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -26,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hoso import fastsql
+from hoso.caching import ExpiringCache
 from hoso.policies.errors import PolicyStorageError, PolicyVersionImmutable, UnknownProcedure
 from hoso.policies.models import Decision as DecisionRecord
 from hoso.policies.models import PolicyVersion
@@ -42,15 +41,20 @@ from hoso.policy import (
 from hoso.policy.facts import VN_TZ
 from hoso.policy.replay import PastDecision, ReplayReport, replay
 
-_lock = threading.Lock()
 #: ``store_policy(known=_CATALOGUE)``: check the tags against the catalogue in the database.
 _CATALOGUE = object()
-_compiled: dict[tuple[tuple[int, str], ...], PolicySet] = {}
+#: Compiled policy sets by the (pk, sha256) of their versions: what a key names never changes, so they are
+#: kept an hour (a bound on memory, not on staleness).
+_compiled: ExpiringCache[tuple[tuple[int, str], ...], PolicySet] = ExpiringCache(
+    "compiled policy sets", seconds=3600, max_entries=32
+)
 #: Every reception asks for the active policy set: the list of active versions is read from the database
 #: at most once per this many seconds per process. A change made in this process (store, activate) is
 #: seen at once; one made by another process (`hoso policy activate`, the admin) within this delay.
 ACTIVE_VERSIONS_CACHE_SECONDS = 5.0
-_active_rows: tuple[float, list[tuple[int, str, str]]] | None = None
+_active_rows: ExpiringCache[None, list[tuple[int, str, str]]] = ExpiringCache(
+    "active policy versions", seconds=ACTIVE_VERSIONS_CACHE_SECONDS, max_entries=1
+)
 
 
 # --- the catalogue --------------------------------------------------------------------------------
@@ -208,12 +212,11 @@ def _read_active_rows() -> list[tuple[int, str, str]]:
 
 def _active_versions_cached() -> list[tuple[int, str, str]]:
     """(pk, sha256, policy id) of every active version, read at most every few seconds."""
-    global _active_rows
-    now = time_module.monotonic()
-    with _lock:
-        cached = _active_rows
-    if cached is not None and now - cached[0] < ACTIVE_VERSIONS_CACHE_SECONDS:
-        return cached[1]
+    return _active_rows.get(None, _read_active_rows_stored)
+
+
+def _read_active_rows_stored() -> list[tuple[int, str, str]]:
+    """The active rows, the committed policy files stored first if the database has none of them."""
     rows = _read_active_rows()
     if not {p for _, _, p in rows} >= _builtin_ids() and _builtins_missing():
         try:
@@ -221,8 +224,6 @@ def _active_versions_cached() -> list[tuple[int, str, str]]:
         except IntegrityError:  # another process stored them at the same moment
             pass
         rows = _read_active_rows()
-    with _lock:
-        _active_rows = (now, rows)
     return rows
 
 
@@ -233,17 +234,11 @@ def active_policy_set() -> PolicySet:
     """
     rows = _active_versions_cached()
     key = tuple(sorted((pk, sha) for pk, sha, _ in rows))
-    with _lock:
-        cached = _compiled.get(key)
-    if cached is not None:
-        return cached
-    policies = [parse_stored(v) for v in PolicyVersion.objects.filter(pk__in=[pk for pk, _ in key])]
-    compiled = PolicySet(policies)
-    with _lock:
-        if len(_compiled) > 32:
-            _compiled.clear()
-        _compiled[key] = compiled
-    return compiled
+    return _compiled.get(key, lambda: _compile(key))
+
+
+def _compile(key: tuple[tuple[int, str], ...]) -> PolicySet:
+    return PolicySet([parse_stored(v) for v in PolicyVersion.objects.filter(pk__in=[pk for pk, _ in key])])
 
 
 _BUILTIN_IDS: set[str] = set()
@@ -389,10 +384,8 @@ def replay_stored(draft: Policy | str, date_from: date | None, date_to: date | N
 
 
 def forget_compiled_policies() -> None:
-    global _active_rows
-    with _lock:
-        _compiled.clear()
-        _active_rows = None
+    _compiled.clear()
+    _active_rows.clear()
 
 
 __all__ = [

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-import threading
-
+from django.conf import settings
 from django.db import transaction
 
+from hoso.caching import ExpiringCache
 from hoso.workdays import WorkingCalendar, seed_year
 from hoso.workdays.rules import SEED_FIRST_YEAR, SEED_LAST_YEAR
 
-_lock = threading.Lock()
-_cached: WorkingCalendar | None = None
+#: Every due date asks for the calendar: it is read once per HOSO_CACHE_SECONDS per process. An edit in
+#: this process clears it at once (``hoso.reference.signals``); the other workers see it within the expiry.
+_calendar: ExpiringCache[None, WorkingCalendar] = ExpiringCache(
+    "working calendar", seconds=lambda: settings.HOSO_CACHE_SECONDS, max_entries=1
+)
 
 
 def working_calendar() -> WorkingCalendar:
-    """The calendar as stored now (cached per process; edits through the ORM clear the cache)."""
-    global _cached
-    with _lock:
-        if _cached is None:
-            from hoso.reference.models import CalendarEntry
+    """The calendar as stored (at most HOSO_CACHE_SECONDS old)."""
+    return _calendar.get(None, _read_calendar)
 
-            days_off, working = [], []
-            for day, kind in CalendarEntry.objects.values_list("day", "kind"):
-                (working if kind == CalendarEntry.Kind.WORKING else days_off).append(day)
-            _cached = WorkingCalendar(days_off, working)
-        return _cached
+
+def _read_calendar() -> WorkingCalendar:
+    from hoso.reference.models import CalendarEntry
+
+    days_off, working = [], []
+    for day, kind in CalendarEntry.objects.values_list("day", "kind"):
+        (working if kind == CalendarEntry.Kind.WORKING else days_off).append(day)
+    return WorkingCalendar(days_off, working)
 
 
 def forget_working_calendar() -> None:
-    global _cached
-    with _lock:
-        _cached = None
+    _calendar.clear()
 
 
 def seed_calendar(first_year: int = SEED_FIRST_YEAR, last_year: int = SEED_LAST_YEAR) -> int:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
 
+from hoso.caching import ExpiringCache
 from hoso.reference.models import Procedure
 
 CHILD_UNDER_6_CARD_TAG = "child-under-6-card"
@@ -20,31 +20,19 @@ def procedures_on(on: date):
     ).select_related("department")
 
 
-_CACHE_SECONDS = 60.0
-_cache: dict[tuple[str, date], tuple[float, Procedure | None]] = {}
-_cache_lock = threading.Lock()
+_procedures: ExpiringCache[tuple[str, date], Procedure | None] = ExpiringCache(
+    "procedures", seconds=lambda: settings.HOSO_CACHE_SECONDS, max_entries=4096
+)
 
 
 def procedure_on(code: str, on: date) -> Procedure | None:
-    """The version of procedure ``code`` in force on ``on`` (cached a minute per process: every
-    reception asks; edits in this process clear the cache at once, other processes within a minute)."""
-    now = time.monotonic()
-    key = (code, on)
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and now - hit[0] < _CACHE_SECONDS:
-        return hit[1]
-    found = procedures_on(on).filter(code=code).first()
-    with _cache_lock:
-        if len(_cache) > 4096:
-            _cache.clear()
-        _cache[key] = (now, found)
-    return found
+    """The version of procedure ``code`` in force on ``on`` (cached HOSO_CACHE_SECONDS per process: every
+    reception asks; edits in this process clear the cache at once, other processes within the expiry)."""
+    return _procedures.get((code, on), lambda: procedures_on(on).filter(code=code).first())
 
 
 def forget_procedures() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _procedures.clear()
 
 
 def known_tags() -> set[str]:
