@@ -8,7 +8,7 @@ decode of the same image, measured in the same run (the floor). Pages are read i
 interleaved order for both, so that the machine's load falls on both alike.
 
     .venv/bin/python bench/barcode.py            # default run, a few minutes on 2 cores
-    .venv/bin/python bench/barcode.py --quick    # a smoke run
+    .venv/bin/python bench/barcode.py --quick    # a smoke run: 2 dossiers, 3 conditions (the suite's check)
     .venv/bin/python bench/barcode.py --dossiers 8 --seed 3
 """
 
@@ -259,11 +259,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--dossiers", type=int, default=5)
+    parser.add_argument("--dossiers", type=int, default=None, help="default 5 (--quick: 2)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default="", help="run the conditions whose name contains this")
-    return run(parser.parse_args())
+    args = parser.parse_args()
+    args.dossiers = args.dossiers or (2 if args.quick else 5)
+    return run(args)
 
 
 if __name__ == "__main__":
