@@ -97,6 +97,19 @@ def test_a_reset_link_is_queued_in_the_outbox_and_the_page_tells_nothing_of_who_
     assert OutboxMessage.objects.count() == 1
 
 
+def test_an_officer_imported_without_a_password_sets_the_first_one_through_the_link(by_email):
+    by_email.set_unusable_password()  # as `hoso import officers` creates them
+    by_email.save()
+    _ask(by_email.email)
+    link = re.search(r"http://testserver(/tai-khoan/dat-lai/\S+)", OutboxMessage.objects.get().body)[1]
+    browser = Client()
+    form = browser.get(link, follow=True)
+    done = browser.post(form.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW}, follow=True)
+    assert "Đã đặt mật khẩu mới" in done.content.decode()
+    assert log_in(Client(), by_email, NEW).status_code == 302
+    assert "Liên kết này không còn dùng được" in Client().get(link, follow=True).content.decode()
+
+
 def test_the_link_sets_a_new_password_once_and_ends_every_session(by_email):
     session = Client()
     log_in(session, by_email)

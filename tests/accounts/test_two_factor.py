@@ -173,3 +173,12 @@ def test_it_removes_a_lost_app_in_the_admin_without_seeing_its_key(settings, off
     assert device.key not in page  # OTP_ADMIN_HIDE_SENSITIVE_DATA
     admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_hoso_check_says_when_two_step_log_in_is_required_of_nobody(settings):
+    from hoso.operations.checks import production_findings
+
+    settings.HOSO_TWO_FACTOR = "optional"
+    assert "CHECK_TWO_FACTOR_OPTIONAL" in {f.code for f in production_findings()}
+    settings.HOSO_TWO_FACTOR = "staff"
+    assert "CHECK_TWO_FACTOR_OPTIONAL" not in {f.code for f in production_findings()}

@@ -87,6 +87,17 @@ def production_findings() -> list[Finding]:
                 "warning",
             )
         )
+    if settings.HOSO_TWO_FACTOR == "optional":
+        findings.append(
+            Finding(
+                "CHECK_TWO_FACTOR_OPTIONAL",
+                "Đăng nhập hai bước không bắt buộc với ai (HOSO_TWO_FACTOR=optional): người có mật khẩu của "
+                "cán bộ CNTT sửa được chính sách kênh, chứng thư tin cậy và khoá I-VAN. Đặt HOSO_TWO_FACTOR=staff.",
+                "Two-step log-in is required of nobody (HOSO_TWO_FACTOR=optional): whoever has an IT officer's "
+                "password can change the channel policy, the trusted CAs and the I-VAN keys. Set "
+                "HOSO_TWO_FACTOR=staff.",
+            )
+        )
     findings.extend(cluster_findings())
     findings.extend(backup_findings())
     findings.extend(reference_findings())
