@@ -22,8 +22,6 @@ from hoso.api import ratelimit
 from hoso.api.ratelimit import Decision
 from hoso.client_address import client_address
 
-Verdict = Decision  # allowed, remaining, retry_after (seconds until the window ends, when refused)
-
 
 def client_key(request) -> str:
     """Who is counted: the client's address (an IPv6 address by its /64)."""
