@@ -165,3 +165,15 @@ def test_a_refused_action_leads_to_a_problem_report_of_that_page(client, under6,
     ).content.decode()
     assert f"Trang: /ho-so/{under6.pk}/" in form and f'value="{under6.number}"' in form
     assert "Trang:" not in client.get("/reports/vuong-mac/moi/?trang=https://elsewhere").content.decode()
+
+
+def test_the_refusal_link_for_the_reception_page_fills_in_the_dossier_and_the_transaction(under6, rf):
+    from hoso.intake.models import Submission
+
+    submission = Submission.objects.get(dossier=under6)
+    request = rf.get("/tiep-nhan/x/")
+    link = render_to_string(
+        "reports/_problem_link.html", {"submission": submission, "dossier": under6, "request": request}
+    )
+    assert f"dossier={under6.number}&amp;submission={submission.public_id}&amp;" in link
+    assert "trang=/tiep-nhan/x/" in link and "Báo vướng mắc" in link
