@@ -33,6 +33,15 @@ def test_the_state_needs_the_number_and_a_code_of_the_receipt(client, under6):
     assert 'name="ma"' in only_number.content.decode()
 
 
+def test_a_number_without_its_leading_zeros_or_the_receipt_s_qr_address_opens_the_lookup(client, under6):
+    sequence, year, office = under6.number.split("/")
+    short = f"{int(sequence)}/{year}/{int(office)}"  # 00001/2016/00110 typed as 1/2016/110
+    page = client.get("/tra-cuu/", {"so": short, "ma": under6.commune_id})
+    assert 'id="found"' in page.content.decode() and under6.number in page.content.decode()
+    qr = f"https://hoso.example/tra-cuu/?so={under6.number}&ma={under6.commune_id}"  # what the QR holds
+    assert 'id="found"' in client.get("/tra-cuu/", {"so": qr}).content.decode()
+
+
 def test_a_wrong_code_is_answered_as_a_number_that_does_not_exist(client, under6):
     wrong_code = client.get("/tra-cuu/", {"so": under6.number, "ma": "00380"})
     no_dossier = client.get("/tra-cuu/", {"so": "99999/2016/00110", "ma": under6.commune_id})

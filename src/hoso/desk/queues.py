@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hoso.desk import throttle
+from hoso.desk import numbers, throttle
 from hoso.desk.common import message_of, officer_required, visible_dossier_or_404
 from hoso.desk.reception import form_tables
 from hoso.errors import CodedError
@@ -375,6 +375,7 @@ def handover(request):
     if not actor.sees_all_offices:
         ready = ready.filter(office_id=actor.office_id)
     number = request.GET.get("so", "").strip()
+    number = numbers.written_number(numbers.scanned(number)[0]) if number else ""
     if number:
         ready = ready.filter(number=number)
     waiting = ready.order_by()[: COUNT_CAP + 1].count()
@@ -446,8 +447,10 @@ def lookup(request):
     nothing personal. It needs the dossier number *and* a code of the receipt (the unit or commune
     code, or the transaction code), gives the same answer for a number that does not exist as for a code
     that does not match, and is rate-limited per client (``hoso.desk.throttle``): numbers are sequential."""
-    number = request.GET.get("so", "").strip()[:40]
-    code = request.GET.get("ma", "").strip()[:60]
+    # As typed or scanned (no leading zeros, the receipt's QR address): hoso.desk.numbers.
+    number, scanned_code = numbers.scanned(request.GET.get("so", ""))
+    number = numbers.written_number(number)[:40] if number else ""
+    code = request.GET.get("ma", "").strip()[:60] or scanned_code
     context = {"number": number, "code": code, "found": None, "invalid": False, "need_code": False}
     if number:
         verdict = throttle.lookup_hit(request)
