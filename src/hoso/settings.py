@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session gave its code
     "hoso.accounts.twofactor.TwoFactorMiddleware",  # no page before the code (hoso.accounts.twofactor)
+    "hoso.accounts.temporary.TemporaryPasswordMiddleware",  # then none before IT's password is changed
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # the lock-out page (hoso.accounts.lockout); axes wants it last

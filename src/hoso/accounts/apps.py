@@ -11,9 +11,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Officers' accounts")
 
     def ready(self) -> None:
-        from hoso.accounts import lockout
+        from hoso.accounts import lockout, temporary
 
         lockout.connect()
+        temporary.connect()
 
 
 class AxesConfig(axes.apps.AppConfig):

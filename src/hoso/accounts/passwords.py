@@ -2,7 +2,7 @@
 Django's validators (``AUTH_PASSWORD_VALIDATORS``); a forgotten one is reset through a link e-mailed by
 the job worker's outbox (:mod:`hoso.reports.outbox`: sent, retried, visible to IT) when
 ``HOSO_PASSWORD_RESET_EMAIL`` is on, and by IT otherwise (the admin's user page sets a temporary
-password).
+password, which the officer must change at the next log-in: :mod:`hoso.accounts.temporary`).
 
 A changed or reset password ends every other session of the account at its next request, on every
 server: Django keeps in each session a hash of the password it logged in with and refuses the session
@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from hoso.accounts import temporary
+from hoso.accounts.verification import next_url
 from hoso.client_address import client_address
 from hoso.reports import outbox
 from hoso.reports.models import OutboxMessage
@@ -52,11 +54,20 @@ IT_SETS_PASSWORD = (gettext_lazy("Reset password"), gettext_lazy("Set password")
 
 
 class PasswordChange(auth_views.PasswordChangeView):
+    """The officer's own change; also the page a temporary password set by IT sends them to
+    (:mod:`hoso.accounts.temporary`), which says why and, once changed, goes on to the page asked for."""
+
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("desk:home")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "temporary": temporary.owed(self.request.user)}
+
+    def get_success_url(self) -> str:
+        return next_url(self.request)  # the page asked for (this site only), else the home page
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves, and keeps this session (update_session_auth_hash)
+        temporary.cleared(form.user, self.request, "changed by the officer")
         log.info(
             "password changed by %r from %s", self.request.user.get_username(), client_address(self.request)
         )
@@ -144,6 +155,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        temporary.cleared(form.user, self.request, "the officer chose a new one through the reset link")
         log.info(
             "password reset by e-mail for %r from %s", form.user.get_username(), client_address(self.request)
         )

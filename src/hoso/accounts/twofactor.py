@@ -79,22 +79,24 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not user.is_verified():
-            target = _owed(request, user)
+            target = _owed(user)
             if target is not None:
-                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+                request.owes_code = True  # later middleware (hoso.accounts.temporary) leaves it to this one
+                if view_name(request) not in {target, *ALWAYS_OPEN}:
+                    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
-def _owed(request, user) -> str | None:
-    """The page the session must go to first, or None when this request may go on."""
+def _owed(user) -> str | None:
+    """The page a session that has not given its code must go to first, or None when it owes none."""
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        target = VERIFY
-    elif required(user):
-        target = ENROL
-    else:
-        return None
+        return VERIFY
+    return ENROL if required(user) else None
+
+
+def view_name(request) -> str | None:
+    """The name of the view the request is for (None for an address no view serves)."""
     try:
-        name = resolve(request.path_info).view_name
+        return resolve(request.path_info).view_name
     except Resolver404:
-        name = None
-    return None if name == target or name in ALWAYS_OPEN else target
+        return None

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hoso.accounts import temporary
 from hoso.reference import models
 from hoso.reference.roles import ROLES, STAFF_ROLES, ensure_roles
 
@@ -133,6 +134,11 @@ class OfficerAdmin(ImportFromFile, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("user",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # the password IT typed is temporary: changed at the officer's first log-in
+            temporary.set_by_it(obj.user, request, temporary.Where.NEW_ACCOUNT)
 
     @admin.display(description=_("full name"), ordering="user__last_name")
     def full_name(self, officer) -> str:
