@@ -35,9 +35,10 @@ _REFERENCE = [
     "calendaryear",
     "officer",
     "certificateregistration",
+    "nationalcodelayout",
 ]
 _IT_EDITS = ["office", "department", "commune", "unit", "ivanprovider", "officer", "certificateregistration",
-             "calendarentry"]  # fmt: skip
+             "calendarentry", "nationalcodelayout"]  # fmt: skip
 
 PERMISSIONS: dict[str, list[str]] = {
     "desk_officer": ["reference.view_unit", "reference.view_commune", "reference.view_procedure"],
@@ -72,6 +73,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "otp_totp.delete_totpdevice",
         "otp_static.view_staticdevice",
         "otp_static.delete_staticdevice",
+        # Temporary passwords IT set (hoso.accounts.temporary): see who still owes a change, or waive it.
+        "accounts.view_temporarypassword",
+        "accounts.delete_temporarypassword",
     ],
 }
 
