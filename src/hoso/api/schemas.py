@@ -52,6 +52,7 @@ class EventOut(Schema):
 
 class DossierInfo(Schema):
     number: str
+    national_code: str  # the national public-service portal's dossier code; "" until the office has one
     status: str
     status_label: str
     status_label_en: str

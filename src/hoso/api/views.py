@@ -323,6 +323,7 @@ def _submission(request: HttpRequest, submission, *, with_events: bool = True) -
         vi, en = _labels(dossier.status)
         info = {
             "number": dossier.number,
+            "national_code": dossier.national_code,
             "status": dossier.status,
             "status_label": vi,
             "status_label_en": en,

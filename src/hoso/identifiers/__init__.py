@@ -18,12 +18,16 @@ from hoso.identifiers.codes import (
     validate_tax_code,
     validate_unit_code,
 )
+from hoso.identifiers.national import format_national_code, validate_agency_code, validate_template
+
+validate_national_code_template = validate_template
 
 __all__ = [
     "DossierNumber",
     "HealthCardCode",
     "IdentifierError",
     "build_health_card_code",
+    "format_national_code",
     "format_dossier_number",
     "parse_dossier_number",
     "parse_health_card_code",
@@ -32,4 +36,6 @@ __all__ = [
     "validate_social_insurance_number",
     "validate_tax_code",
     "validate_unit_code",
+    "validate_agency_code",
+    "validate_national_code_template",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hoso.codes import QD_08_2015, Code, declare
 
+QCVN_102 = "QCVN 102:2016/BTTTT (cấu trúc mã định danh và định dạng dữ liệu gói tin)"
+TT_01_2018 = "Thông tư 01/2018/TT-VPCP hướng dẫn thi hành Nghị định 61/2018/NĐ-CP (mã hồ sơ)"
 TT_105_2020 = "Thông tư 105/2020/TT-BTC, Điều 5 (cấu trúc mã số thuế)"
 _CHECK = (
     "Đối chiếu với giấy tờ gốc (giấy chứng nhận đăng ký, sổ BHXH, thẻ BHYT, thông báo tiếp nhận) và ghi lại cho "
@@ -72,6 +74,26 @@ CODES = (
         "Thẻ BHYT trẻ em dưới 6 tuổi (TE) có mức hưởng 1.",
         "A child-under-6 card (TE) has benefit level 1.",
     ),  # fmt: skip
+    Code(
+        "ID_AGENCY_CODE_FORMAT",
+        "Mã định danh cơ quan phải có dạng 000.00.01.H22 theo QCVN 102:2016/BTTTT.",
+        "An agency identifier code has the shape 000.00.01.H22 (QCVN 102:2016/BTTTT).",
+        QCVN_102,
+        "Lấy mã định danh của cơ quan BHXH trong danh mục mã định danh của tỉnh, thành phố rồi ghi lại.",
+        "Take the office's code from the province's list of agency identifier codes and write it again.",
+        audience="desk",
+    ),
+    Code(
+        "ID_NATIONAL_CODE_TEMPLATE",
+        "Mẫu mã hồ sơ quốc gia phải có {seq}, năm ({yyyy} hoặc {yy}) và {agency} hoặc {office}; chỉ dùng chữ, số "
+        "và . - _ / giữa các trường.",
+        "A national dossier code layout needs {seq}, the year ({yyyy} or {yy}) and {agency} or {office}; only "
+        "letters, digits and . - _ / between the fields.",
+        TT_01_2018,
+        "Sửa mẫu theo hướng dẫn của Cổng dịch vụ công quốc gia, ví dụ {agency}-{yy}{mm}{dd}-{seq:4}.",
+        "Correct the layout as the national public-service portal prescribes, e.g. {agency}-{yy}{mm}{dd}-{seq:4}.",
+        audience="desk",
+    ),
 )
 
 declare("identifiers", *CODES)

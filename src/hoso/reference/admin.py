@@ -40,7 +40,7 @@ class ImportFromFile:
 
 @admin.register(models.Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "kind", "gso_district_code", "parent")
+    list_display = ("code", "name_vi", "kind", "gso_district_code", "agency_code", "parent")
     list_filter = ("kind",)
     search_fields = ("code", "name_vi")
 
@@ -86,11 +86,17 @@ class ProcedureAdmin(admin.ModelAdmin):
         "domain",
         "department",
         "time_limit_days",
+        "national_code",
         "valid_from",
         "valid_to",
     )
     list_filter = ("domain", "department")
-    search_fields = ("code", "name_vi", "name_en")
+    search_fields = ("code", "name_vi", "name_en", "national_code")
+
+
+@admin.register(models.NationalCodeLayout)
+class NationalCodeLayoutAdmin(admin.ModelAdmin):
+    list_display = ("valid_from", "template", "note")
 
 
 @admin.register(models.CalendarEntry)

@@ -60,6 +60,15 @@ class Office(BilingualName):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     gso_district_code = models.CharField(_("GSO district code"), max_length=3, blank=True)
+    # The agency identifier code of QCVN 102 (``000.00.01.H22``): the start of the national dossier code
+    # (hoso.reference.national). Loaded with the office at every reception, so it costs no statement.
+    agency_code = models.CharField(
+        _("agency identifier code"),
+        max_length=13,
+        blank=True,
+        validators=[IdentifierValidator("validate_agency_code")],
+        help_text=_("QCVN 102 code of the office, e.g. 000.00.01.H22; empty: no national dossier code"),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent office"),
@@ -199,6 +208,14 @@ class Procedure(BilingualName):
     optional_forms = models.JSONField(_("optional forms"), default=list, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    # The procedure's code in the national database of administrative procedures (MaTTHC of the
+    # national public-service portal, hoso.portal); empty until the office records it.
+    national_code = models.CharField(
+        _("national procedure code"),
+        max_length=30,
+        blank=True,
+        help_text=_("MaTTHC in the national database of administrative procedures, e.g. 1.001234"),
+    )
 
     class Meta:
         ordering = ["code", "valid_from"]
@@ -385,3 +402,27 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
+
+
+class NationalCodeLayout(models.Model):
+    """The layout of the national dossier code from a date on (hoso.identifiers.national): the dossiers
+    received from ``valid_from`` get codes of this template, until a later layout takes effect."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    template = models.CharField(
+        _("layout"),
+        max_length=80,
+        validators=[IdentifierValidator("validate_national_code_template")],
+        help_text=_(
+            "Fields: {agency} {office} {yyyy} {yy} {mm} {dd} {seq} {seq:N}, e.g. {agency}-{yy}{mm}{dd}-{seq:4}"
+        ),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("national dossier code layout")
+        verbose_name_plural = _("national dossier code layouts")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d/%m/%Y}: {self.template}"

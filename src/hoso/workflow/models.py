@@ -39,6 +39,10 @@ class Dossier(models.Model):
     # triggers PostgreSQL fires at every reception's commit were a tenth of its CPU a dossier
     # (docs/architecture.md, "Reference links without constraints"; issue 18, item 10).
     number = models.CharField(_("dossier number"), max_length=20)
+    # The national dossier code (mã hồ sơ of the national public-service portal), given at reception
+    # beside the number (hoso.reference.national); empty when the office has no agency identifier code.
+    # Not indexed: nothing looks dossiers up by it, and every reception would pay for the index.
+    national_code = models.CharField(_("national dossier code"), max_length=60, blank=True, default="")
     office = models.ForeignKey(
         "reference.Office",
         verbose_name=_("receiving office"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from hoso import fastsql
 from hoso.identifiers import format_dossier_number
 from hoso.reference.calendar import working_calendar
+from hoso.reference.national import national_dossier_code
 from hoso.workflow.models import DossierCounter
 
 
@@ -33,6 +34,12 @@ def next_sequence(office_id: str, year: int) -> int:
 
 def dossier_number(office_id: str, year: int, sequence: int) -> str:
     return format_dossier_number(sequence, year, office_id)
+
+
+def national_code(office, received_at: datetime, sequence: int) -> str:
+    """The national dossier code beside the local number, from what the reception already holds — the
+    office with its agency code, the time, the sequence just taken — and the cached layout: no statement."""
+    return national_dossier_code(office, received_at, sequence)
 
 
 def office_hours_end() -> time:

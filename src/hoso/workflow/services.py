@@ -12,7 +12,7 @@ from hoso.errors import CodedError
 from hoso.reference.calendar import working_calendar
 from hoso.workflow.audit import append_event, lock_head
 from hoso.workflow.models import Dossier, DossierEvent
-from hoso.workflow.numbering import dossier_number, due_date, next_sequence
+from hoso.workflow.numbering import dossier_number, due_date, national_code, next_sequence
 from hoso.workflow.states import CLOCK_STOPPED_STATES, Status, allowed
 
 
@@ -55,6 +55,7 @@ def number_dossier(
     )
     dossier.sequence = next_sequence(office.pk, year)
     dossier.number = dossier_number(office.pk, year, dossier.sequence)
+    dossier.national_code = national_code(office, received_at, dossier.sequence)
     return dossier
 
 
