@@ -124,6 +124,16 @@ def networks(value: str) -> list[str]:
     return found
 
 
+def web_address(value: str) -> str | None:
+    """An http or https address with a host; empty: none."""
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s]*)?", value):
+        raise _Invalid
+    return value
+
+
 def clock(value: str) -> str:
     value = value.strip()
     match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value)
@@ -262,6 +272,15 @@ VARIABLES: tuple[Variable, ...] = (
     # Secrets of the signing commands (`hoso sign`): read there, listed here so they are known.
     Variable("HOSO_P12_PASSWORD", text(), None, "the PKCS#12 password", "`hoso sign --p12`"),
     Variable("HOSO_TOKEN_PIN", text(), None, "the token's PIN", "`hoso sign --pkcs11`"),
+    # The national public-service portal (hoso.portal; docs/operations.md, National portal).
+    Variable("HOSO_PORTAL_URL", web_address, None, "an http(s) address",
+        "where the portal's services (DongBoHoSoMC, CapNhatTienDoHoSoMC) are posted; unset: no sync, nothing queued"),
+    Variable("HOSO_PORTAL_LOGIN_URL", web_address, None, "an http(s) address",
+        "where the portal's log-in is posted (unset: HOSO_PORTAL_URL)"),
+    Variable("HOSO_PORTAL_USERNAME", text(), None, "the account's name", "the gateway's account at the portal"),
+    Variable("HOSO_PORTAL_PASSWORD", text(), None, "the account's password", "its password"),
+    Variable("HOSO_PORTAL_TIMEOUT", number(0.1), "20", "seconds ≥ 0.1",
+        "a call the portal has not answered within this is retried later"),
 )  # fmt: skip
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}
@@ -310,6 +329,10 @@ ALLOWED_VI = {
     "text or json": "text hoặc json",
     "the PKCS#12 password": "mật khẩu tệp PKCS#12",
     "the token's PIN": "mã PIN của thiết bị ký",
+    "an http(s) address": "một địa chỉ http(s)",
+    "the account's name": "tên tài khoản",
+    "the account's password": "mật khẩu của tài khoản",
+    "seconds ≥ 0.1": "số giây ≥ 0,1",
 }
 
 

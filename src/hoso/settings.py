@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hoso.jobs",
     "hoso.accounts.apps.AxesConfig",  # django-axes, named for the admin
     "hoso.accounts",
+    "hoso.portal",
     "django_otp",  # two-step log-in (hoso.accounts.twofactor): codes of an authenticator app
     "hoso.accounts.apps.AuthenticatorAppsConfig",  # django-otp's TOTP devices, named for the admin
     "hoso.accounts.apps.RecoveryCodesConfig",  # django-otp's static devices: recovery codes
@@ -351,3 +352,10 @@ LOGGING = {
     # django-axes' own lines (names masked) repeat what hoso.auth says (hoso.accounts.lockout).
     "loggers": {"axes": {"level": "ERROR"}},
 }
+
+# --- The national public-service portal (hoso.portal): off while HOSO_PORTAL_URL is unset ---------------
+HOSO_PORTAL_URL = ENV["HOSO_PORTAL_URL"]
+HOSO_PORTAL_LOGIN_URL = ENV["HOSO_PORTAL_LOGIN_URL"]
+HOSO_PORTAL_USERNAME = ENV["HOSO_PORTAL_USERNAME"]
+HOSO_PORTAL_PASSWORD = ENV["HOSO_PORTAL_PASSWORD"]
+HOSO_PORTAL_TIMEOUT = ENV["HOSO_PORTAL_TIMEOUT"]

@@ -17,6 +17,9 @@ from hoso.errors import CodedError
 from hoso.intake import cluster
 from hoso.intake.gateway import anchors_dir, configured_source, crl_dir, gateway_certificate
 from hoso.policies.models import PolicyVersion
+from hoso.portal import ledger
+from hoso.portal.models import Delivery
+from hoso.portal.sync import resend
 from hoso.policies.services import replay_stored
 from hoso.reference.models import CertificateRegistration, IvanProvider
 from hoso.signature.certs import common_name
@@ -195,9 +198,43 @@ def registrations(request):
     )
 
 
+@officer_required(IT)
+@require_http_methods(["GET", "POST"])
+def portal(request):
+    """The national portal's delivery ledger: filtered by state, kind, dossier and dates; rows chosen are
+    sent again (hoso.portal.sync.resend) — after the cause is mended, or when the portal lost them."""
+    query = request.POST if request.method == "POST" else request.GET
+    context = {"error": "", "resent": None}
+    try:
+        filters = ledger.Filters(
+            status=query.get("trang_thai", ""),
+            service=query.get("loai", ""),
+            number=query.get("ho_so", "").strip(),
+            start=_date(query.get("tu_ngay", ""), "Từ ngày", "From"),
+            end=_date(query.get("den_ngay", ""), "Đến ngày", "To"),
+        )
+    except CodedError as error:
+        context["error"], filters = message_of(error), ledger.Filters()
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("chon") if v.isdigit()]
+        context["resent"] = resend(Delivery.objects.filter(pk__in=chosen), by=request.user.get_username())
+    before = request.GET.get("truoc", "")
+    rows, more = ledger.page(filters, int(before) if before.isdigit() else None)
+    context.update(
+        rows=[(row, ledger.explain(row), ledger.change_of(row)) for row in rows],
+        more=more,
+        state=ledger.state(),
+        statuses=Delivery.Status.choices,
+        services=ledger.service_choices(),
+        q={k: query.get(k, "") for k in ("trang_thai", "loai", "ho_so", "tu_ngay", "den_ngay")},
+    )
+    return render(request, "desk/it_portal.html", context)
+
+
 IT_PAGES = [
     ("desk:it_policies", _("Policies")),
     ("desk:it_trust", _("Trust anchors and CRLs")),
     ("desk:it_ivans", _("I-VANs and keys")),
     ("desk:it_registrations", _("Registrations")),
+    ("desk:it_portal", _("National portal")),
 ]

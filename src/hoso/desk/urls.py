@@ -21,6 +21,7 @@ urlpatterns = [
     path("cntt/tin-cay/", it.trust, name="it_trust"),
     path("cntt/ivan/", it.ivans, name="it_ivans"),
     path("cntt/dang-ky/", it.registrations, name="it_registrations"),
+    path("cntt/cong-quoc-gia/", it.portal, name="it_portal"),
 ]
 
 # The typed paper dossier's look-up of the submitter by code (issue 20, item 2).

@@ -56,4 +56,9 @@ JOBS: tuple[Job, ...] = (
         "Kiểm tra lại các hồ sơ đang chờ xác định tình trạng thu hồi chứng thư số",
         "Check again the dossiers held pending a certificate's revocation status",
     ),
+    Job(
+        "hoso:portal", "hoso.portal.sync.run", 1,
+        "Đồng bộ hồ sơ với Cổng dịch vụ công quốc gia (thử lại khi lỗi; tắt khi chưa cấu hình)",
+        "Sync dossiers with the national public-service portal (retried on failure; off until configured)",
+    ),
 )  # fmt: skip

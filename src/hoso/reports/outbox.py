@@ -23,7 +23,6 @@ has run out.
 from __future__ import annotations
 
 import logging
-import secrets
 import smtplib
 import time
 from dataclasses import dataclass
@@ -31,11 +30,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoso.jobs import leases
 from hoso.reports.models import Notice, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ SERVER_SIDE = {Kind.CONNECTION, Kind.AUTH}  # never a reason to give a message u
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: 1, 2, 4 … minutes, at most an hour."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), MAX_BACKOFF_MINUTES))
+    return leases.backoff(attempts, MAX_BACKOFF_MINUTES)
 
 
 def enqueue(
@@ -125,18 +124,8 @@ def send_due(*, now: datetime | None = None, batch: int = BATCH) -> OutboxRun:
 
 
 def _claim(at: datetime, size: int) -> tuple[str, list[OutboxMessage]]:
-    token = secrets.token_hex(16)
-    with transaction.atomic():
-        claimed = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.QUEUED, next_attempt_at__lte=at)
-            .order_by("next_attempt_at", "pk")[:size]
-        )
-        if claimed:
-            OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
-                claim=token, next_attempt_at=at + LEASE
-            )
-    return token, claimed
+    due = OutboxMessage.objects.filter(status=Status.QUEUED, next_attempt_at__lte=at)
+    return leases.claim(due, at, size, LEASE)
 
 
 def _send_batch(claimed: list[OutboxMessage], token: str, at: datetime, run: OutboxRun) -> bool:
@@ -215,9 +204,7 @@ def _text(exc: BaseException) -> str:
 
 def _record(message: OutboxMessage, token: str, **fields) -> bool:
     """Write an outcome if this sender still holds the message (its lease may have run out)."""
-    done = OutboxMessage.objects.filter(pk=message.pk, claim=token, status=Status.QUEUED).update(
-        claim="", **fields
-    )
+    done = leases.record(message, token, Status.QUEUED, **fields)
     if not done:
         log.warning("outbox: message %s was claimed again before its outcome was recorded", message.pk)
     return bool(done)
