@@ -19,9 +19,10 @@ from hoso.signature import Indication, SubIndication, verify
 from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 from hoso.signature.sign import Pkcs12Signer, sign_xml
 from tests.intake.conftest import register_certificate
-from tests.intake.test_revocation import _Served
 from tests.ocsp_responder import OpensslResponder, free_port
-from tests.pki_fixtures import make_crl
+from tests.pki_fixtures import CrlServer, make_crl
+
+_Served = CrlServer  # the module's CRL server (tests/pki_fixtures.py), set by the ``ocsp_pki`` fixture
 
 pytestmark = [
     pytest.mark.django_db,
@@ -34,22 +35,17 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def ocsp_pki(tmp_path_factory):
     """A test PKI whose unit certificates name an OCSP responder and a CRL address on loopback."""
-    import http.server
-    import threading
-
+    global _Served
     port = free_port()
-    crl_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Served)
-    base = f"http://127.0.0.1:{crl_server.server_port}/"
+    crl_server = _Served = CrlServer()
     folder = tmp_path_factory.mktemp("ocsp-pki")
-    pki = make_demo_pki(folder / "pki", crl_base_url=base, ocsp_url=f"http://127.0.0.1:{port}/")
-    threading.Thread(target=crl_server.serve_forever, daemon=True).start()
+    pki = make_demo_pki(folder / "pki", crl_base_url=crl_server.base, ocsp_url=f"http://127.0.0.1:{port}/")
     responder = OpensslResponder(pki, folder, port)
     try:
         yield pki, responder
     finally:
         responder.stop()
-        crl_server.shutdown()
-        crl_server.server_close()
+        crl_server.close()
 
 
 @pytest.fixture
