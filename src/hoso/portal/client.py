@@ -17,7 +17,8 @@ MAX_ANSWER_BYTES = 1_000_000
 
 
 class PortalError(Exception):
-    """A call that did not succeed; ``kind`` is one of the ledger's error kinds."""
+    """A call that did not succeed; ``kind`` is one of the ledger's error kinds; the message is what IT
+    reads under the row's state on the ledger page (Vietnamese)."""
 
     kind = "answer"
 
@@ -69,7 +70,7 @@ class PortalClient:
         )
         code = _error_code(answer)
         if code != "0" or not answer.get("session"):
-            raise LoginRefused(_message(answer) or "no session in the answer", code)
+            raise LoginRefused(_message(answer) or "Cổng không trả về phiên làm việc", code)
         self.session = str(answer["session"])
         return self.session
 
@@ -84,7 +85,7 @@ class PortalClient:
         answer = self._post(self.settings.url, body)
         code = _error_code(answer)
         if code != "0":
-            raise Refused(_message(answer) or "refused without a message", code)
+            raise Refused(_message(answer) or "Cổng từ chối mà không nói lý do", code)
         return answer
 
     def _post(self, url: str, body: dict) -> dict:
@@ -98,23 +99,23 @@ class PortalClient:
             with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:  # noqa: S310
                 raw = response.read(MAX_ANSWER_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            raise BadAnswer(f"HTTP {exc.code} {exc.reason}") from exc
+            raise BadAnswer(f"Cổng trả lời lỗi HTTP {exc.code} ({exc.reason})") from exc
         except TimeoutError as exc:
-            raise TimedOut(f"no answer within {self.settings.timeout:g} s") from exc
+            raise TimedOut(f"Cổng không trả lời trong {self.settings.timeout:g} giây") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise TimedOut(f"no answer within {self.settings.timeout:g} s") from exc
-            raise Unreachable(str(exc.reason)) from exc
+                raise TimedOut(f"Cổng không trả lời trong {self.settings.timeout:g} giây") from exc
+            raise Unreachable(f"Không kết nối được tới Cổng (chi tiết: {exc.reason})") from exc
         except OSError as exc:  # reset, broken pipe
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+            raise Unreachable(f"Kết nối tới Cổng bị ngắt (chi tiết: {type(exc).__name__}: {exc})") from exc
         if len(raw) > MAX_ANSWER_BYTES:
-            raise BadAnswer("answer larger than 1 MB")
+            raise BadAnswer("Câu trả lời của Cổng lớn hơn 1 MB")
         try:
             answer = json.loads(raw)
         except ValueError as exc:
-            raise BadAnswer(f"not JSON: {raw[:200]!r}") from exc
+            raise BadAnswer(f"Câu trả lời của Cổng không phải JSON: {raw[:200]!r}") from exc
         if not isinstance(answer, dict):
-            raise BadAnswer(f"not a JSON object: {raw[:200]!r}")
+            raise BadAnswer(f"Câu trả lời của Cổng không phải một đối tượng JSON: {raw[:200]!r}")
         return answer
 
 

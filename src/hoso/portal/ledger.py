@@ -89,7 +89,9 @@ def reason_of(delivery: Delivery) -> str:
     said = {
         Kind.CONNECTION: _("the portal cannot be reached"),
         Kind.TIMEOUT: _("the portal did not answer in time"),
-        Kind.AUTH: _("the portal refused the log-in (HOSO_PORTAL_USERNAME, HOSO_PORTAL_PASSWORD)"),
+        Kind.AUTH: _(
+            "the portal refused the log-in (the gateway's account at the portal, in the server's configuration)"
+        ),
         Kind.ANSWER: _("the portal's answer could not be read"),
         Kind.REFUSED: _("the portal refused the record"),
         Kind.INCOMPLETE: _("the dossier cannot be named to the portal yet"),
