@@ -35,10 +35,9 @@ _REFERENCE = [
     "calendaryear",
     "officer",
     "certificateregistration",
-    "nationalcodelayout",
 ]
 _IT_EDITS = ["office", "department", "commune", "unit", "ivanprovider", "officer", "certificateregistration",
-             "calendarentry", "nationalcodelayout"]  # fmt: skip
+             "calendarentry"]  # fmt: skip
 
 PERMISSIONS: dict[str, list[str]] = {
     "desk_officer": ["reference.view_unit", "reference.view_commune", "reference.view_procedure"],
