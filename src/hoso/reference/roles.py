@@ -35,9 +35,10 @@ _REFERENCE = [
     "calendaryear",
     "officer",
     "certificateregistration",
+    "nationalcodelayout",
 ]
 _IT_EDITS = ["office", "department", "commune", "unit", "ivanprovider", "officer", "certificateregistration",
-             "calendarentry"]  # fmt: skip
+             "calendarentry", "nationalcodelayout"]  # fmt: skip
 
 PERMISSIONS: dict[str, list[str]] = {
     "desk_officer": ["reference.view_unit", "reference.view_commune", "reference.view_procedure"],
