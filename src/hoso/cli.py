@@ -22,7 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.workflow.commands",
     "hoso.operations.commands",
     "hoso.barcode.commands",
-    "hoso.policy.commands",
+    "hoso.policies.commands",
     "hoso.signature.commands",
     "hoso.api.commands",
     "hoso.reports.commands",
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in SERVING_COMMANDS:
+        # local: gunicorn's hooks, for the serving commands only
         from hoso.serving import use_hooks
 
         use_hooks()  # gunicorn's hooks keep the workers' metrics (hoso.serving, hoso.operations.metrics)

@@ -6,7 +6,7 @@ import pypdfium2
 
 from hoso.barcode import print_envelope, read_sources
 from hoso.barcode.forms import envelope_sections
-from hoso.barcode.printing import Fields, Paragraph, Table
+from hoso.barcode.sections import Fields, Paragraph, Table
 from hoso.dossier import (
     D02Row,
     EnvelopeFile,

@@ -7,25 +7,8 @@ from uuid import UUID
 
 from ninja import Schema
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    details: dict | None = None
-
-
-#: Statuses any request may be answered, whatever the operation, all in the one error shape: the HTTP
-#: server's refusals of a request it cannot read (400 malformed, 414 request line too long, 417 an
-#: ``Expect`` other than ``100-continue``, 431 header fields too large, 501 a transfer coding it does
-#: not know; written by hoso.serving), the key's (401, and 403 for an inactive I-VAN), the rate limit
-#: (429) and a fault of the gateway (500).
-ANY_REQUEST = (400, 401, 403, 414, 417, 429, 431, 500, 501)
-
-
-def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The error answers of an operation: those of ``ANY_REQUEST`` and ``statuses``, in the error shape."""
-    return dict.fromkeys(sorted({*ANY_REQUEST, *statuses}), ErrorOut)
+# The error shape lives below api (hoso.api_errors); the API's modules take it from here.
+from hoso.api_errors import ANY_REQUEST, ErrorOut, error_responses  # noqa: F401
 
 
 class ReasonOut(Schema):

@@ -1,7 +1,7 @@
 """The readable part of the printed dossier: the envelope's forms as sections for the PDF.
 
 Reads the envelope with the dossier package's public API (``parse_envelope``, ``read_form``) and
-turns it into :mod:`hoso.barcode.printing` sections, labelled in Vietnamese: the unit or commune,
+turns it into :mod:`hoso.barcode.sections` for :mod:`hoso.barcode.printing`, labelled in Vietnamese: the unit or commune,
 the procedure and period, then each form (D02-TS and D03-TS as tables of people, TK1-TS and TK3-TS
 as declarations, other XML forms by their header, attachments by name).
 """
@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 
-from hoso.barcode.printing import Fields, Paragraph, Section, Table
+from hoso.barcode.sections import Fields, Paragraph, Section, Table
+from hoso.dossier import parse_envelope, read_form
 from hoso.errors import CodedError
 
 _SEX = {"1": "Nam", "0": "Nữ"}
@@ -93,8 +94,6 @@ def _cell(row, attr: str, number: int) -> str:  # noqa: ANN001
 
 def envelope_sections(envelope: bytes) -> list[Section]:
     """Sections for the envelope; a note instead when it cannot be read (the barcodes still carry it)."""
-    from hoso.dossier import parse_envelope
-
     try:
         hoso = parse_envelope(envelope)
     except (CodedError, ValueError) as exc:
@@ -135,8 +134,6 @@ def envelope_sections(envelope: bytes) -> list[Section]:
 
 
 def _file_sections(number: int, item) -> list[Section]:  # noqa: ANN001
-    from hoso.dossier import read_form
-
     code = item.ma_to_khai or "Tệp"
     if not item.is_xml:
         return [

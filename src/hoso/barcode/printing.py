@@ -1,6 +1,7 @@
 """The printable A4 PDF of a dossier (fpdf2, DejaVu Sans embedded, subset).
 
-First the readable forms (sections given by the caller, see :mod:`hoso.barcode.forms`), then the
+First the readable forms (:mod:`hoso.barcode.sections` given by the caller, or the envelope's forms
+read by :mod:`hoso.barcode.forms`), then the
 boxes for the signature and the stamp, then the PDF417 symbols, each labelled "Mã vạch i/n", as many
 per page as fit (four with the defaults). Every page carries the dossier's check code ``h`` and
 "Trang p/N". Symbols are drawn as vector rectangles, so they stay sharp at any printer or scanner
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from hoso.barcode.chunks import DEFAULT_MAX_SLICE, make_chunks, parse_chunk
+from hoso.barcode.forms import envelope_sections
+from hoso.barcode.sections import Fields, Paragraph, Section
 from hoso.barcode.symbols import DEFAULT_COLUMNS, DEFAULT_EC_LEVEL, SymbolMatrix, make_symbol
 
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -84,36 +87,6 @@ def symbol_size(matrix: SymbolMatrix, settings: PrintSettings) -> tuple[float, f
         (matrix.width + q) * settings.module_mm,
         (len(matrix.rows) * settings.row_modules + q) * settings.module_mm,
     )
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    bold: bool = False
-    size: float = 10
-    align: str = "L"
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Labelled values, two columns of label and value."""
-
-    title: str
-    pairs: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of people; ``widths`` are relative column widths."""
-
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...] = ()
-    font_size: float = 6.5
-
-
-Section = Paragraph | Fields | Table
 
 
 def build_pdf(
@@ -242,7 +215,5 @@ def print_envelope(
     """
     settings = settings or PrintSettings()
     if heading is None:
-        from hoso.barcode.forms import envelope_sections
-
         heading = envelope_sections(envelope)
     return build_pdf(make_chunks(envelope, settings.max_slice), heading, settings)

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
-from hoso.api.schemas import error_responses
+from hoso.api_errors import error_responses
 from hoso.reports.models import Problem
 from hoso.reports.problems import MAX_DESCRIPTION, MAX_TITLE, report_problem
 

@@ -16,10 +16,13 @@ from django.utils import timezone
 from lxml import etree
 
 from hoso import xmlsafe
+from hoso.dossier import parse_birth_date
 from hoso.errors import CodedError
 from hoso.identifiers import IdentifierError, build_health_card_code
 from hoso.reference.catalogue import CHILD_UNDER_6_CARD_TAG
+from hoso.signature.sign import sign_xml
 from hoso.workflow.models import Dossier, DossierEvent, Result
+from hoso.workflow.services import TransitionError, transition
 from hoso.workflow.states import Status
 
 CARD_MONTHS = 72  # a child-under-6 card is valid until the child is 72 months old
@@ -81,21 +84,23 @@ def is_under_6_list(dossier: Dossier) -> bool:
 
 
 def children_of(dossier: Dossier) -> list[dict]:
-    """The rows of the D03-TS list(s) decoded at reception, in order."""
+    """The children received on the D03-TS list(s) decoded at reception, in order: the rows the
+    reception excluded (a child 6 or older, its form's ``excluded`` marks by row number from 1) are
+    left out — no card is built for them, and the officer is asked for no number."""
     submission = getattr(dossier, "submission", None)
     facts = submission.facts if submission is not None else {}
     rows: list[dict] = []
     for form in (facts or {}).get("forms", []):
         if form.get("code", "").strip().upper().startswith("D03"):
-            rows.extend(form.get("rows", []))
+            excluded = {mark.get("row") for mark in form.get("excluded", [])}
+            rows.extend(row for number, row in enumerate(form.get("rows", []), start=1) if number not in excluded)
     return rows
 
 
 def build_cards(dossier: Dossier, numbers: dict[int, str], *, on: date, province: str = "01") -> list[Card]:
-    """One card per child of the list: ``TE1`` + province + the 10-digit social-insurance number (from
-    the list, or given by the officer in ``numbers`` keyed by the row's position from 0)."""
-    from hoso.intake.checks import parse_birth_date
-
+    """One card per child received on the list (:func:`children_of`: not those excluded at reception):
+    ``TE1`` + province + the 10-digit social-insurance number (from the list, or given by the officer in
+    ``numbers`` keyed by the child's position from 0 among those received)."""
     cards, problems = [], []
     for index, row in enumerate(children_of(dossier)):
         name = row.get("ho_ten", "")
@@ -162,11 +167,12 @@ def _sub(parent, tag: str, text: str = ""):
 
 
 def build_result_record(
-    dossier: Dossier, *, at, officer_label: str, note: str, documents: list[dict], cards: list[Card]
+    dossier: Dossier, *, at, note: str, documents: list[dict], cards: list[Card]
 ) -> bytes:
-    """The result record, signed by the gateway."""
+    """The result record, signed by the gateway. It reaches the I-VAN (GET /api/v1/dossiers/{id}/result),
+    so it names the department and office that settled the dossier, in words, never an officer's log-in."""
+    # local: the gateway's identity still lives in intake, above workflow (moves below both: issue 22, item 2)
     from hoso.intake.gateway import gateway_signer
-    from hoso.signature.sign import sign_xml
 
     root = etree.Element(RESULT_ROOT)
     body = _sub(root, "NoiDung")
@@ -174,7 +180,7 @@ def build_result_record(
     _sub(body, "MaThuTuc", dossier.procedure.code)
     _sub(body, "CoQuan", dossier.office_id)
     _sub(body, "ThoiGianCoKetQua", timezone.localtime(at).isoformat(timespec="seconds"))
-    _sub(body, "CanBo", officer_label)
+    _sub(body, "DonViGiaiQuyet", _settled_by(dossier))
     _sub(body, "GhiChu", note)
     files = _sub(body, "TaiLieu")
     for document in documents:
@@ -195,6 +201,12 @@ def build_result_record(
     return sign_xml(xmlsafe.serialize(root), gateway_signer())
 
 
+def _settled_by(dossier: Dossier) -> str:
+    """``Phòng …, BHXH …``: the department and office of the dossier, by their Vietnamese names."""
+    names = [dossier.department.name_vi if dossier.department_id else "", dossier.office.name_vi]
+    return ", ".join(name for name in names if name)
+
+
 def record_result(
     dossier: Dossier,
     *,
@@ -206,8 +218,8 @@ def record_result(
 ) -> Result:
     """Record the result of a dossier in process: keep the documents, build the cards of an under-6
     list, sign the result record and move the dossier to "result ready" in one transaction."""
+    # local: the evidence store still lives in intake, above workflow (moves below both: issue 22, item 2)
     from hoso.intake.blobstore import blob_store
-    from hoso.workflow.services import TransitionError, transition
 
     documents = [d for d in documents if d.content]
     if not documents:
@@ -241,9 +253,7 @@ def record_result(
         }
         for d in documents
     ]
-    signed = build_result_record(
-        dossier, at=now, officer_label=actor_label, note=note, documents=stored, cards=cards
-    )
+    signed = build_result_record(dossier, at=now, note=note, documents=stored, cards=cards)
     signed_sha256 = store.put(signed)
     with transaction.atomic():
         transition(

@@ -1,6 +1,8 @@
 """`hoso policy ...`: check a case, show the rules in force, replay a draft, manage stored versions.
 
-Handlers import Django inside themselves (``hoso.django_setup()``), so the package stays pure.
+Part of ``policies``, the Django app that stores the policies, so that ``policy`` (the rule engine) stays
+pure. ``hoso --help`` loads this module before Django is set up: the handlers set it up
+(``hoso.django_setup()``) and then import the models.
 Exit codes: ``check`` 0 accept / 1 refuse; every command 2 for a coded error (bad file, unknown
 procedure or office), printed in Vietnamese and English.
 """
@@ -13,7 +15,9 @@ import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
+from hoso import django_setup
 from hoso.errors import CodedError
+from hoso.policy.errors import PolicyLoadError
 from hoso.policy.facts import (
     CHANNEL_LABELS_VI,
     OUTCOME_LABELS_VI,
@@ -23,6 +27,7 @@ from hoso.policy.facts import (
     Outcome,
     SubmitterKind,
 )
+from hoso.policy.loader import load_policy
 
 EXIT_ACCEPT, EXIT_REFUSE, EXIT_ERROR = 0, 1, 2
 
@@ -108,8 +113,6 @@ def _error(error: CodedError) -> int:
 
 
 def _setup() -> None:
-    from hoso import django_setup
-
     django_setup()
 
 
@@ -125,8 +128,7 @@ def _read(path: Path) -> str:
 
 
 def _policy_set(draft: Path | None):
-    from hoso.policies import services
-    from hoso.policy.loader import load_policy
+    from hoso.policies import services  # local: needs Django, which the handler sets up first
 
     policy_set = services.active_policy_set()
     if draft is not None:
@@ -138,6 +140,7 @@ def _policy_set(draft: Path | None):
 
 def _check(args: argparse.Namespace) -> int:
     _setup()
+    # local: needs Django, which the handler sets up first
     from hoso.policies import services
     from hoso.reference.models import Office
 
@@ -255,7 +258,7 @@ def _day(value) -> str:
 
 def _replay(args: argparse.Namespace) -> int:
     _setup()
-    from hoso.policies import services
+    from hoso.policies import services  # local: needs Django, which the handler sets up first
 
     if args.date_to < args.date_from:
         return _error(
@@ -283,13 +286,10 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from hoso.policy.errors import PolicyLoadError
-    from hoso.policy.loader import load_policy
-
     known = None
     if not args.no_catalogue:
         _setup()
-        from hoso.policies import services
+        from hoso.policies import services  # local: needs Django, which the handler sets up first
 
         known = services.known_tags()
     status = 0
@@ -311,7 +311,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     _setup()
-    from hoso.policies import services
+    from hoso.policies import services  # local: needs Django, which the handler sets up first
 
     try:
         version = services.store_policy(_read(args.file), source=str(args.file), activate=not args.draft)
@@ -325,7 +325,7 @@ def _versions(args: argparse.Namespace) -> int:
     _setup()
     from django.db.models import Count
 
-    from hoso.policies.models import PolicyVersion
+    from hoso.policies.models import PolicyVersion  # local: needs Django, which the handler sets up first
 
     for v in PolicyVersion.objects.annotate(n=Count("decisions")).order_by(
         "-precedence", "policy", "version"
@@ -338,7 +338,7 @@ def _versions(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     _setup()
-    from hoso.policies import services
+    from hoso.policies import services  # local: needs Django, which the handler sets up first
 
     try:
         stored = services.sync_builtin_policies()
