@@ -28,6 +28,8 @@ def test_the_openapi_document_describes_every_endpoint(client):
         "/api/v1/dossiers/{submission_id}",
         "/api/v1/dossiers/{submission_id}/receipt",
         "/api/v1/dossiers/{submission_id}/supplements",
+        "/api/v1/dossiers/{submission_id}/supplements/{supplement_id}/receipt",
+        "/api/v1/dossiers/{submission_id}/result",
         "/api/v1/feed",
         "/api/v1/registrations",
         "/api/v1/ping",

@@ -282,6 +282,25 @@ def _xml(body: bytes, status: int, headers=None) -> HttpResponse:
     return response
 
 
+def _signed_document(request: HttpRequest, body: bytes, sha256: str, status: int = 200, headers=None):
+    """A stored signed document (receipt, result): its SHA-256 is its ETag, and a request whose
+    ``If-None-Match`` names it gets 304 with no body (the bytes never change, so the client's copy is it)."""
+    etag = f'"{sha256}"'
+    headers = {**(headers or {}), "ETag": etag, "Cache-Control": "private, no-cache"}
+    if status == 200 and _etag_matches(request.headers.get("If-None-Match", ""), etag):
+        response = HttpResponse(status=304)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    return _xml(body, status, headers)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """RFC 9110 §13.1.2: ``*`` or any listed entity tag, weak comparison (``W/`` ignored)."""
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
+
+
 def _labels(status: str) -> tuple[str, str]:
     from hoso.workflow.states import Status
 
@@ -302,6 +321,10 @@ def _local(moment):
 
 
 def _event(event, public_id) -> dict:
+    """An audit-chain event as the I-VAN sees it (hoso.api.feed_events: no officer's log-in name, the
+    addresses of the signed documents it may fetch)."""
+    from hoso.api.feed_events import public_data, public_note
+
     return {
         "position": str(event.sequence),
         "sequence": event.sequence,
@@ -311,8 +334,8 @@ def _event(event, public_id) -> dict:
         "from_status": event.from_status,
         "to_status": event.to_status,
         "at": _local(event.at),
-        "note": event.note,
-        "data": event.data,
+        "note": public_note(event),
+        "data": public_data(event, f"{_root()}dossiers/{public_id}"),
     }
 
 
@@ -463,7 +486,11 @@ def _xml_responses(headers: dict | None = None, **codes: str) -> dict:
         "responses": {
             str(code.removeprefix("r")): {
                 "description": text,
-                "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+                **(
+                    {}
+                    if code == "r304"  # Not Modified: no body
+                    else {"content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}}
+                ),
                 **(
                     {"headers": headers[code.removeprefix("r")]}
                     if code.removeprefix("r") in (headers or {})
@@ -615,20 +642,82 @@ def get_dossier(request: HttpRequest, submission_id: UUID):
     response=error_responses(404),
     summary="Thông báo tiếp nhận (the signed receipt, again)",
     tags=["dossiers"],
-    openapi_extra=_xml_responses(r200="The signed receipt, bit-identical to the one first answered"),
+    openapi_extra=_xml_responses(
+        r200="The signed receipt, bit-identical to the one first answered",
+        r304="Not Modified: `If-None-Match` names this receipt's ETag (its SHA-256)",
+    ),
 )
 def get_receipt(request: HttpRequest, submission_id: UUID):
-    """The signed receipt, byte for byte the one first answered."""
+    """The signed receipt, byte for byte the one first answered. `ETag` is the receipt's SHA-256; a
+    request with `If-None-Match` naming it gets 304 and no body."""
     submission = _own_submission(request, submission_id)
     from hoso.intake.receipts import ensure_receipt
 
     receipt = ensure_receipt(submission)
-    return _xml(receipt, 200, {"ETag": f'"{submission.receipt_sha256}"'})
+    return _signed_document(request, receipt, submission.receipt_sha256)
+
+
+@api.get(
+    "/dossiers/{submission_id}/supplements/{supplement_id}/receipt",
+    response=error_responses(404),
+    summary="Thông báo tiếp nhận hồ sơ bổ sung (a supplement's signed receipt, again)",
+    tags=["dossiers"],
+    openapi_extra=_xml_responses(
+        r200="The supplement's signed receipt, bit-identical to the one first answered",
+        r304="Not Modified: `If-None-Match` names this receipt's ETag (its SHA-256)",
+    ),
+)
+def get_supplement_receipt(request: HttpRequest, submission_id: UUID, supplement_id: UUID):
+    """The signed receipt of a supplement recorded on this dossier (`MaGiaoDich` = the supplement's id,
+    `X-Supplement-Id` of the answer that received it), byte for byte the one first answered. `ETag` is the
+    receipt's SHA-256; `If-None-Match` with it answers 304."""
+    from hoso.intake.models import SupplementReceipt
+
+    submission = _own_submission(request, submission_id)
+    receipt = SupplementReceipt.objects.filter(
+        dossier_id=submission.dossier_id, public_id=supplement_id
+    ).first()
+    if submission.dossier_id is None or receipt is None:
+        raise not_found(
+            f"Không tìm thấy hồ sơ bổ sung {supplement_id} của hồ sơ {submission_id}.",
+            f"No supplement {supplement_id} of dossier {submission_id}.",
+        )
+    return _signed_document(request, bytes(receipt.receipt_xml), receipt.receipt_sha256)
+
+
+@api.get(
+    "/dossiers/{submission_id}/result",
+    response=error_responses(404),
+    summary="Kết quả giải quyết hồ sơ (the signed result document)",
+    tags=["dossiers"],
+    openapi_extra=_xml_responses(
+        r200="The signed result document `KetQuaHoSo` (its SHA-256 is the feed's `result_sha256`)",
+        r304="Not Modified: `If-None-Match` names this document's ETag (its SHA-256)",
+    ),
+)
+def get_result(request: HttpRequest, submission_id: UUID):
+    """The result of the dossier as the office recorded it: the XML `KetQuaHoSo` signed by the gateway
+    (dossier number, procedure, office, the department that settled it, time, note, each document's name,
+    type, size and SHA-256, and for the under-6 list each child's health-card code). Its SHA-256 is the
+    `result_sha256` of the feed's `result` event, which links here (`data.result_url`). **404** until a
+    result is recorded, and for a dossier another I-VAN carried. `ETag` / `If-None-Match` → 304."""
+    from hoso.workflow.models import Result
+
+    submission = _own_submission(request, submission_id)
+    result = (
+        Result.objects.filter(dossier_id=submission.dossier_id).first() if submission.dossier_id else None
+    )
+    if result is None:
+        raise not_found(
+            f"Hồ sơ {submission_id} chưa có kết quả giải quyết.",
+            f"Dossier {submission_id} has no result yet.",
+        )
+    return _signed_document(request, bytes(result.signed_xml), result.signed_sha256)
 
 
 @api.post(
     "/dossiers/{submission_id}/supplements",
-    response={200: SubmissionOut, 201: SubmissionOut, **error_responses(404, 409, 411, 413, 415, 422, 503)},
+    response=error_responses(404, 409, 411, 413, 415, 422, 503),
     summary="Nộp hồ sơ bổ sung (answer a supplement request)",
     tags=["dossiers"],
     openapi_extra={
@@ -638,21 +727,32 @@ def get_receipt(request: HttpRequest, submission_id: UUID):
             "dossier's submitter with its registered certificate.",
         ),
         **_xml_responses(
+            r201="Received: the supplement's signed receipt (`ThongBaoTiepNhan`, `KetQua/Ma = TIEP_NHAN`, "
+            "`MaGiaoDich` the supplement's id, `SoHoSo` the dossier's number, `NgayHenTra` the new due date, "
+            "`SHA256HoSo` the supplement's bytes)",
+            r200="A repeat of a received supplement (the same bytes): its first receipt, byte for byte",
             r202="Held (pending): a signer's revocation status cannot be determined yet; the signed pending "
             "acknowledgement (`KetQua/Ma = CHO_KIEM_TRA`, `SoHoSo` the dossier's number, `MaGiaoDich` the "
             "supplement's id). The decision reaches the feed; do not send again",
-            headers={"202": {"Retry-After": RETRY_AFTER_HEADER, "X-Supplement-Id": SUPPLEMENT_ID_HEADER}},
+            headers={
+                "201": {"X-Supplement-Id": SUPPLEMENT_ID_HEADER},
+                "202": {"Retry-After": RETRY_AFTER_HEADER, "X-Supplement-Id": SUPPLEMENT_ID_HEADER},
+            },
         ),
     },
 )
 def submit_supplement(request: HttpRequest, submission_id: UUID):
     """Answer a supplement request (event `supplement_requested` in the feed) with an XML file signed by
     the dossier's submitter with its registered certificate (an envelope or a single signed form).
-    **201** and the dossier's new status; **200** and the dossier when the same bytes were already
-    received as a supplement of this dossier (a repeat: nothing is recorded twice); **409** when no
-    supplement is awaited; **422** when the file, a signature or a signer is not acceptable: the checks
-    every signed document goes through (`XML_…`, `SIG_…`, `INTAKE_SIGNER_TAX_CODE`,
-    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`).
+    **201** and the supplement's signed receipt (`X-Supplement-Id`; fetch it again at
+    `/dossiers/{id}/supplements/{supplement_id}/receipt`); **200** and the same receipt when the same bytes
+    were already received as a supplement of this dossier (a repeat: nothing is recorded twice); **409**
+    when no supplement is awaited; **422** when the file, a signature or a signer is not acceptable: the
+    checks every signed document goes through (`XML_…`, `SIG_…`, `INTAKE_SIGNER_TAX_CODE`,
+    `INTAKE_CERTIFICATE_NOT_REGISTERED`, `INTAKE_FORM_SIGNER_NOT_UNIT`, `INTAKE_FORM_UNIT_MISMATCH`), or
+    when an envelope names another unit, procedure or period than the dossier's
+    (`INTAKE_SUPPLEMENT_UNIT_MISMATCH`, `INTAKE_SUPPLEMENT_PROCEDURE_MISMATCH`,
+    `INTAKE_SUPPLEMENT_PERIOD_MISMATCH`).
     **202** when a signer's revocation status is the only problem: the supplement is held as a dossier is
     (a signed pending acknowledgement, `X-Supplement-Id`, `Retry-After`); once decided it is recorded at
     its reception time (the feed's `supplement_received`) or refused (the feed's `supplement_refused`)."""
@@ -705,10 +805,15 @@ def submit_supplement(request: HttpRequest, submission_id: UUID):
             "Retry-After": str(retry_after_seconds(held)),
         }
         return _xml(bytes(held.acknowledgement_xml), 202, headers)
-    if reception.outcome == "repeat":
-        return Answer(200, _submission(request, submission))
-    submission.dossier.refresh_from_db()
-    return Answer(201, _submission(request, submission))
+    receipt = reception.receipt
+    headers = {
+        "Location": f"{_root()}dossiers/{submission.public_id}/supplements/{receipt.public_id}/receipt",
+        "X-Supplement-Id": str(receipt.public_id),
+        "X-Outcome": "accepted",
+        "X-Dossier-Number": submission.dossier.number,
+    }
+    status = 200 if reception.outcome == "repeat" else 201
+    return _signed_document(request, bytes(receipt.receipt_xml), receipt.receipt_sha256, status, headers)
 
 
 # --- a check of the key -------------------------------------------------------------------------------
@@ -754,7 +859,9 @@ def feed(
     sequence, _, n = after.partition(".")
     sequence, n = int(sequence), int(n or 0)
     chain = (
-        DossierEvent.objects.select_related("dossier", "dossier__submission")
+        DossierEvent.objects.select_related(
+            "dossier", "dossier__submission", "dossier__department", "dossier__office"
+        )
         .filter(dossier__ivan=request.auth, sequence__gt=sequence)
         .order_by("sequence")[: limit + 1]
     )

@@ -363,3 +363,29 @@ class FetchedOcsp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.status} ({self.this_update:%Y-%m-%d %H:%M})"
+
+
+class SupplementReceipt(models.Model):
+    """The signed receipt of an electronic supplement recorded on its dossier (hoso.intake.supplement):
+    made and stored once, in the transaction that records the supplement, and answered byte for byte the
+    same on every later request. ``public_id`` is the supplement's id (a held supplement keeps its own)."""
+
+    public_id = models.UUIDField(_("supplement id"), default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(
+        "workflow.Dossier", on_delete=models.PROTECT, related_name="supplement_receipts"
+    )
+    ivan = models.ForeignKey("reference.IvanProvider", on_delete=models.PROTECT, db_index=False)
+    received_at = models.DateTimeField(_("received at"))
+    sha256 = models.CharField(_("SHA-256 of the bytes received"), max_length=64)
+    receipt_xml = models.BinaryField(_("signed receipt"))
+    receipt_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "sha256"], name="supplement_receipt_once"),
+        ]
+        verbose_name = _("supplement receipt")
+        verbose_name_plural = _("supplement receipts")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} supplement {self.public_id}"

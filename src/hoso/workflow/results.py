@@ -84,19 +84,25 @@ def is_under_6_list(dossier: Dossier) -> bool:
 
 
 def children_of(dossier: Dossier) -> list[dict]:
-    """The rows of the D03-TS list(s) decoded at reception, in order."""
+    """The children received on the D03-TS list(s) decoded at reception, in order: the rows the
+    reception excluded (a child 6 or older, its form's ``excluded`` marks by row number from 1) are
+    left out — no card is built for them, and the officer is asked for no number."""
     submission = getattr(dossier, "submission", None)
     facts = submission.facts if submission is not None else {}
     rows: list[dict] = []
     for form in (facts or {}).get("forms", []):
         if form.get("code", "").strip().upper().startswith("D03"):
-            rows.extend(form.get("rows", []))
+            excluded = {mark.get("row") for mark in form.get("excluded", [])}
+            rows.extend(
+                row for number, row in enumerate(form.get("rows", []), start=1) if number not in excluded
+            )
     return rows
 
 
 def build_cards(dossier: Dossier, numbers: dict[int, str], *, on: date, province: str = "01") -> list[Card]:
-    """One card per child of the list: ``TE1`` + province + the 10-digit social-insurance number (from
-    the list, or given by the officer in ``numbers`` keyed by the row's position from 0)."""
+    """One card per child received on the list (:func:`children_of`: not those excluded at reception):
+    ``TE1`` + province + the 10-digit social-insurance number (from the list, or given by the officer in
+    ``numbers`` keyed by the child's position from 0 among those received)."""
     cards, problems = [], []
     for index, row in enumerate(children_of(dossier)):
         name = row.get("ho_ten", "")
@@ -163,9 +169,10 @@ def _sub(parent, tag: str, text: str = ""):
 
 
 def build_result_record(
-    dossier: Dossier, *, at, officer_label: str, note: str, documents: list[dict], cards: list[Card]
+    dossier: Dossier, *, at, note: str, documents: list[dict], cards: list[Card]
 ) -> bytes:
-    """The result record, signed by the gateway."""
+    """The result record, signed by the gateway. It reaches the I-VAN (GET /api/v1/dossiers/{id}/result),
+    so it names the department and office that settled the dossier, in words, never an officer's log-in."""
     # local: the gateway's identity still lives in intake, above workflow (moves below both: issue 22, item 2)
     from hoso.intake.gateway import gateway_signer
 
@@ -175,7 +182,7 @@ def build_result_record(
     _sub(body, "MaThuTuc", dossier.procedure.code)
     _sub(body, "CoQuan", dossier.office_id)
     _sub(body, "ThoiGianCoKetQua", timezone.localtime(at).isoformat(timespec="seconds"))
-    _sub(body, "CanBo", officer_label)
+    _sub(body, "DonViGiaiQuyet", _settled_by(dossier))
     _sub(body, "GhiChu", note)
     files = _sub(body, "TaiLieu")
     for document in documents:
@@ -194,6 +201,12 @@ def build_result_record(
             _sub(item, "GiaTriTu", card.valid_from.strftime("%d/%m/%Y"))
             _sub(item, "GiaTriDen", card.valid_to.strftime("%d/%m/%Y"))
     return sign_xml(xmlsafe.serialize(root), gateway_signer())
+
+
+def _settled_by(dossier: Dossier) -> str:
+    """``Phòng …, BHXH …``: the department and office of the dossier, by their Vietnamese names."""
+    names = [dossier.department.name_vi if dossier.department_id else "", dossier.office.name_vi]
+    return ", ".join(name for name in names if name)
 
 
 def record_result(
@@ -242,9 +255,7 @@ def record_result(
         }
         for d in documents
     ]
-    signed = build_result_record(
-        dossier, at=now, officer_label=actor_label, note=note, documents=stored, cards=cards
-    )
+    signed = build_result_record(dossier, at=now, note=note, documents=stored, cards=cards)
     signed_sha256 = store.put(signed)
     with transaction.atomic():
         transition(
