@@ -134,6 +134,20 @@ def web_address(value: str) -> str | None:
     return value
 
 
+def notice_means(value: str) -> list[str]:
+    found = words(value)
+    if any(item not in ("email", "text") for item in found):
+        raise _Invalid
+    return found
+
+
+def text_sender(value: str) -> str:
+    value = value.strip()
+    if value != "file" and not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", value):
+        raise _Invalid
+    return value
+
+
 def clock(value: str) -> str:
     value = value.strip()
     match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value)
@@ -261,6 +275,14 @@ VARIABLES: tuple[Variable, ...] = (
         "server, EMAIL_HOST); 0: the log-in page sends them to IT, who sets a temporary password"),
     Variable("HOSO_NOTICE_INTERVAL_DAYS", integer(0), "30", "days ≥ 0", "no unit notified twice within this"),
     Variable("HOSO_NOTICE_FROM", text(), None, "an e-mail address", "sender of notices"),
+    # Notices to submitters (hoso.reports.submitter_notices; docs/operations.md, Notices to submitters).
+    Variable("HOSO_SUBMITTER_NOTICES", notice_means, "", "email, text, or both, comma-separated (empty: none)",
+        "tell the submitter of a dossier its receipt, a supplement request and the result ready: by e-mail "
+        "(through the outbox) and/or by text (through HOSO_TEXT_SENDER); empty: no notice"),
+    Variable("HOSO_TEXT_SENDER", text_sender, "file", "file, or package.module:ClassName",
+        "what delivers texts (SMS/Zalo): file writes them to DATA_DIR/texts, or an adaptor class of a provider"),
+    Variable("HOSO_PUBLIC_URL", web_address, None, "an http(s) address",
+        "where the public reaches hoso (the lookup link in notices); unset: the link is the page's path"),
     Variable("HOSO_REPORTS_REFRESH_SECONDS", number(0), "60", "seconds ≥ 0", "report roll-ups rebuilt this often"),
     # Backups (`hoso backup`, the daily job hoso:backup; docs/operations.md, Backups and restores).
     Variable("HOSO_BACKUP_DIR", text(), None, "a folder", "backup set the daily job hoso:backup adds to "
@@ -333,6 +355,8 @@ ALLOWED_VI = {
     "the account's name": "tên tài khoản",
     "the account's password": "mật khẩu của tài khoản",
     "seconds ≥ 0.1": "số giây ≥ 0,1",
+    "email, text, or both, comma-separated (empty: none)": "email, text hoặc cả hai, cách nhau bởi dấu phẩy (để trống: không gửi)",
+    "file, or package.module:ClassName": "file, hoặc package.module:TenLop",
 }
 
 

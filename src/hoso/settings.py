@@ -277,6 +277,9 @@ HOSO_BACKUP_KEY_FILE = ENV["HOSO_BACKUP_KEY_FILE"]  # 32-byte key (hex): backups
 HOSO_NOTICE_INTERVAL_DAYS = ENV["HOSO_NOTICE_INTERVAL_DAYS"]
 if ENV["HOSO_NOTICE_FROM"]:
     HOSO_NOTICE_FROM = ENV["HOSO_NOTICE_FROM"]
+HOSO_SUBMITTER_NOTICES = ENV["HOSO_SUBMITTER_NOTICES"]  # email and/or text (hoso.reports.submitter_notices)
+HOSO_TEXT_SENDER = ENV["HOSO_TEXT_SENDER"]  # file, or package.module:ClassName (hoso.reports.senders)
+HOSO_PUBLIC_URL = ENV["HOSO_PUBLIC_URL"]  # where the public reaches hoso: the lookup link of notices
 HOSO_REPORTS_REFRESH_SECONDS = ENV["HOSO_REPORTS_REFRESH_SECONDS"]
 
 # --- The job worker (hoso.jobs, django-q2): its queue is a table of the same database; a periodic job

@@ -39,6 +39,11 @@ JOBS: tuple[Job, ...] = (
         "Send the notice e-mails waiting in the outbox (retried on failure)",
     ),
     Job(
+        "hoso:submitter-notices", "hoso.reports.submitter_notices.run", 1,
+        "Gửi thông báo cho người nộp hồ sơ: tiếp nhận, yêu cầu bổ sung, có kết quả (tắt khi chưa cấu hình)",
+        "Notify submitters: dossier received, supplement requested, result ready (off until configured)",
+    ),
+    Job(
         "hoso:retention", "hoso.jobs.tasks.retention", 24 * 60,
         "Xoá dữ liệu gốc quá thời hạn lưu trữ", "Purge raw bytes past their retention period",
     ),

@@ -297,3 +297,97 @@ class UnitSwitch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submitter} {self.first_electronic_day}"
+
+
+class SubmitterNotice(models.Model):
+    """One message to a dossier's submitter — the receipt, a supplement request, the result ready — by
+    e-mail (delivered by the outbox, :attr:`message`) or by text (SMS/Zalo, delivered by the configured
+    sender, :mod:`hoso.reports.senders`, with its attempts kept here): the delivery ledger of
+    :mod:`hoso.reports.submitter_notices`. Written from the audit chain's event, at most once per event
+    and means."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Dossier received")
+        SUPPLEMENT = "supplement", _("Supplement requested")
+        RESULT = "result", _("Result ready")
+
+    class Means(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        TEXT = "text", _("Text message")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent (gave up)")
+
+    dossier = models.ForeignKey(  # no constraint: the ledger never holds a dossier's changes up
+        "workflow.Dossier", on_delete=models.PROTECT, db_constraint=False, related_name="submitter_notices"
+    )
+    event_sequence = models.PositiveBigIntegerField(_("event"))
+    office_id = models.CharField(max_length=5)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    means = models.CharField(_("means"), max_length=8, choices=Means.choices)
+    recipient = models.CharField(_("recipient"), max_length=300)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("queued at"))
+    message = models.OneToOneField(  # the e-mail's outbox message (its delivery is the outbox's)
+        OutboxMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="submitter_notice"
+    )
+    sender_name = models.CharField(_("sent through"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reference = models.CharField(_("sender's reference"), max_length=200, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_sequence", "means"], name="submitter_notice_once"),
+        ]
+        indexes = [
+            models.Index(fields=["means", "status", "next_attempt_at"], name="submitter_notice_due_idx"),
+            models.Index(fields=["office_id", "created_at"], name="submitter_notice_office_idx"),
+        ]
+        verbose_name = _("notice to a submitter")
+        verbose_name_plural = _("notices to submitters")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.means} {self.recipient} {self.status}"
+
+
+class SubmitterNoticeCursor(models.Model):
+    """How far :func:`hoso.reports.submitter_notices.collect` has read the audit chain (one row)."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"after event {self.last_sequence}"
+
+
+class Rating(models.Model):
+    """A submitter's satisfaction with one dossier (1 to 5, an optional comment), left once through the
+    public lookup (``/tra-cuu/``): the satisfaction group of the scorecard (:mod:`hoso.reports.scorecard`)."""
+
+    dossier = models.OneToOneField(
+        "workflow.Dossier", on_delete=models.PROTECT, db_constraint=False, related_name="rating"
+    )
+    office_id = models.CharField(max_length=5)
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        indexes = [models.Index(fields=["office_id", "at"], name="rating_office_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")
+        ]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.score}"
