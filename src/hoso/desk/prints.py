@@ -23,6 +23,7 @@ import segno
 from django.utils import timezone
 from fpdf import FPDF
 
+from hoso import codes as code_registry
 from hoso.desk.submitters import COMMUNE_KIND_VI
 
 FONT = "DejaVu"
@@ -253,6 +254,27 @@ def _checklist(pdf: FPDF, papers: list[Paper]) -> None:
             table.row((str(index), name, paper.kind, paper.copies or BLANK[:6]))
 
 
+def not_received(submission) -> list[dict]:
+    """The rows of the dossier's lists that were not received with it (a child 6 or older on an under-6
+    list: the marks the reception left in the decoded forms), in the order of the forms."""
+    return [mark for form in (submission.facts or {}).get("forms", []) for mark in form.get("excluded", [])]
+
+
+def _not_received(pdf: FPDF, submission) -> None:
+    """A line per person of the lists not received, with why; the legal basis and what to do once."""
+    marks = not_received(submission)
+    if not marks:
+        return
+    pdf.ln(1)
+    _text(pdf, "Không tiếp nhận (những người khác trong danh sách vẫn được tiếp nhận):", bold=True)
+    for mark in marks:
+        _text(pdf, f"- {mark.get('message', '')}", size=10)
+    for code in dict.fromkeys(mark.get("code", "") for mark in marks):
+        if (declared := code_registry.lookup(code)) is not None:
+            _text(pdf, f"Căn cứ: {declared.basis}", size=9.5, height=5)
+            _text(pdf, f"Hướng dẫn: {declared.next_vi}", size=10)
+
+
 # --- the papers ---------------------------------------------------------------------------------
 
 
@@ -287,6 +309,7 @@ def receipt_pdf(submission, lookup_url: str) -> bytes:
     pdf.ln(1)
     _text(pdf, "1. Thành phần hồ sơ nộp gồm:", bold=True)
     _checklist(pdf, papers_of(submission))
+    _not_received(pdf, submission)
     pdf.ln(1)
     _text(pdf, "2. Số lượng hồ sơ: 01 (bộ)")
     _text(

@@ -59,8 +59,9 @@ def check_period(period: str, received_at: datetime) -> Reason | None:
 
 def check_forms(
     hoso: Hoso, procedure, received_at: datetime, *, signed_forms: dict | None = None
-) -> tuple[list[Reason], dict]:
-    """The problems of the forms of ``hoso`` for ``procedure``, and their decoded content.
+) -> tuple[list[Reason], dict, list[dict]]:
+    """The problems of the forms of ``hoso`` for ``procedure``, their decoded content and the warnings of
+    an accepted dossier (a child of an under-6 list who is 6 or older: :func:`_children_over_6`).
     ``signed_forms``: the signed content of verified forms by their place in the envelope (electronic
     dossiers), read instead of the form's bytes."""
     problems: list[Reason] = []
@@ -90,6 +91,7 @@ def check_forms(
     under_6 = CHILD_UNDER_6_CARD_TAG in (procedure.tags or [])
     today = timezone.localtime(received_at).date()
     field_problems: list[FieldProblem] = []
+    listed: list[tuple[dict, object]] = []  # the under-6 lists: each form's decoded entry and the form
     for index, attachment in enumerate(hoso.info.files):
         entry = {"code": attachment.ma_to_khai, "file": attachment.ten_file, "type": attachment.loai_file}
         content["forms"].append(entry)
@@ -112,26 +114,69 @@ def check_forms(
             entry["declaration"] = _row_dict(form.declaration)
         field_problems.extend(check_form(form, today=today))
         if under_6:
-            field_problems.extend(_over_6(form, today))
+            listed.append((entry, form))
+    warnings = _children_over_6(listed, today, field_problems)
     problems.extend(_field_reasons(field_problems))
-    return problems, content
+    return problems, content, warnings
 
 
-def _over_6(form, today: date) -> list[FieldProblem]:
-    """The rows of an under-6 card list whose child is 72 months old or more on the filing day."""
-    over: list[FieldProblem] = []
+def _children_over_6(listed: list[tuple[dict, object]], today: date, field_problems: list) -> list[dict]:
+    """The children of the under-6 lists who are 72 months old or more on the filing day. When some child
+    of the lists is younger, each older one is a warning and is marked ``excluded`` (by its row) in its
+    form's decoded entry — no card is built for it, the evidence is untouched; when every child is
+    older, each is a field problem and the lists are refused. Returns the warnings."""
+    over = [(entry, form, number, row) for entry, form in listed for number, row in _over_6(form, today)]
+    if not over:
+        return []
+    if len(over) == sum(len(form.rows) for _, form in listed):
+        field_problems.extend(_over_6_problem(form, number, row, today) for _, form, number, row in over)
+        return []
+    warnings = []
+    for entry, form, number, row in over:
+        reason = _over_6_reason(form.code, number, row, today)
+        mark = {
+            "row": number,
+            "code": reason.code,
+            "message": reason.message,
+            "message_en": reason.message_en,
+        }
+        entry.setdefault("excluded", []).append(mark)
+        warnings.append({"form": form.code, "row": number, **reason.as_dict()})
+    return warnings
+
+
+def _over_6(form, today: date) -> list[tuple[int, object]]:
+    """The rows (numbered from 1) of an under-6 card list whose child is 72 months old or more on the
+    filing day."""
+    over = []
     for number, row in enumerate(form.rows, start=1):
         born = parse_birth_date(getattr(row, "ngay_sinh", ""))
         if born is not None and born <= today and _age_in_months(born, today) >= 72:
-            spec = dict(field_specs(type(row)))["ngay_sinh"]
-            over.append(
-                FieldProblem(
-                    form.code, number, spec, row.ngay_sinh.strip(),
-                    allowed_vi=f"ngày sinh của trẻ chưa đủ 6 tuổi (72 tháng) vào ngày nộp {today:%d/%m/%Y}",
-                    allowed_en=f"the birth date of a child under 6 (72 months) on the filing day {today.isoformat()}",
-                )
-            )  # fmt: skip
+            over.append((number, row))
     return over
+
+
+def _over_6_problem(form, number: int, row, today: date) -> FieldProblem:
+    spec = dict(field_specs(type(row)))["ngay_sinh"]
+    return FieldProblem(
+        form.code, number, spec, row.ngay_sinh.strip(),
+        allowed_vi=f"ngày sinh của trẻ chưa đủ 6 tuổi (72 tháng) vào ngày nộp {today:%d/%m/%Y}",
+        allowed_en=f"the birth date of a child under 6 (72 months) on the filing day {today.isoformat()}",
+    )  # fmt: skip
+
+
+def _over_6_reason(form_code: str, number: int, row, today: date) -> Reason:
+    """The warning of one child over 6 on an accepted list: the row, the name as typed, the birth date;
+    legal basis and next step from the code's declaration (hoso.intake.codebook)."""
+    name = getattr(row, "ho_ten", "").strip()  # required: a list without it is refused by its field check
+    born = parse_birth_date(row.ngay_sinh)
+    return Reason(
+        "FORM_CHILD_OVER_6",
+        f"{form_code}, dòng {number}: trẻ {name}, sinh ngày {born:%d/%m/%Y}, đã đủ 6 tuổi (72 tháng) vào ngày "
+        f"nộp {today:%d/%m/%Y} — không cấp thẻ theo danh sách này.",
+        f"{form_code}, row {number}: the child {name}, born {born.isoformat()}, is 6 (72 months) or older on "
+        f"the filing day {today.isoformat()} — no card is issued from this list.",
+    )
 
 
 def _field_reasons(found: list[FieldProblem]) -> list[Reason]:

@@ -10,6 +10,10 @@ from __future__ import annotations
 from hoso.codes import BASIS_CONNECTION, BASIS_SIGNATURES, QD_08_2015, QD_595_2017, QD_959_2015, Code, declare
 
 BASIS_FORMS = f"{QD_595_2017}; {QD_959_2015} cho hồ sơ trước 01/7/2017"
+BASIS_CHILDREN_UNDER_6 = (
+    "Luật Bảo hiểm y tế số 25/2008/QH12, sửa đổi bởi Luật số 46/2014/QH13 (trẻ em dưới 6 tuổi; thẻ có giá trị "
+    "đến ngày trẻ đủ 72 tháng tuổi); Thông tư liên tịch 05/2015/TTLT-BTP-BCA-BYT (cấp thẻ BHYT cho trẻ em dưới 6 tuổi)"
+)
 BASIS_XML = f"{QD_08_2015}; giới hạn tệp XML của cổng tiếp nhận (hướng dẫn kết nối, mục 8)"
 BASIS_REGISTRATION = f"{QD_08_2015}, Điều 7 (đăng ký giao dịch điện tử, mẫu 04/ĐK-IVAN); {BASIS_SIGNATURES}"
 
@@ -295,6 +299,21 @@ INTAKE_CODES = (
 )
 
 FORM_CODES = (
+    _intake(
+        "FORM_CHILD_OVER_6",
+        "Một trẻ trong danh sách cấp thẻ BHYT cho trẻ em dưới 6 tuổi đã đủ 6 tuổi (72 tháng) vào ngày nộp: trẻ "
+        "đó không được cấp thẻ theo danh sách này, các trẻ khác vẫn được tiếp nhận.",
+        "A child of an under-6 health-card list is 6 (72 months) or older on the filing day: that child gets "
+        "no card from this list; the other children are received.",
+        (
+            "Trẻ đã đủ 6 tuổi tham gia BHYT theo nhóm học sinh (qua nhà trường) hoặc theo hộ gia đình (tờ khai "
+            "TK1-TS nộp tại UBND xã hoặc đại lý thu); bỏ trẻ khỏi các danh sách trẻ em dưới 6 tuổi sau này.",
+            "A child of 6 or older joins health insurance as a pupil (through the school) or with the household "
+            "(form TK1-TS filed at the commune People's Committee or a collection agent); leave the child out "
+            "of later under-6 lists.",
+        ),
+        BASIS_CHILDREN_UNDER_6,
+    ),  # fmt: skip
     _intake(
         "FORM_PERIOD_FORMAT",
         "Kỳ kê khai (KyKeKhai) không đúng dạng MM/yyyy.",

@@ -532,10 +532,11 @@ def _decide_policy(state: _State) -> None:
 
 
 def _check_forms(state: _State) -> None:
-    problems, content = checks.check_forms(
+    problems, content, warnings = checks.check_forms(
         state.hoso, state.procedure, state.received_at, signed_forms=state.signed_forms
     )
     state.content = content
+    state.warnings.extend(warnings)  # children of an under-6 list who are 6 or older, not received
     if problems:
         raise Refusal(*problems)
 

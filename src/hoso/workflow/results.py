@@ -84,19 +84,25 @@ def is_under_6_list(dossier: Dossier) -> bool:
 
 
 def children_of(dossier: Dossier) -> list[dict]:
-    """The rows of the D03-TS list(s) decoded at reception, in order."""
+    """The children received on the D03-TS list(s) decoded at reception, in order: the rows the
+    reception excluded (a child 6 or older, its form's ``excluded`` marks by row number from 1) are
+    left out — no card is built for them, and the officer is asked for no number."""
     submission = getattr(dossier, "submission", None)
     facts = submission.facts if submission is not None else {}
     rows: list[dict] = []
     for form in (facts or {}).get("forms", []):
         if form.get("code", "").strip().upper().startswith("D03"):
-            rows.extend(form.get("rows", []))
+            excluded = {mark.get("row") for mark in form.get("excluded", [])}
+            rows.extend(
+                row for number, row in enumerate(form.get("rows", []), start=1) if number not in excluded
+            )
     return rows
 
 
 def build_cards(dossier: Dossier, numbers: dict[int, str], *, on: date, province: str = "01") -> list[Card]:
-    """One card per child of the list: ``TE1`` + province + the 10-digit social-insurance number (from
-    the list, or given by the officer in ``numbers`` keyed by the row's position from 0)."""
+    """One card per child received on the list (:func:`children_of`: not those excluded at reception):
+    ``TE1`` + province + the 10-digit social-insurance number (from the list, or given by the officer in
+    ``numbers`` keyed by the child's position from 0 among those received)."""
     cards, problems = [], []
     for index, row in enumerate(children_of(dossier)):
         name = row.get("ho_ten", "")
