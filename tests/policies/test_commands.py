@@ -180,7 +180,7 @@ def test_publish_versions_and_sync(reference_data, capsys, tmp_path):
     draft = tmp_path / "draft.toml"
     draft.write_text(draft_text(), encoding="utf-8")
     code, out, _ = run(capsys, "policy", "sync")
-    assert code == 0 and PolicyVersion.objects.count() == 2
+    assert code == 0 and PolicyVersion.objects.count() == 3
     code, out, _ = run(capsys, "policy", "publish", str(draft), "--draft")
     assert code == 0 and "2671-bhxh-cntt v2" in out
     assert PolicyVersion.objects.get(policy="2671-bhxh-cntt", version=2).status == "draft"

@@ -38,7 +38,7 @@ def test_the_catalogue_knows_every_tag_the_committed_policies_use(reference_data
 def test_committed_policies_are_stored_when_first_needed(reference_data):
     PolicyVersion.objects.all().delete()  # as on a database that never decided anything
     policy_set = services.active_policy_set()
-    assert policy_set.identity == (("2671-bhxh-cntt", 1), ("baseline", 1))
+    assert policy_set.identity == (("164-2025-nd-cp", 1), ("2671-bhxh-cntt", 1), ("baseline", 1))
     rows = {v.policy: v for v in PolicyVersion.objects.all()}
     assert rows["2671-bhxh-cntt"].status == "active" and rows["2671-bhxh-cntt"].precedence == 100
     assert rows["baseline"].content == builtin_text("baseline.toml")
@@ -80,6 +80,7 @@ def test_decide_and_record(reference_data):
     assert record.received_at == at(date(2016, 1, 5))
     assert record.legal_basis_vi.startswith("Công văn 2671/BHXH-CNTT ngày 26/11/2015")
     assert record.policy_set == [
+        {"policy": "164-2025-nd-cp", "version": 1},
         {"policy": "2671-bhxh-cntt", "version": 1},
         {"policy": "baseline", "version": 1},
     ]
@@ -139,9 +140,9 @@ def test_a_draft_is_not_used_until_activated(reference_data):
     services.active_policy_set()
     draft = services.store_policy(draft_text(), activate=False)
     assert draft.status == "draft"
-    assert services.active_policy_set().identity[0] == ("2671-bhxh-cntt", 1)
+    assert services.active_policy_set().identity[1] == ("2671-bhxh-cntt", 1)
     services.activate_version(draft)
-    assert services.active_policy_set().identity[0] == ("2671-bhxh-cntt", 2)
+    assert services.active_policy_set().identity[1] == ("2671-bhxh-cntt", 2)
 
 
 def test_an_unknown_tag_cannot_be_stored(reference_data):

@@ -21,7 +21,7 @@ from .helpers import BASELINE_TEXT, BUILTIN, DISPATCH_TEXT, KNOWN_TAGS, draft_te
 
 
 def test_dispatch_takes_precedence_over_the_baseline():
-    assert [p.id for p in BUILTIN.policies] == ["2671-bhxh-cntt", "baseline"]
+    assert [p.id for p in BUILTIN.policies] == ["164-2025-nd-cp", "2671-bhxh-cntt", "baseline"]
     decision = BUILTIN.evaluate(facts(channel="paper", day=date(2016, 1, 5)))
     assert (decision.outcome, decision.policy_id, decision.rule_id) == (
         Outcome.ACCEPT,
@@ -85,7 +85,7 @@ def test_the_31_hanoi_offices_are_in_scope_and_no_other():
     from pathlib import Path
 
     shared = Path("/work/shared/domain/hanoi-offices.csv")
-    dispatch = BUILTIN.policies[0]
+    dispatch = BUILTIN.policies[1]
     if shared.exists():
         with shared.open(encoding="utf-8") as handle:
             assert dispatch.offices == {row["office_code"] for row in csv.DictReader(handle)}
@@ -94,7 +94,7 @@ def test_the_31_hanoi_offices_are_in_scope_and_no_other():
 
 
 def test_policies_of_equal_precedence_cannot_compose():
-    dispatch, baseline = builtin_policies(known_tags=KNOWN_TAGS)
+    dispatch, baseline = builtin_policies(known_tags=KNOWN_TAGS)[1:]
     twin = load_policy(DISPATCH_TEXT.replace('id = "2671-bhxh-cntt"', 'id = "twin"'), known_tags=KNOWN_TAGS)
     with pytest.raises(PolicyCompositionError) as caught:
         PolicySet([dispatch, twin, baseline])
@@ -102,7 +102,7 @@ def test_policies_of_equal_precedence_cannot_compose():
 
 
 def test_a_set_needs_a_total_baseline():
-    dispatch, _ = builtin_policies(known_tags=KNOWN_TAGS)
+    dispatch, _ = builtin_policies(known_tags=KNOWN_TAGS)[1:]
     with pytest.raises(PolicyCompositionError) as caught:
         PolicySet([dispatch])
     assert caught.value.code == "POLICY_SET_NOT_TOTAL"
@@ -112,7 +112,7 @@ def test_a_set_needs_a_total_baseline():
 
 
 def test_the_same_policy_twice_cannot_compose():
-    dispatch, baseline = builtin_policies(known_tags=KNOWN_TAGS)
+    dispatch, baseline = builtin_policies(known_tags=KNOWN_TAGS)[1:]
     other = load_policy(DISPATCH_TEXT.replace("precedence = 100", "precedence = 90"), known_tags=KNOWN_TAGS)
     with pytest.raises(PolicyCompositionError) as caught:
         PolicySet([dispatch, other, baseline])
@@ -122,7 +122,7 @@ def test_the_same_policy_twice_cannot_compose():
 def test_a_draft_replaces_the_policy_with_its_id():
     draft = load_policy(draft_text(), known_tags=KNOWN_TAGS)
     composed = BUILTIN.replacing(draft)
-    assert composed.identity == (("2671-bhxh-cntt", 2), ("baseline", 1))
+    assert composed.identity == (("164-2025-nd-cp", 1), ("2671-bhxh-cntt", 2), ("baseline", 1))
 
 
 def test_rules_in_force_on_a_date():
@@ -155,6 +155,7 @@ def test_decision_as_dict():
     assert data["outcome"] == "refuse" and data["accepted"] is False
     assert data["rule"] == "barcode-suspended-from-2016-01-01" and data["policy_version"] == 1
     assert data["policy_set"] == [
+        {"policy": "164-2025-nd-cp", "version": 1},
         {"policy": "2671-bhxh-cntt", "version": 1},
         {"policy": "baseline", "version": 1},
     ]

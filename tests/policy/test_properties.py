@@ -12,12 +12,13 @@ from hoso.policy import VN_TZ, Facts, Outcome, PolicyLoadError, PolicySet, load_
 from .helpers import BASELINE_TEXT, BUILTIN, DISPATCH_TEXT, KNOWN_TAGS
 
 BOUNDARIES = [date(2014, 7, 31), date(2014, 8, 1), date(2015, 9, 30), date(2015, 10, 1)]
-BOUNDARIES += [date(2015, 12, 31), date(2016, 1, 1)]
+BOUNDARIES += [date(2015, 12, 31), date(2016, 1, 1), date(2025, 6, 30), date(2025, 7, 1)]
+DECREE_164_FROM = datetime(2025, 7, 1, tzinfo=VN_TZ)
 OFFICES = ["001", "00101", "00105", "00129", "00131", "00130", "002", "00201"]
 TAGS = sorted(KNOWN_TAGS) + ["other-tag"]
 
 moments = st.one_of(
-    st.datetimes(min_value=datetime(2013, 1, 1), max_value=datetime(2018, 12, 31)),
+    st.datetimes(min_value=datetime(2013, 1, 1), max_value=datetime(2027, 12, 31)),
     st.builds(
         lambda day, seconds: datetime.combine(day, time()) + timedelta(seconds=seconds),
         st.sampled_from(BOUNDARIES),
@@ -61,7 +62,7 @@ def test_every_fact_set_gets_exactly_one_deciding_rule(facts):
 def test_every_refusal_carries_a_message_a_legal_basis_and_advice(facts):
     decision = BUILTIN.evaluate(facts)
     assert decision.message_vi.strip() and decision.message_en.strip()
-    assert decision.policy_version >= 1 and decision.policy_set == (("2671-bhxh-cntt", 1), ("baseline", 1))
+    assert decision.policy_version >= 1 and decision.policy_set == BUILTIN.identity
     if decision.outcome is Outcome.REFUSE:
         assert decision.legal_basis_vi.strip() and decision.legal_basis_en.strip()
         assert decision.advice_vi.strip() and decision.advice_en.strip()
@@ -70,10 +71,13 @@ def test_every_refusal_carries_a_message_a_legal_basis_and_advice(facts):
 @given(fact_sets)
 @settings(deadline=None)
 def test_paper_is_always_accepted_and_outside_hanoi_only_paper(facts):
+    """… until Decree 164/2025, from which any office accepts electronic dossiers."""
     decision = BUILTIN.evaluate(facts)
     if facts.channel == "paper":
         assert decision.outcome is Outcome.ACCEPT and decision.policy_id == "baseline"
-    elif facts.office_code not in BUILTIN.policies[0].offices:
+    elif facts.channel == "electronic" and facts.received_at >= DECREE_164_FROM:
+        assert (decision.outcome, decision.policy_id) == (Outcome.ACCEPT, "164-2025-nd-cp")
+    elif facts.office_code not in BUILTIN.policies[1].offices:
         assert (decision.outcome, decision.rule_id) == (Outcome.REFUSE, "channel-not-opened")
     else:
         assert decision.policy_id == "2671-bhxh-cntt"

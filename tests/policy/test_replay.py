@@ -28,8 +28,8 @@ def past(key: str, **kwargs) -> PastDecision:
 
 
 def test_draft_is_valid():
-    assert DRAFT.identity == (("2671-bhxh-cntt", 2), ("baseline", 1))
-    assert "barcode-suspended-from-2016-04-01" in [r.id for r in DRAFT.policies[0].rules]
+    assert DRAFT.identity == (("164-2025-nd-cp", 1), ("2671-bhxh-cntt", 2), ("baseline", 1))
+    assert "barcode-suspended-from-2016-04-01" in [r.id for r in DRAFT.policies[1].rules]
 
 
 def test_replay_counts_changes_by_office_procedure_and_submitter():

@@ -1,7 +1,11 @@
 """The office guard of the desk: a submitter managed by another office is named, with that office,
 before anything is received. The officer confirms — the dossier is then recorded as received here
 (:class:`~hoso.desk.models.Forwarding`) and routed to the managing office, which numbers and handles it
-as the pipeline always does — or stops, and nothing is received."""
+as the pipeline always does — or stops, and nothing is received.
+
+Whether the officer is asked at all is a parameter of the reception policy in force
+(``reception_any_office``): from Decree 164/2025 any office receives whatever the submitter's district,
+so nothing is asked and the dossier is routed (and recorded as received here) all the same."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from dataclasses import dataclass
 
 from hoso.dossier import parse_envelope
 from hoso.errors import CodedError
+from hoso.policies.parameters import receives_for_any_office
 from hoso.reference.models import Commune, Office, Unit
 
 SUBMITTER_KIND_COMMUNE = "2"
@@ -35,7 +40,7 @@ def other_office(office_id: str | None, kind: str, code: str) -> OtherOffice | N
     else:
         unit = Unit.objects.select_related("office").filter(code=code.upper()).first()
         submitter, office = (f"{unit.code} {unit.name}", unit.office) if unit else (None, None)
-    if office is None or office.code == office_id:
+    if office is None or office.code == office_id or receives_for_any_office(office_id):
         return None
     return OtherOffice(submitter=submitter, office=office, here=Office.objects.filter(code=office_id).first())
 

@@ -10,7 +10,7 @@ from hoso.policy.loader import load_policy
 from hoso.policy.model import Policy
 
 #: The committed policy files, by file name.
-BUILTIN_FILES: tuple[str, ...] = ("2671-bhxh-cntt.toml", "baseline.toml")
+BUILTIN_FILES: tuple[str, ...] = ("164-2025-nd-cp.toml", "2671-bhxh-cntt.toml", "baseline.toml")
 
 
 def builtin_text(name: str) -> str:
@@ -22,5 +22,5 @@ def builtin_policies(*, known_tags: Collection[str] | None) -> list[Policy]:
 
 
 def builtin_policy_set(*, known_tags: Collection[str] | None) -> PolicySet:
-    """Dispatch 2671 over the baseline."""
+    """Decree 164/2025 (and 45/2020) over dispatch 2671 over the baseline."""
     return PolicySet(builtin_policies(known_tags=known_tags))

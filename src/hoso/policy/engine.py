@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from hoso.policy.errors import NoDecisionError, PolicyCompositionError
-from hoso.policy.facts import Decision, Facts
+from hoso.policy.facts import VN_TZ, Decision, Facts
 from hoso.policy.model import Policy, Rule
+from hoso.policy.parameters import SPECS, ParameterValue, ReceptionParameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,28 @@ class PolicySet:
             advice_en=rule.advice_en,
             policy_set=self.identity,
         )
+
+    def parameters(self, office_code: str, received_at: datetime) -> ReceptionParameters:
+        """The parameters in force for a reception by ``office_code`` at ``received_at`` (aware, or
+        naive Vietnam time): each from the highest policy whose scope covers it and that sets it then."""
+        moment = received_at.astimezone(VN_TZ).replace(tzinfo=None) if received_at.tzinfo else received_at
+        values: dict[str, ParameterValue] = {}
+        for name in SPECS:
+            for policy in self.policies:
+                if not policy.covers(office_code, moment):
+                    continue
+                entry = policy.parameter(name, moment)
+                if entry is not None:
+                    values[name] = ParameterValue(
+                        name,
+                        entry.value,
+                        policy.id,
+                        policy.version,
+                        entry.legal_basis_vi,
+                        entry.legal_basis_en,
+                    )
+                    break
+        return ReceptionParameters(values)
 
     def rules_in_force(self, day: date) -> list[RuleInForce]:
         """The rules in force on ``day`` (at any time of it), in deciding order."""

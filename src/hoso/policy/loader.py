@@ -18,10 +18,14 @@ from typing import Any
 from hoso.policy.errors import LoadIssue, PolicyLoadError
 from hoso.policy.facts import VN_TZ, Channel, Outcome, SubmitterKind
 from hoso.policy.model import Policy, Rule, end_bound, start_bound
+from hoso.policy.parameters import SPECS, Parameter
 
 MAX_POLICY_BYTES = 1_000_000
 
-TOP_KEYS = frozenset({"policy", "rules"})
+TOP_KEYS = frozenset({"policy", "rules", "parameters"})
+PARAMETER_KEYS = frozenset(
+    {"name", "value", "valid_from", "valid_until", "legal_basis_vi", "legal_basis_en", "note"}
+)
 POLICY_KEYS = frozenset(
     {
         "id",
@@ -424,7 +428,7 @@ def _empty() -> LoadIssue:
 def _build(
     data: dict[str, Any], text: str, check: _Checker, known_tags: Collection[str] | None, source: str
 ) -> Policy | None:
-    check.unknown_keys(data, TOP_KEYS, (), "tệp chính sách (chỉ có [policy] và [[rules]])")
+    check.unknown_keys(data, TOP_KEYS, (), "tệp chính sách (chỉ có [policy], [[rules]] và [[parameters]])")
     head = data.get("policy")
     if not isinstance(head, dict):
         check.add(
@@ -483,6 +487,7 @@ def _build(
             seen[rule.id] = rule.line
             rules.append(rule)
         _check_overlaps(rules, check)
+    parameters = _build_parameters(data.get("parameters"), check, basis_vi, basis_en)
     if check.issues:
         return None
     rules.sort(key=lambda r: -r.precedence)  # stable: file order among equal precedence
@@ -502,6 +507,7 @@ def _build(
         valid_from=valid_from,
         valid_until=valid_until,
         source=source,
+        parameters=parameters,
     )
 
 
@@ -587,3 +593,83 @@ def _check_overlaps(rules: list[Rule], check: _Checker) -> None:
                     "dates).",
                 )
             )
+
+
+def _build_parameters(raw: Any, check: _Checker, basis_vi: str, basis_en: str) -> tuple[Parameter, ...]:
+    """The ``[[parameters]]`` entries: a known name, a value of its type and range, dates in order, and
+    no two entries of one name in force at the same moment."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        check.add(
+            ("parameters",),
+            "POLICY_BAD_VALUE",
+            "Các tham số phải là các bảng [[parameters]].",
+            "Parameters must be [[parameters]] tables.",
+        )
+        return ()
+    found: list[Parameter] = []
+    for index, entry in enumerate(raw):
+        path: Path = ("parameters", index)
+        if not isinstance(entry, dict):
+            check.add(
+                path,
+                "POLICY_BAD_VALUE",
+                "Mỗi tham số phải là một bảng [[parameters]].",
+                "Each parameter must be a [[parameters]] table.",
+            )
+            continue
+        before = len(check.issues)
+        check.unknown_keys(entry, PARAMETER_KEYS, path, "tham số [[parameters]]")
+        name = check.text(entry, "name", path, required=True)
+        spec = SPECS.get(name)
+        if name and spec is None:
+            check.add(
+                path + ("name",),
+                "POLICY_BAD_VALUE",
+                f"Tham số “{name}” không có; các tham số được hỗ trợ: {', '.join(sorted(SPECS))}.",
+                f"There is no parameter “{name}”; the supported ones are: {', '.join(sorted(SPECS))}.",
+            )
+        value = entry.get("value")
+        if value is None:
+            check.add(
+                path, "POLICY_MISSING_FIELD", "Thiếu trường bắt buộc “value”.", "Missing field “value”."
+            )
+        elif spec is not None and spec.kind is bool and not isinstance(value, bool):
+            check.add(
+                path + ("value",),
+                "POLICY_BAD_VALUE",
+                f"Giá trị của “{name}” phải là true hoặc false.",
+                f"The value of “{name}” must be true or false.",
+            )
+        elif spec is not None and spec.kind is int:
+            check.integer(entry, "value", path, default=None, low=spec.low, high=spec.high)
+        rule_basis_vi = check.text(entry, "legal_basis_vi", path, required=False) or basis_vi
+        rule_basis_en = check.text(entry, "legal_basis_en", path, required=False) or basis_en
+        check.text(entry, "note", path, required=False)
+        valid_from, valid_until = check.period(entry, path)
+        if len(check.issues) > before:
+            continue
+        parameter = Parameter(
+            name=name,
+            value=value,
+            legal_basis_vi=rule_basis_vi,
+            legal_basis_en=rule_basis_en,
+            line=check.lines.line_of(*path),
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        for other in found:
+            if other.name == name and other.meets(parameter):
+                check.add(
+                    path,
+                    "POLICY_OVERLAP",
+                    f"Tham số “{name}” có hai giá trị cùng hiệu lực (dòng {other.line} và dòng này): tách "
+                    "thời hạn (valid_from, valid_until).",
+                    f"Parameter “{name}” has two values in force at once (line {other.line} and this one): "
+                    "make their periods disjoint (valid_from, valid_until).",
+                )
+                break
+        else:
+            found.append(parameter)
+    return tuple(found)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from hoso.policy.facts import Channel, Facts, Outcome, SubmitterKind
+
+if TYPE_CHECKING:
+    from hoso.policy.parameters import Parameter
 
 #: Half-open interval of naive local datetimes; ``None`` is unbounded on that side.
 Bound = datetime | None
@@ -178,14 +182,25 @@ class Policy:
     valid_from: date | datetime | None = None
     valid_until: date | datetime | None = None
     source: str = ""
+    parameters: tuple[Parameter, ...] = ()
 
     def applies_to(self, facts: Facts) -> bool:
         """Whether the facts are in the policy's scope (offices and period)."""
-        if self.offices is not None and facts.office_code not in self.offices:
+        return self.covers(facts.office_code, facts.local_received_at)
+
+    def covers(self, office_code: str, moment: datetime) -> bool:
+        """Whether a reception by ``office_code`` at ``moment`` (naive local time) is in the scope."""
+        if self.offices is not None and office_code not in self.offices:
             return False
         start, end = start_bound(self.valid_from), end_bound(self.valid_until)
-        moment = facts.local_received_at
         return (start is None or moment >= start) and (end is None or moment < end)
+
+    def parameter(self, name: str, moment: datetime) -> Parameter | None:
+        """This policy's entry for ``name`` in force at ``moment`` (naive local time), if any."""
+        for entry in self.parameters:
+            if entry.name == name and entry.in_force(moment):
+                return entry
+        return None
 
     def matching_rules(self, facts: Facts) -> list[Rule]:
         """Every rule that matches, highest precedence first; empty outside the scope."""
