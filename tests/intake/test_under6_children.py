@@ -6,20 +6,23 @@ desk's submission page and the printed receipt; a list where every child is 6 or
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pypdfium2
 import pytest
 from django.utils import timezone
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from hoso.barcode import make_chunks
 from hoso.dossier import parse_envelope
 from hoso.intake.blobstore import blob_store
+from hoso.intake.checks import is_6_or_older
 from hoso.intake.desk import receive_scanner_text
 from hoso.intake.models import Submission
 from hoso.workflow import actions
 from hoso.workflow.access import actor_for
-from hoso.workflow.results import Document, children_of
+from hoso.workflow.results import Document, card_valid_to, children_of
 from tests.intake.conftest import pki, signers, trusted, unit  # noqa: F401 — fixtures
 from tests.workflow.conftest import (  # noqa: F401 — fixtures
     JAN_2016,
@@ -109,3 +112,13 @@ def test_the_desk_names_the_child_not_received(client, demo_data, trusted, offic
     text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", " ")
     assert "Không tiếp nhận" in text and "Vũ Văn Lớn" in text and "01/01/2010" in text
     assert "FORM_CHILD_OVER_6" not in text
+
+
+@given(
+    born=st.dates(date(2005, 1, 1), date(2016, 12, 31)), filed=st.dates(date(2010, 1, 1), date(2022, 12, 31))
+)
+def test_reception_and_the_card_agree_on_who_is_6(born, filed):
+    """A child the reception takes as under 6 on the filing day has a card valid that day, and one it
+    excludes has none: the same 72 months (a child born on 29/02 is 72 months old on 28/02)."""
+    assume(born <= filed)
+    assert is_6_or_older(born, filed) == (card_valid_to(born) < filed)

@@ -14,6 +14,7 @@ from hoso.dossier.fields import field_specs
 from hoso.errors import CodedError
 from hoso.intake.receipts import Reason
 from hoso.reference.catalogue import CHILD_UNDER_6_CARD_TAG
+from hoso.workflow.results import CARD_MONTHS, add_months
 
 BASIS_FORMS = "Quyết định 959/QĐ-BHXH ngày 09/9/2015 (hồ sơ, biểu mẫu)"
 MAX_LISTED = 50  # field problems listed one by one in a refusal, a reason each; the rest are counted
@@ -31,8 +32,11 @@ def looks_like_xml(raw: bytes) -> bool:
     return head.startswith(b"<")
 
 
-def _age_in_months(born: date, on: date) -> int:
-    return (on.year - born.year) * 12 + on.month - born.month - (1 if on.day < born.day else 0)
+def is_6_or_older(born: date, on: date) -> bool:
+    """Whether a child born on ``born`` is 72 months old on ``on`` — the day its under-6 card is no
+    longer valid (:func:`hoso.workflow.results.card_valid_to`: a child born on 29/02 is 72 months old
+    on 28/02)."""
+    return add_months(born, CARD_MONTHS) <= on
 
 
 def check_period(period: str, received_at: datetime) -> Reason | None:
@@ -151,7 +155,7 @@ def _over_6(form, today: date) -> list[tuple[int, object]]:
     over = []
     for number, row in enumerate(form.rows, start=1):
         born = parse_birth_date(getattr(row, "ngay_sinh", ""))
-        if born is not None and born <= today and _age_in_months(born, today) >= 72:
+        if born is not None and is_6_or_older(born, today):
             over.append((number, row))
     return over
 
