@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from hoso.caching import ExpiringCache
+from hoso.reference.models import CalendarEntry, CalendarYear
 from hoso.workdays import WorkingCalendar, seed_year
 from hoso.workdays.rules import SEED_FIRST_YEAR, SEED_LAST_YEAR
 
@@ -22,8 +23,6 @@ def working_calendar() -> WorkingCalendar:
 
 
 def _read_calendar() -> WorkingCalendar:
-    from hoso.reference.models import CalendarEntry
-
     days_off, working = [], []
     for day, kind in CalendarEntry.objects.values_list("day", "kind"):
         (working if kind == CalendarEntry.Kind.WORKING else days_off).append(day)
@@ -40,8 +39,6 @@ def seed_calendar(first_year: int = SEED_FIRST_YEAR, last_year: int = SEED_LAST_
     A year is seeded once: what an administrator changed or deleted afterwards stays as they left it,
     and a day they entered by hand is never overwritten.
     """
-    from hoso.reference.models import CalendarEntry, CalendarYear
-
     added = 0
     with transaction.atomic():
         done = set(CalendarYear.objects.values_list("year", flat=True))
