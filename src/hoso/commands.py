@@ -7,6 +7,9 @@ import os
 import subprocess
 import sys
 
+from hoso import django_setup
+from hoso.errors import StartRefused
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser(
@@ -78,13 +81,11 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 
 
 def initialise(verbose: bool = True) -> None:
-    from hoso import django_setup
-
     django_setup()
     from django.conf import settings
     from django.core.management import call_command
 
-    from hoso.errors import StartRefused
+    # local: needs Django, which the handler sets up first
     from hoso.intake import cluster
     from hoso.intake.blobstore import BlobStoreError, blob_store
     from hoso.intake.gateway import gateway_certificate
@@ -124,9 +125,11 @@ def _init(_args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     initialise()
+    # local: needs Django, which the handler sets up first
     from hoso.reference.demo import DEMO_PASSWORD, DEMO_USERS, ROLES, load_demo_data
 
     counts = load_demo_data()
+    # local: needs Django, which the handler sets up first
     from hoso.intake.demo import DEMO_UNIT, prepare_demo_signing
 
     signing = prepare_demo_signing()
@@ -140,6 +143,7 @@ def _demo(args: argparse.Namespace) -> int:
         f"Chữ ký số thử nghiệm: {signing.pki_dir} (mật khẩu {signing.password}); đơn vị {DEMO_UNIT[0]} ký bằng "
         f"{signing.unit_p12.name}. Gửi thử hồ sơ: xem docs/ivan-guide.md."
     )
+    # local: needs Django, which the handler sets up first
     from hoso.reports.demo import generate_history
 
     print(generate_history().summary_vi(), flush=True)
@@ -151,11 +155,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from django.conf import settings
 
-    from hoso import django_setup
-
     django_setup()
     from django.db import connections
 
+    # local: needs Django, which the handler sets up first
     from hoso.operations.startup import schema_state
 
     command = server_command(args)  # first: a setting it cannot use stops here, before the database
@@ -165,11 +168,13 @@ def _serve(args: argparse.Namespace) -> int:
         print(state.refusal(), file=sys.stderr, flush=True)
         return 3
     os.environ["HOSO_DATA_DIR"] = str(settings.DATA_DIR)
+    # local: needs Django, which the handler sets up first
     from hoso.intake import cluster
 
     # The same gateway as the other servers: the same secret key, the same signing identity (the built-in
     # one is written into this data directory from the database); otherwise refused (exit 3).
     cluster.join(register=False)
+    # local: needs Django, which the handler sets up first
     from hoso.intake.receipts import complete_missing_receipts
 
     if made := complete_missing_receipts():  # after a crash: receipts committed work still owes
@@ -195,6 +200,7 @@ def server_command(args: argparse.Namespace) -> list[str]:
     """The gunicorn command line of `hoso serve`: its options, the workers, the trusted proxies."""
     from django.conf import settings
 
+    # local: needs Django, which the handler sets up first
     from hoso.operations.startup import gunicorn_command
 
     return gunicorn_command(
@@ -206,8 +212,6 @@ def server_command(args: argparse.Namespace) -> list[str]:
 
 
 def _manage(args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
     from django.core.management import execute_from_command_line
 

@@ -8,6 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("I-VAN API")
 
     def ready(self):
+        # local: AppConfig.ready(): the app registry is ready only now
         from hoso import serving
         from hoso.api import codes  # noqa: F401 — mounts GET /api/v1/codes on the API
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hoso import django_setup
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     ivan = subparsers.add_parser("ivan", help="API keys of the I-VAN providers (add, revoke, list)")
@@ -32,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _provider(code: str):
+    # local: needs Django, which the handler sets up first
     from hoso.reference.models import IvanProvider
 
     provider = IvanProvider.objects.filter(code=code.strip()).first()
@@ -44,9 +47,8 @@ def _provider(code: str):
 
 
 def _add(args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.api.models import IvanKey
 
     provider = _provider(args.code)
@@ -68,9 +70,8 @@ def _add(args: argparse.Namespace) -> int:
 def _revoke(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.api.models import IvanKey
 
     provider = _provider(args.code)
@@ -90,9 +91,8 @@ def _revoke(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.api.models import IvanKey
 
     keys = IvanKey.objects.select_related("ivan").order_by("ivan_id", "created_at")
@@ -111,9 +111,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.api.views import openapi_text
 
     text = openapi_text()

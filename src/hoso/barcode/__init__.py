@@ -52,12 +52,14 @@ from hoso.barcode.symbols import Diagnosis
 def print_envelope(envelope: bytes, heading=None, settings=None) -> bytes:  # noqa: ANN001
     """The printable A4 PDF of an unsigned envelope (imports fpdf2 on use); ``heading=None`` renders
     the envelope's forms readably."""
+    # local: printing (and through it the dossier parser) loads only when a PDF is made
     from hoso.barcode.printing import print_envelope as _print
 
     return _print(envelope, heading, settings)
 
 
 def build_pdf(chunks, heading=(), settings=None) -> bytes:  # noqa: ANN001
+    # local: printing (and through it the dossier parser) loads only when a PDF is made
     from hoso.barcode.printing import build_pdf as _build
 
     return _build(chunks, heading, settings)

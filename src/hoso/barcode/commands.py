@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from hoso.errors import CodedError
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     barcode = subparsers.add_parser(
@@ -52,6 +54,7 @@ def _say(text: str) -> None:
 
 
 def _read(args: argparse.Namespace) -> int:
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.barcode.chunks import DEFAULT_INFLATE_CAP
     from hoso.barcode.reader import read_sources
 
@@ -102,8 +105,8 @@ def _read(args: argparse.Namespace) -> int:
 
 
 def _is_signed(envelope: bytes) -> bool:
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.dossier import parse_envelope
-    from hoso.errors import CodedError
 
     try:
         return parse_envelope(envelope).signed
@@ -112,6 +115,7 @@ def _is_signed(envelope: bytes) -> bool:
 
 
 def _print(args: argparse.Namespace) -> int:
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.barcode.chunks import DEFAULT_MAX_SLICE
     from hoso.barcode.errors import BarcodeError
     from hoso.barcode.printing import PrintSettings, print_envelope

@@ -7,6 +7,7 @@ class DeskConfig(AppConfig):
     verbose_name = _("One-stop desk")
 
     def ready(self) -> None:
+        # local: AppConfig.ready(): the app registry is ready only now
         from hoso.desk import signins
 
         signins.connect()

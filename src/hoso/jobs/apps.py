@@ -13,6 +13,7 @@ class JobsConfig(AppConfig):
 
 
 def _ensure_schedules(sender, using="default", **kwargs) -> None:
+    # local: the schedules' models, after the migration that made them
     from hoso.jobs.schedules import ensure
 
     ensure()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hoso import django_setup
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     worker = subparsers.add_parser(
@@ -22,18 +24,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _worker(_args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.jobs.worker import run
 
     return run()
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.jobs.status import job_status
     from hoso.jobs.worker import run_now
 

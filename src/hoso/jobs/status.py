@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from hoso.jobs.models import Heartbeat
 from hoso.jobs.registry import JOBS
 
 HEARTBEAT_STALE = timedelta(minutes=3)  # the heartbeat job runs every minute
@@ -51,8 +52,6 @@ def job_status() -> list[JobStatus]:
 
 def worker_alive(now: datetime | None = None) -> tuple[bool, datetime | None]:
     """Whether a job worker ran the heartbeat job recently, and when it last did."""
-    from hoso.jobs.models import Heartbeat
-
     beat = Heartbeat.objects.filter(name="worker").first()
     if beat is None:
         return False, None

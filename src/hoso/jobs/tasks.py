@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 
 def heartbeat() -> str:
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.jobs.models import Heartbeat
 
     Heartbeat.objects.update_or_create(
@@ -21,6 +22,7 @@ def heartbeat() -> str:
 
 
 def refresh_reports() -> str:
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.reports.rollups import ensure_fresh
 
     state = ensure_fresh()
@@ -28,12 +30,14 @@ def refresh_reports() -> str:
 
 
 def send_outbox() -> str:
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.reports.outbox import send_due
 
     return str(send_due())
 
 
 def retention() -> str:
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.accounts.lockout import prune_failure_log
     from hoso.api.ratelimit import forget_expired_windows
     from hoso.intake.retention import purge
@@ -52,6 +56,7 @@ def revocation() -> str:
     """Fetch the CAs' CRLs and the OCSP answers that are due (hoso.intake.revocation); when new ones were
     stored, judge the held submissions again at once (hoso.intake.pending). A failed fetch fails the run, so
     that `hoso jobs` and the admin show it; the CRLs fetched in the same run are kept and used."""
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.intake.pending import recheck_all
     from hoso.intake.revocation import refresh
 
@@ -69,6 +74,7 @@ def pending() -> str:
     """Judge again the held submissions (hoso.intake.pending): all of them when the trust store's revocation
     data changed since this worker last looked (a CRL put in its folder, an answer another server stored),
     else those whose scheduled check has come — the last check refuses what is still unknown."""
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.intake import pending as held
 
     report = held.recheck_on_schedule()
@@ -81,6 +87,7 @@ def backup() -> str:
     raises, so the run shows as failed in `hoso jobs` and the admin."""
     from django.conf import settings
 
+    # local: a job loads its package when it runs, not when the worker starts
     from hoso.operations.backup import backup as make_backup
 
     if not settings.HOSO_BACKUP_DIR:

@@ -8,6 +8,9 @@ import logging
 import signal
 import sys
 
+from hoso import django_setup
+from hoso.jobs.registry import JOBS
+
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
@@ -37,16 +40,12 @@ def die_with_parent() -> None:
 
 def run_now(name: str) -> str:
     """Run one job of the registry in this process (IT's "run now"); raises KeyError for an unknown name."""
-    from hoso.jobs.registry import JOBS
-
     job = {job.name: job for job in JOBS}[name]
     module, _, function = job.func.rpartition(".")
     return str(getattr(importlib.import_module(module), function)())
 
 
 def main() -> int:  # `python -m hoso.jobs.worker --with-parent`: the worker `hoso serve` starts
-    from hoso import django_setup
-
     if "--with-parent" in sys.argv:
         die_with_parent()
     django_setup()

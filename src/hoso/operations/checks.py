@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from hoso.intake import cluster, gateway
+from hoso.operations import health
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -18,8 +21,6 @@ class Finding:
 
 
 def production_findings() -> list[Finding]:
-    from hoso.intake import gateway
-
     findings: list[Finding] = []
     if settings.DEBUG:
         findings.append(
@@ -145,8 +146,6 @@ def cluster_findings() -> list[Finding]:
     how this server differs from the identity the cluster recorded (:mod:`hoso.intake.cluster`)."""
     import os
 
-    from hoso.intake import cluster
-
     findings = [Finding(d.code, d.message_vi, d.message_en) for d in cluster.divergences()]
     shared_database = not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     if getattr(settings, "SESSION_COOKIE_SECURE", False) and not settings.HOSO_TRUSTED_PROXIES:
@@ -229,8 +228,6 @@ def reference_findings() -> list[Finding]:
 def readiness_findings() -> list[Finding]:
     """The readiness checks that do not pass (``/readyz``): a failure is an error, a warning a warning;
     ``CHECK_READY_<CHECK>`` (``CHECK_READY_CRL_FRESHNESS``...)."""
-    from hoso.operations import health
-
     return [
         Finding(
             f"CHECK_READY_{name.upper()}",

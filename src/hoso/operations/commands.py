@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hoso import django_setup
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     b = subparsers.add_parser(
@@ -28,13 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _setup() -> None:
-    from hoso import django_setup
-
     django_setup()
 
 
 def _backup(args: argparse.Namespace) -> int:
     _setup()
+    # local: needs Django, which the handler sets up first
     from hoso.operations.backup import BackupError, backup
 
     if args.keep_days is not None and args.keep_days < 0:
@@ -58,6 +59,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     _setup()
+    # local: needs Django, which the handler sets up first
     from hoso.operations.backup import BackupError, restore, verify_backup
 
     try:
@@ -81,6 +83,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _check(_args: argparse.Namespace) -> int:
     _setup()
+    # local: needs Django, which the handler sets up first
     from hoso.operations.checks import production_findings
 
     findings = production_findings()

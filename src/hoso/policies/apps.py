@@ -9,4 +9,5 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # local: AppConfig.ready(): the app registry is ready only now
         from hoso.policies import signals  # noqa: F401 — connects the cache-clearing receivers

@@ -40,6 +40,8 @@ from hoso.policy import (
 )
 from hoso.policy.facts import VN_TZ
 from hoso.policy.replay import PastDecision, ReplayReport, replay
+from hoso.reference.catalogue import known_tags as catalogue_tags
+from hoso.reference.catalogue import procedure_on
 
 #: ``store_policy(known=_CATALOGUE)``: check the tags against the catalogue in the database.
 _CATALOGUE = object()
@@ -62,8 +64,6 @@ _active_rows: ExpiringCache[None, list[tuple[int, str, str]]] = ExpiringCache(
 
 def known_tags() -> set[str]:
     """The procedure tags in use in the catalogue (what a policy file may name)."""
-    from hoso.reference.catalogue import known_tags as catalogue_tags
-
     return catalogue_tags()
 
 
@@ -78,8 +78,6 @@ def facts_for(
     submitter_code: str = "",
 ) -> Facts:
     """Facts of a submission, with the procedure's tags from the catalogue version in force that day."""
-    from hoso.reference.catalogue import procedure_on
-
     moment = received_at if timezone.is_aware(received_at) else received_at.replace(tzinfo=VN_TZ)
     day = moment.astimezone(VN_TZ).date()
     procedure = procedure_on(procedure_code, day)

@@ -7,4 +7,5 @@ class ReferenceConfig(AppConfig):
     verbose_name = _("Reference data")
 
     def ready(self) -> None:
+        # local: AppConfig.ready(): the app registry is ready only now
         from hoso.reference import signals  # noqa: F401

@@ -6,6 +6,8 @@ import argparse
 import json
 from datetime import date
 
+from hoso import django_setup
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("procedures", help="list the procedure catalogue (thủ tục)")
@@ -36,9 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _procedures(args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.reference.catalogue import procedure_as_dict, procedures_on
 
     rows = [p for p in procedures_on(args.date or date.today()) if not args.tag or args.tag in p.tags]
@@ -60,9 +61,8 @@ def _procedures(args: argparse.Namespace) -> int:
 
 
 def _calendar():
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.reference.calendar import working_calendar
 
     return working_calendar()
@@ -85,9 +85,8 @@ def _is(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.reference.models import CalendarEntry
 
     for entry in CalendarEntry.objects.filter(day__year=args.year):

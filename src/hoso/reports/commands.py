@@ -8,6 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from hoso import django_setup
+
 
 def _month(text: str) -> str:
     parts = text.split("-")
@@ -85,6 +87,7 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _dates(args) -> tuple[date, date]:
+    # local: needs Django, which the handler sets up first
     from hoso.reports.sql import month_end, month_start
 
     first = date.fromisoformat(args.first) if len(args.first) == 10 else month_start(args.first)
@@ -93,6 +96,7 @@ def _dates(args) -> tuple[date, date]:
 
 
 def _write(args, report, tables_name: str) -> int:
+    # local: needs Django, which the handler sets up first
     from hoso.reports import exports
 
     tables = exports.report_tables(report)
@@ -115,8 +119,6 @@ def _write(args, report, tables_name: str) -> int:
 
 
 def _setup(lang: str = "vi") -> None:
-    from hoso import django_setup
-
     django_setup()
     from django.utils import translation
 
@@ -124,6 +126,7 @@ def _setup(lang: str = "vi") -> None:
 
 
 def _office(code: str | None) -> str | None:
+    # local: needs Django, which the handler sets up first
     from hoso.reference.models import Office
 
     if code and not Office.objects.filter(code=code).exists():
@@ -133,6 +136,7 @@ def _office(code: str | None) -> str | None:
 
 def _refresh(_args: argparse.Namespace) -> int:
     _setup()
+    # local: needs Django, which the handler sets up first
     from hoso.reports.rollups import refresh
 
     state = refresh()
@@ -143,6 +147,7 @@ def _refresh(_args: argparse.Namespace) -> int:
 
 
 def _fresh() -> None:
+    # local: needs Django, which the handler sets up first
     from hoso.reports.rollups import ensure_fresh
 
     ensure_fresh()
@@ -151,6 +156,7 @@ def _fresh() -> None:
 def _migration(args: argparse.Namespace) -> int:
     _setup(args.lang)
     _fresh()
+    # local: needs Django, which the handler sets up first
     from hoso.reports.migration import migration_report
 
     first, last = _dates(args)
@@ -161,6 +167,7 @@ def _migration(args: argparse.Namespace) -> int:
 def _ivan(args: argparse.Namespace) -> int:
     _setup(args.lang)
     _fresh()
+    # local: needs Django, which the handler sets up first
     from hoso.reports.monitoring import ivan_report
 
     first, last = _dates(args)
@@ -172,6 +179,7 @@ def _notify(args: argparse.Namespace) -> int:
     _setup()
     from django.utils import timezone
 
+    # local: needs Django, which the handler sets up first
     from hoso.reports.notices import notify_units_on_barcodes
 
     until = args.until or timezone.localdate()
@@ -187,6 +195,7 @@ def _notify(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     _setup()
+    # local: needs Django, which the handler sets up first
     from hoso.jobs.status import worker_alive
     from hoso.reports import outbox
     from hoso.reports.models import OutboxMessage

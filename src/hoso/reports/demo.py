@@ -51,6 +51,10 @@ from hoso.reference.calendar import working_calendar
 from hoso.reference.demo import _demo_tax_code
 from hoso.reference.models import Commune, Office, Officer, Unit
 from hoso.reference.registrations import register_certificate
+from hoso.reports import problems
+from hoso.reports.models import Problem
+from hoso.reports.notices import notify_units_on_barcodes
+from hoso.reports.rollups import refresh
 from hoso.signature.certs import UID_OID
 from hoso.signature.sign import Pkcs12Signer
 from hoso.testing.envelopes import children_list, envelope, signed_form
@@ -572,7 +576,6 @@ def generate_history(*, scale: float = 1.0, seed: int = SEED, verbose: bool = Fa
         report.notices = _notices()
         report.problems = _problems(officers)
     os.sync()
-    from hoso.reports.rollups import refresh
 
     refresh()
     report.seconds = _time.monotonic() - started
@@ -631,8 +634,6 @@ def _file(rng: random.Random, filing: _Filing, signers, officers, report: Histor
 def _notices() -> int:
     """The offices tell the units still on barcodes: by e-mail to all on 01/12/2015 (after the dispatch of
     26/11/2015), and by e-mail and printed letter in Ba Đình and Sóc Sơn on 15/01/2016."""
-    from hoso.reports.notices import notify_units_on_barcodes
-
     outbox = settings.DATA_DIR / "outbox"
     first = notify_units_on_barcodes(
         office="001", until=date(2015, 11, 30), methods=["email"], outbox=outbox,
@@ -650,9 +651,6 @@ def _notices() -> int:
 
 def _problems(officers) -> int:
     """A few problem reports to IT, as the offices and I-VANs met them, some answered."""
-    from hoso.reports import problems
-    from hoso.reports.models import Problem
-
     it = get_user_model().objects.filter(username="cntt").first()
     refused = (
         Submission.objects.filter(reasons__0__code="INTAKE_CERTIFICATE_NOT_REGISTERED")

@@ -15,6 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from hoso.reference.models import IvanProvider
+from hoso.reports.dashboard import Period
+from hoso.reports.reasons import label, reason_labels
 from hoso.reports.sql import end_of, office_like, rows, start_of
 
 FORWARDING_LIMIT_SECONDS = 2 * 3600
@@ -138,9 +140,6 @@ def ivan_report(first: date, last: date, *, office: str | None = None) -> IvanRe
         )
     report.refusals.sort(key=lambda r: (r.ivan, -r.count, r.code))
     if report.refusals:
-        from hoso.reports.dashboard import Period
-        from hoso.reports.reasons import label, reason_labels
-
         labels = reason_labels(Period(first, last, office))
         for refusal in report.refusals:
             refusal.reason = label(labels, refusal.code)

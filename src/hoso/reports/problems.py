@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.errors import CodedError
+from hoso.intake.models import Submission
 from hoso.reports.models import Problem, ProblemEvent
+from hoso.workflow.models import Dossier
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 20_000
@@ -26,9 +28,6 @@ def _label(actor, label: str) -> str:
 
 
 def _find_links(dossier_number: str | None, submission_id: str | None, ivan=None):
-    from hoso.intake.models import Submission
-    from hoso.workflow.models import Dossier
-
     dossier = submission = None
     if dossier_number:
         dossier = Dossier.objects.filter(number=dossier_number.strip()).first()

@@ -21,11 +21,15 @@ from django.views.decorators.http import require_POST
 from hoso.dates import DateInputError, parse_day, show_iso_month
 from hoso.intake.blobstore import BlobStoreError
 from hoso.intake.models import Submission
+from hoso.jobs.status import worker_alive
 from hoso.reference.models import Office
-from hoso.reports import charts, dashboard, exports, reasons
+from hoso.reports import charts, dashboard, exports, outbox, reasons
 from hoso.reports.access import office_for, scope
 from hoso.reports.migration import migration_report
+from hoso.reports.models import Notice, OutboxMessage
 from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
+from hoso.reports.notices import letter_of, notify_units_on_barcodes
+from hoso.reports.outbox import requeue_failed
 from hoso.reports.rollups import current_state
 
 log = logging.getLogger(__name__)
@@ -181,8 +185,6 @@ def _download(report, fmt: str, table: str, stem: str) -> HttpResponse:
 def notify(request):
     """Record notices to the units still on barcodes of the office shown (an office head or the
     director) and queue their e-mails: the job worker sends them (nothing here talks to a mail server)."""
-    from hoso.reports.notices import notify_units_on_barcodes
-
     office = office_for(request.user, request.POST.get("office"))
     until = _day(request, request.POST.get("until"), "Đến ngày", "Until") or timezone.localdate()
     try:
@@ -214,10 +216,6 @@ NOTICES_SHOWN = 300
 @login_required
 def notices(request):
     """The notices sent and the outbox of their e-mails: waiting, sent, given up, and why."""
-    from hoso.jobs.status import worker_alive
-    from hoso.reports import outbox
-    from hoso.reports.models import Notice, OutboxMessage
-
     office = office_for(request.user, request.GET.get("office"))
     notices_qs = Notice.objects.select_related("unit")
     messages_qs = OutboxMessage.objects.all()
@@ -255,9 +253,6 @@ def notices(request):
 @login_required
 def notice_letter(request, pk: int):
     """The printable letter of one notice (PDF): the one kept, or printed again from the notice."""
-    from hoso.reports.models import Notice
-    from hoso.reports.notices import letter_of
-
     allowed = office_for(request.user, None)  # another office's notice is as unknown as a missing one
     notice = get_object_or_404(Notice, pk=pk, **({"office__code__startswith": allowed} if allowed else {}))
     try:
@@ -277,9 +272,6 @@ def notice_letter(request, pk: int):
 @require_POST
 def outbox_requeue(request):
     """Queue again the e-mails the outbox gave up (after IT mended the cause)."""
-    from hoso.reports.models import OutboxMessage
-    from hoso.reports.outbox import requeue_failed
-
     office = office_for(request.user, request.POST.get("office"))
     selected = OutboxMessage.objects.all()
     if office:

@@ -13,6 +13,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hoso.errors import CodedError
+
 EXIT_USAGE = 3
 
 _LABELS = {
@@ -207,6 +209,7 @@ def render(report, lang: str = "vi", indent: str = "") -> str:
 
 
 def handle_verify(args) -> int:
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.signature import RevocationPolicy, TrustConfigError, TrustStore, exit_code, verify
 
     lang = args.lang
@@ -246,6 +249,7 @@ def handle_verify(args) -> int:
 def _make_signer(args):
     from cryptography import x509
 
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.signature.sign import Pkcs11Signer, Pkcs12Signer, SignError
 
     if bool(args.p12) == bool(args.pkcs11):
@@ -277,7 +281,7 @@ def _write_output(path: str, data: bytes, lang: str) -> int:
 
 
 def handle_sign(args) -> int:
-    from hoso.errors import CodedError
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.signature.sign import sign_xml
 
     lang = args.lang
@@ -293,7 +297,7 @@ def handle_sign(args) -> int:
 
 
 def handle_pack(args) -> int:
-    from hoso.errors import CodedError
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.signature.packing import pack
 
     lang = args.lang
@@ -319,6 +323,7 @@ def handle_pack(args) -> int:
 
 
 def handle_pki_demo(args) -> int:
+    # local: loaded only when the command runs (zxing-cpp, fpdf2, lxml, cryptography): `hoso --help` stays fast
     from hoso.signature.pki import DEMO_PASSWORD, make_demo_pki
 
     pki = make_demo_pki(args.out, password=args.password or DEMO_PASSWORD)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from hoso import django_setup
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     audit = subparsers.add_parser("audit", help="the tamper-evident audit trail")
@@ -13,9 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _verify(_args: argparse.Namespace) -> int:
-    from hoso import django_setup
-
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.workflow.audit import verify_chain
 
     count, broken = verify_chain()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 def kinds() -> dict:
     """The kinds of file, by the name the command line uses (name → :class:`.engine.Kind`)."""
+    # local: each kind's module imports this package
     from hoso.reference.importing.communes import COMMUNES
     from hoso.reference.importing.officers import OFFICERS
     from hoso.reference.importing.units import UNITS

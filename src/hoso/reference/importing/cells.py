@@ -14,6 +14,7 @@ from hoso import identifiers
 from hoso.identifiers import IdentifierError
 from hoso.reference.importing.columns import fold
 from hoso.reference.importing.problems import CellProblem
+from hoso.reference.models import Commune, Department, Office
 from hoso.reference.roles import ROLES
 
 _IDENTIFIER_ACTIONS = {
@@ -142,8 +143,6 @@ class Lookups:
     @classmethod
     def load(cls) -> Lookups:
         """What is stored now: every office and department by its code and its folded names."""
-        from hoso.reference.models import Commune, Department, Office
-
         lookups = cls()
         for code, *names in Office.objects.values_list("code", "name_vi", "name_en"):
             lookups.offices.update({fold(name): code for name in names if name})

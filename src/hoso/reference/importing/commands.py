@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from hoso import django_setup
+
 _KINDS = {
     "units": "employer units: code, tax code (MST), name, address, e-mail, managing office",
     "communes": "commune People's Committees: GSO code, name, kind, district office",
@@ -34,14 +36,15 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"Không mở được tệp {args.file}: {error.strerror}.", file=sys.stderr)
         return 2
-    from hoso import django_setup
 
     django_setup()
+    # local: needs Django, which the handler sets up first
     from hoso.reference.importing import kinds
     from hoso.reference.importing.summary import summary_lines
     from hoso.reference.importing.uploads import record
 
     kind = kinds()[args.import_kind]
+    # local: needs Django, which the handler sets up first
     from hoso.reference.importing.engine import run_import
 
     report = run_import(kind, data, args.file.name, dry_run=args.dry_run)

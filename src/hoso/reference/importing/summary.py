@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hoso.reference.importing.engine import ImportReport
+from hoso.reference.importing.officers import FIRST_LOG_IN
 
 
 def number(n: int) -> str:
@@ -37,8 +38,6 @@ def summary_lines(report: ImportReport) -> list[str]:
     else:
         lines.append(f"Đã nhập {label}: {counts}.")
     if report.kind.name == "officers" and report.written and report.created:
-        from hoso.reference.importing.officers import FIRST_LOG_IN
-
         created = [c.key for c in report.changes if c.action == "create"]
         lines.append(f"Tài khoản mới (chưa có mật khẩu): {', '.join(created)}.")
         lines.append(FIRST_LOG_IN)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hoso.reference.importing import kinds
+from hoso.reference.importing.officers import FIRST_LOG_IN, FIRST_LOG_IN_EN
 from hoso.reference.importing.uploads import confirm, stage
 from hoso.reference.models import ImportUpload
 
@@ -111,7 +112,6 @@ def _report_context(report, upload) -> dict:
 def _password_how(report, language: str) -> str:
     if report.kind.name != "officers" or not report.created:
         return ""
-    from hoso.reference.importing.officers import FIRST_LOG_IN, FIRST_LOG_IN_EN
 
     return FIRST_LOG_IN_EN if language.startswith("en") else FIRST_LOG_IN
 
