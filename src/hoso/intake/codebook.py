@@ -146,6 +146,18 @@ INTAKE_CODES = (
         BASIS_CONNECTION,
     ),  # fmt: skip
     _intake(
+        "INTAKE_IVAN_NOT_REGISTERED",
+        "Chứng thư số đã ký hồ sơ được đăng ký giao dịch điện tử cho đơn vị qua một tổ chức I-VAN khác.",
+        "The certificate that signed the dossier is registered for the unit through another I-VAN.",
+        (
+            "Gửi hồ sơ qua tổ chức I-VAN mà đơn vị đã đăng ký; hoặc đơn vị nộp tờ khai thay đổi thông tin đăng ký "
+            "(mẫu 05/ĐK-IVAN, LoaiDangKy 2) qua I-VAN này, rồi gửi lại đúng tệp này.",
+            "Send the dossier through the I-VAN the unit registered with; or the unit files the change of "
+            "registration (form 05/ĐK-IVAN, LoaiDangKy 2) through this I-VAN, then send this same file again.",
+        ),
+        BASIS_REGISTRATION,
+    ),  # fmt: skip
+    _intake(
         "INTAKE_UNIT_UNKNOWN",
         "Mã đơn vị chưa được cơ quan BHXH cấp hoặc đã ngừng hoạt động.",
         "The unit code is unknown or no longer active.",
@@ -387,6 +399,21 @@ REGISTRATION_CODES = (
         (
             "Ghi đúng mã tổ chức I-VAN gửi tờ khai, ký lại rồi gửi.",
             "Write the sending I-VAN's own code, sign again and send.",
+        ),
+    ),  # fmt: skip
+    _reg(
+        "REG_IVAN_CHANGE_REQUIRED",
+        "Đơn vị đang đăng ký giao dịch điện tử qua một tổ chức I-VAN khác; đăng ký mới (LoaiDangKy 1) không "
+        "chuyển đơn vị sang I-VAN này.",
+        "The unit is registered for electronic transactions through another I-VAN; a new registration "
+        "(LoaiDangKy 1) does not move the unit to this I-VAN.",
+        (
+            "Để chuyển sang tổ chức I-VAN này, đơn vị lập tờ khai thay đổi thông tin đăng ký (mẫu 05/ĐK-IVAN, "
+            "LoaiDangKy 2) ghi mã I-VAN mới, ký bằng chứng thư số của đơn vị rồi gửi qua I-VAN mới; đăng ký qua "
+            "I-VAN cũ chấm dứt từ NgayBatDau.",
+            "To move to this I-VAN, the unit files the change of registration (form 05/ĐK-IVAN, LoaiDangKy 2) "
+            "naming the new I-VAN, signed with the unit's certificate, through the new I-VAN; the registration "
+            "through the old I-VAN ends from NgayBatDau.",
         ),
     ),  # fmt: skip
     _reg(

@@ -29,7 +29,7 @@ from hoso.intake import checks, retry
 from hoso.intake.blobstore import blob_store
 from hoso.intake.gateway import trust_store, verify_policy, xml_limits
 from hoso.intake.receipts import Reason
-from hoso.reference.registrations import registration_for
+from hoso.reference.registrations import registered_through, registration_for
 from hoso.signature import Indication, SubIndication, ValidationReport, verify_tree
 
 LEGAL_BASIS_E_TRANSACTIONS = (
@@ -212,6 +212,7 @@ def bind(
     registration_id: int | None | bool = False,
     require_registration: bool = True,
     document: Document = DOSSIER,
+    ivan: str | None = None,
 ) -> list[dict]:
     """Raise :class:`Refusal` unless every signer of ``report`` signs for the submitter (``unit`` or
     ``commune``) and every form that names a unit names the submitter; else the parts' bindings (one
@@ -219,7 +220,8 @@ def bind(
 
     The file's own signer (the envelope's, or a single form's): a unit's certificate carries the unit's
     tax code (MST) and, when ``require_registration``, is registered for the submitter at ``at``
-    (``registration_id``: already looked up by the caller, ``False``: look it up here). Each signed form
+    (``registration_id``: already looked up by the caller, ``False``: look it up here) through ``ivan``, the
+    carrying I-VAN's code (a registration binds the I-VAN its form named; None: any). Each signed form
     it carries: signed by that same certificate, or by one carrying the unit's tax code, or by a
     certificate registered for the submitter.
     """
@@ -242,8 +244,12 @@ def bind(
         )
     if require_registration:
         if registration_id is False:
-            found = registration_for(fingerprint_sha256=fingerprint, moment=at, unit=unit, commune=commune)
+            found = registration_for(
+                fingerprint_sha256=fingerprint, moment=at, unit=unit, commune=commune, ivan=ivan
+            )
             registration_id = found.pk if found is not None else None
+        if registration_id is None and ivan:
+            _require_carrier(fingerprint, at, unit, commune, ivan, document)
         if registration_id is None:
             # A passing state: once the unit registers this certificate, the same file may be sent again.
             raise Refusal(
@@ -284,6 +290,24 @@ def bind(
     if problems:
         raise Refusal(*problems, bindings=parts)
     return parts
+
+
+def _require_carrier(fingerprint: str, at: datetime, unit, commune, ivan: str, document: Document) -> None:
+    """Refuse a file whose certificate is registered for the submitter, but through another I-VAN."""
+    other = registered_through(fingerprint_sha256=fingerprint, moment=at, unit=unit, commune=commune)
+    if other is None or other == ivan:
+        return
+    raise Refusal(
+        reason(
+            "INTAKE_IVAN_NOT_REGISTERED",
+            f"Đơn vị đăng ký giao dịch điện tử qua tổ chức I-VAN {other}, không phải I-VAN {ivan} đã gửi "
+            f"{document.vi}.",
+            f"The unit is registered for electronic transactions through I-VAN {other}, not through I-VAN "
+            f"{ivan}, which sent the {document.en}.",
+            basis=LEGAL_BASIS_E_TRANSACTIONS,
+        ),
+        transient=True,  # once the unit's change of I-VAN (05/ĐK-IVAN) is recorded, the same file may be sent
+    )
 
 
 def _signs_for(signer, bound: set[str], tax: str | None, at: datetime, unit, commune) -> bool:

@@ -375,6 +375,7 @@ def _submitter_with_registration(model, key: str, value: str, state: _State):
             moment=state.received_at,
             owner="unit_id" if model is Unit else "commune_id",
             outer=f"s.{key}",
+            ivan=state.ivan.code if state.ivan is not None else None,
         )
     # The accepted dossier with the same signed content, if any: asked in the same query.
     earlier_sql = "NULL"
@@ -478,6 +479,7 @@ def _check_certificate_binding(state: _State) -> None:
             unit=state.unit,
             commune=state.commune,
             registration_id=state.registration_id,
+            ivan=state.ivan.code if state.ivan is not None else None,
         )
     except Refusal as refusal:
         if refusal.bindings:

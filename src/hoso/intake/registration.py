@@ -7,7 +7,8 @@ required. The registration XML (documented in docs/ivan-guide.md)::
     <DangKyGiaoDichDienTu>
       <NoiDung>
         <MauSo>04/ĐK-IVAN</MauSo>
-        <LoaiDangKy>1</LoaiDangKy>          1 new, 2 change of certificate (ends the others), 3 stop
+        <LoaiDangKy>1</LoaiDangKy>          1 new (04/ĐK-IVAN), 2 change (05/ĐK-IVAN: another
+                                            certificate or another I-VAN; ends the others), 3 stop (06/ĐK-IVAN)
         <DoiTuong>
           <LoaiDoiTuong>1</LoaiDoiTuong>    1 employer unit, 2 commune People's Committee
           <Ma>HB00001</Ma>                  unit code, or the commune's GSO code
@@ -24,7 +25,13 @@ required. The registration XML (documented in docs/ivan-guide.md)::
     </DangKyGiaoDichDienTu>
 
 The registered certificate is the signer's (from the verified signature's KeyInfo), never a claim in
-the content. Only what the signature covers is read. The raw bytes are kept in the blob store first.
+the content. A registration binds three things: the unit (or commune), that certificate, and the I-VAN
+the form names — which must be the I-VAN that carries it. Only that I-VAN may then carry the unit's
+dossiers signed with that certificate (hoso.intake.front.bind: ``INTAKE_IVAN_NOT_REGISTERED`` for
+another). A unit moves to another I-VAN with a change (2, form 05/ĐK-IVAN) filed through the new one: from
+its start every other registration of the unit ends; a new registration (1) through another I-VAN while
+one is in force is refused (``REG_IVAN_CHANGE_REQUIRED``). A stop (3) ends the signing certificate's
+registration whichever I-VAN carries it: it is the unit's signed will. Only what the signature covers is read. The raw bytes are kept in the blob store first.
 """
 
 from __future__ import annotations
@@ -45,6 +52,9 @@ from hoso.reference.models import CertificateRegistration, Commune, Unit
 ROOT = "DangKyGiaoDichDienTu"
 FORM_CODE = "04/ĐK-IVAN"
 KINDS = {"1": "new", "2": "change", "3": "stop"}
+# The form of each kind (MauSo): 04 registration, 05 change of registered details, 06 stop [assumed: the
+# forms' numbers as I-VAN software names them; their content is the one XML below].
+FORMS = {"1": FORM_CODE, "2": "05/ĐK-IVAN", "3": "06/ĐK-IVAN"}
 BASIS = "Quyết định 08/2015/QĐ-TTg; mẫu 04/ĐK-IVAN"
 REGISTRATION = front.Document("tờ khai đăng ký", "registration")
 # The front half's binding refusals under the registration's own codes.
@@ -111,7 +121,7 @@ def build_registration(
     """An unsigned registration XML (sign it with ``hoso sign`` or ``sign_xml`` as the unit)."""
     root = etree.Element(ROOT)
     body = etree.SubElement(root, "NoiDung")
-    for tag, text in (("MauSo", FORM_CODE), ("LoaiDangKy", kind)):
+    for tag, text in (("MauSo", FORMS.get(kind, FORM_CODE)), ("LoaiDangKy", kind)):
         etree.SubElement(body, tag).text = text
     who = etree.SubElement(body, "DoiTuong")
     for tag, text in (
@@ -163,8 +173,8 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
     if kind is None:
         raise _refuse(
             "REG_KIND",
-            "LoaiDangKy phải là 1 (đăng ký mới), 2 (thay đổi chứng thư số) hoặc 3 (ngừng).",
-            "LoaiDangKy must be 1 (new), 2 (change of certificate) or 3 (stop).",
+            "LoaiDangKy phải là 1 (đăng ký mới), 2 (thay đổi chứng thư số hoặc tổ chức I-VAN) hoặc 3 (ngừng).",
+            "LoaiDangKy must be 1 (new), 2 (change of certificate or of I-VAN) or 3 (stop).",
         )
     carrier = _text(root, "NoiDung/IVAN/MaIVAN")
     if carrier != ivan.code:
@@ -201,12 +211,25 @@ def receive_registration(raw: bytes, *, ivan, received_at: datetime | None = Non
             same.registered_until, same.ended_by_sha256 = received_at, sha256
             same.save(update_fields=["registered_until", "ended_by_sha256"])
             return RegistrationOutcome(same, False, kind, sha256)
+        elsewhere = active.exclude(ivan__isnull=True).exclude(ivan=ivan).values_list("ivan_id", flat=True)
+        if kind == "new" and (other := elsewhere.first()):
+            raise _refuse(
+                "REG_IVAN_CHANGE_REQUIRED",
+                f"Đơn vị đang đăng ký giao dịch điện tử qua tổ chức I-VAN {other}; để chuyển sang I-VAN "
+                f"{ivan.code}, nộp tờ khai thay đổi (mẫu 05/ĐK-IVAN, LoaiDangKy 2) qua I-VAN {ivan.code}.",
+                f"The unit is registered for electronic transactions through I-VAN {other}; to move to I-VAN "
+                f"{ivan.code}, file the change (form 05/ĐK-IVAN, LoaiDangKy 2) through I-VAN {ivan.code}.",
+                registered_ivan=other,
+            )
         if kind == "change":
-            active.exclude(fingerprint_sha256=fingerprint).update(
+            # 05/ĐK-IVAN: from its start, this certificate through this I-VAN is the unit's one registration;
+            # every other (another certificate, or this one through another I-VAN) ends then.
+            active.exclude(fingerprint_sha256=fingerprint, ivan=ivan).update(
                 registered_until=start, ended_by_sha256=sha256
             )
-        if same is not None:
-            return RegistrationOutcome(same, False, kind, sha256)
+        current = active.filter(fingerprint_sha256=fingerprint).first()  # read again: what a change left
+        if current is not None:
+            return RegistrationOutcome(current, False, kind, sha256)
         registration = CertificateRegistration.objects.create(
             unit=unit,
             commune=commune,

@@ -37,6 +37,8 @@ RULES: tuple[Rule, ...] = (
     Rule("SIG_PART_TRY_LATER", PENDING, "the same, for a form inside the envelope"),
     Rule("INTAKE_CERTIFICATE_NOT_REGISTERED", AGAIN, "send the same file again once the unit has registered the "
          "certificate (form 04/ĐK-IVAN, §6)"),
+    Rule("INTAKE_IVAN_NOT_REGISTERED", AGAIN, "send the same file again through the I-VAN the unit registered "
+         "with, or once the unit's change to this I-VAN (form 05/ĐK-IVAN, §6) is recorded"),
     Rule("SIG_NO_CERTIFICATE_CHAIN_FOUND", AGAIN, "send the same file again once the office has added the "
          "certificate's CA to the CAs it trusts (ask the office)"),
     Rule("SIG_PART_NO_CERTIFICATE_CHAIN_FOUND", AGAIN, "the same, for a form inside the envelope"),
