@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hoso.desk import numbers, throttle
 from hoso.desk.common import message_of, officer_required, visible_dossier_or_404
@@ -23,6 +23,7 @@ from hoso.identifiers import IdentifierError, parse_dossier_number
 from hoso.intake.blobstore import blob_store
 from hoso.reference.calendar import working_calendar
 from hoso.reference.models import Commune, Office, Procedure, Unit
+from hoso.reports import ratings
 from hoso.workflow import actions, supplements
 from hoso.workflow.access import ACTIONS, DESK, HEAD, allowed_actions, visible_dossiers
 from hoso.workflow.deadlines import LABELS as DUE_LABELS
@@ -441,16 +442,18 @@ def _holds_the_receipt(dossier: Dossier, code: str) -> bool:
     return public_id is not None and code.lower().replace("-", "") == public_id.hex
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lookup(request):
     """Public lookup (the QR code of the receipt opens it filled in): the state and the due date only —
     nothing personal. It needs the dossier number *and* a code of the receipt (the unit or commune
     code, or the transaction code), gives the same answer for a number that does not exist as for a code
     that does not match, and is rate-limited per client (``hoso.desk.throttle``): numbers are sequential."""
-    # As typed or scanned (no leading zeros, the receipt's QR address): hoso.desk.numbers.
-    number, scanned_code = numbers.scanned(request.GET.get("so", ""))
+    # As typed or scanned (no leading zeros, the receipt's QR address): hoso.desk.numbers. A POST is the
+    # rating form below a found dossier (hoso.reports.ratings), checked and limited as a look-up.
+    params = request.POST if request.method == "POST" else request.GET
+    number, scanned_code = numbers.scanned(params.get("so", ""))
     number = numbers.written_number(number)[:40] if number else ""
-    code = request.GET.get("ma", "").strip()[:60] or scanned_code
+    code = params.get("ma", "").strip()[:60] or scanned_code
     context = {"number": number, "code": code, "found": None, "invalid": False, "need_code": False}
     if number:
         verdict = throttle.lookup_hit(request)
@@ -482,4 +485,18 @@ def lookup(request):
                         "procedure": dossier.procedure.name,
                         "received": dossier.received_at,
                     }
+                    context["rating"] = _rating(request, dossier)
     return render(request, "desk/lookup.html", context)
+
+
+def _rating(request, dossier: Dossier) -> dict:
+    """The rating below a found dossier: the form while it may be rated, kept on a POST, or why not."""
+    state = {"rated": ratings.existing(dossier), "can": ratings.can_rate(dossier), "refused": "", "thanks": False,
+             "choices": ratings.CHOICES}  # fmt: skip
+    if request.method == "POST":
+        outcome = ratings.rate(dossier, request.POST.get("diem", ""), request.POST.get("gop_y", ""))
+        if isinstance(outcome, ratings.RatingRefused):
+            state["refused"] = outcome.message
+        else:
+            state.update(rated=outcome, thanks=True)
+    return state

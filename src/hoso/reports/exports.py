@@ -80,6 +80,20 @@ HEADINGS = {
     "due_date": gettext_noop("Due date"),
     "days_late": gettext_noop("Working days late"),
     "assignee": gettext_noop("Assigned to"),
+    # the scorecard of Decision 766 (hoso.reports.scorecard)
+    "transparency": gettext_noop("Transparency"),
+    "progress": gettext_noop("Progress and results on time"),
+    "digitisation": gettext_noop("Digitisation"),
+    "online": gettext_noop("Online provision"),
+    "satisfaction": gettext_noop("Satisfaction"),
+    "total": gettext_noop("Total score"),
+    "grade": gettext_noop("Grade"),
+    "group": gettext_noop("Indicator group"),
+    "indicator": gettext_noop("Indicator"),
+    "counted": gettext_noop("Counted"),
+    "out_of": gettext_noop("Out of"),
+    "points": gettext_noop("Points"),
+    "max_points": gettext_noop("Points possible"),
 }
 
 TABLE_TITLES = {
@@ -91,6 +105,8 @@ TABLE_TITLES = {
     "refusals": gettext_noop("Refusals by reason"),
     "late": gettext_noop("Forwarded later than 2 hours"),
     "queue": gettext_noop("Dossiers"),
+    "scorecard": gettext_noop("Scores by office"),
+    "indicators": gettext_noop("Indicators"),
 }
 
 
