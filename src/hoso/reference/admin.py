@@ -106,6 +106,11 @@ class CalendarEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
 
 
+@admin.register(models.OfficeHours)
+class OfficeHoursAdmin(admin.ModelAdmin):
+    list_display = ("valid_from", "morning_start", "morning_end", "afternoon_start", "afternoon_end", "note")
+
+
 @admin.register(models.CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ("year", "seeded_at")

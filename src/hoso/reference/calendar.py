@@ -1,4 +1,5 @@
-"""The stored working-day calendar as a :class:`hoso.workdays.WorkingCalendar`, with its seeding."""
+"""The stored working-day calendar as a :class:`hoso.workdays.WorkingCalendar`, with its seeding, and
+with the stored office hours as a :class:`hoso.workdays.hours.WorkingClock` (working hours)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from django.conf import settings
 from django.db import transaction
 
 from hoso.caching import ExpiringCache
-from hoso.reference.models import CalendarEntry, CalendarYear
+from hoso.reference.models import CalendarEntry, CalendarYear, OfficeHours
 from hoso.workdays import WorkingCalendar, seed_year
+from hoso.workdays.hours import WorkingClock
 from hoso.workdays.rules import SEED_FIRST_YEAR, SEED_LAST_YEAR
 
 #: Every due date asks for the calendar: it is read once per HOSO_CACHE_SECONDS per process. An edit in
@@ -29,8 +31,23 @@ def _read_calendar() -> WorkingCalendar:
     return WorkingCalendar(days_off, working)
 
 
+_clock: ExpiringCache[None, WorkingClock] = ExpiringCache(
+    "working clock", seconds=lambda: settings.HOSO_CACHE_SECONDS, max_entries=1
+)
+
+
+def working_clock() -> WorkingClock:
+    """The calendar and the office hours as stored (at most HOSO_CACHE_SECONDS old): working hours."""
+    return _clock.get(None, _read_clock)
+
+
+def _read_clock() -> WorkingClock:
+    return WorkingClock(working_calendar(), [row.as_value() for row in OfficeHours.objects.all()])
+
+
 def forget_working_calendar() -> None:
     _calendar.clear()
+    _clock.clear()
 
 
 def seed_calendar(first_year: int = SEED_FIRST_YEAR, last_year: int = SEED_LAST_YEAR) -> int:

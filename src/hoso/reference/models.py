@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from hoso import identifiers
 from hoso.identifiers import IdentifierError
 from hoso.workdays import DayKind
+from hoso.workdays.hours import OfficeHours as OfficeHoursValue
+from hoso.workdays.hours import OfficeHoursError
 
 
 @deconstructible
@@ -278,6 +280,54 @@ class CalendarEntry(BilingualName):
     @property
     def is_day_off(self) -> bool:
         return self.kind != self.Kind.WORKING
+
+
+class OfficeHours(models.Model):
+    """The opening hours of every working day from ``valid_from`` on, until a later schedule: what a
+    clock in working hours counts (Decree 45/2020's 8 working hours; hoso.workdays.hours)."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    morning_start = models.TimeField(_("morning opens"))
+    morning_end = models.TimeField(_("morning closes"))
+    afternoon_start = models.TimeField(_("afternoon opens"), null=True, blank=True)
+    afternoon_end = models.TimeField(_("afternoon closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d/%m/%Y}: " + ", ".join(
+            f"{start:%H:%M}–{end:%H:%M}" for start, end in self.periods
+        )
+
+    @property
+    def periods(self) -> tuple:
+        periods = [(self.morning_start, self.morning_end)]
+        if self.afternoon_start is not None and self.afternoon_end is not None:
+            periods.append((self.afternoon_start, self.afternoon_end))
+        return tuple(periods)
+
+    def as_value(self) -> OfficeHoursValue:
+        return OfficeHoursValue(self.valid_from, self.periods)
+
+    def clean(self) -> None:
+        if (self.afternoon_start is None) != (self.afternoon_end is None):
+            raise ValidationError(
+                _("Give both the opening and the closing time of the afternoon, or neither.")
+            )
+        if None in (self.morning_start, self.morning_end, self.valid_from):
+            return
+        try:
+            self.as_value()
+        except OfficeHoursError:
+            raise ValidationError(
+                _(
+                    "Each period must close after it opens, and the afternoon must open after the morning closes."
+                )
+            ) from None
 
 
 class CalendarYear(models.Model):

@@ -33,12 +33,13 @@ _REFERENCE = [
     "procedure",
     "calendarentry",
     "calendaryear",
+    "officehours",
     "officer",
     "certificateregistration",
     "nationalcodelayout",
 ]
 _IT_EDITS = ["office", "department", "commune", "unit", "ivanprovider", "officer", "certificateregistration",
-             "calendarentry", "nationalcodelayout"]  # fmt: skip
+             "calendarentry", "officehours", "nationalcodelayout"]  # fmt: skip
 
 PERMISSIONS: dict[str, list[str]] = {
     "desk_officer": ["reference.view_unit", "reference.view_commune", "reference.view_procedure"],

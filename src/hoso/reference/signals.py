@@ -5,11 +5,13 @@ from django.dispatch import receiver
 
 from hoso.reference.calendar import forget_working_calendar
 from hoso.reference.catalogue import forget_procedures
-from hoso.reference.models import CalendarEntry, Procedure
+from hoso.reference.models import CalendarEntry, OfficeHours, Procedure
 
 
 @receiver(post_save, sender=CalendarEntry)
 @receiver(post_delete, sender=CalendarEntry)
+@receiver(post_save, sender=OfficeHours)
+@receiver(post_delete, sender=OfficeHours)
 def _calendar_changed(**_kwargs) -> None:
     forget_working_calendar()
 

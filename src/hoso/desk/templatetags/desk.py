@@ -41,6 +41,8 @@ def desk_menu(context) -> dict:
     if actor.has(HEAD, DIRECTOR, IT):  # who reads reports (hoso.reports.access): dashboard, migration, I-VANs
         items.append(("reports:home", _("Reports"), "6"))
     items.append(("reports:problem_new", pgettext_lazy("menu", "Report a problem"), "7"))
+    if actor.has(HEAD):  # the legal clocks that ran out (hoso.desk.breaches)
+        items.append(("desk:breaches", _("Clock breaches"), "8"))
     officer = getattr(user, "officer", None)
     return {
         "items": items,
