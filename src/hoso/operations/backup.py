@@ -38,6 +38,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from hoso.intake import gateway
+from hoso.intake.blobstore import BlobStoreError, blob_store
 from hoso.operations.sealing import CHUNK, SUFFIX, BackupError, load_key, read_chunks, seal_stream
 
 __all__ = ["BackupError", "BackupResult", "backup", "prune", "restore", "verify_backup"]
@@ -184,8 +186,6 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _data_parts() -> dict[str, Path]:
-    from hoso.intake import gateway
-
     parts = {
         "gateway": gateway.key_path().parent,
         "trust/anchors": gateway.anchors_dir(),
@@ -200,8 +200,6 @@ def _data_parts() -> dict[str, Path]:
 def _check_initialised() -> None:
     """Refuse (BACKUP_NOT_INITIALISED) a data directory without a database schema, a gateway identity or
     its evidence folder: such a backup would restore nothing."""
-    from hoso.intake import gateway
-
     missing_vi, missing_en = [], []
     schema = True
     if connection.vendor == "sqlite":
@@ -339,7 +337,6 @@ def _evidence() -> Iterator[tuple[str, Callable, str]]:
         for sha256, path in _walk_blobs(root):
             yield sha256, functools.partial(path.open, "rb"), str(path)
         return
-    from hoso.intake.blobstore import blob_store
 
     store = blob_store()
     for sha256 in store.list():
@@ -349,8 +346,6 @@ def _evidence() -> Iterator[tuple[str, Callable, str]]:
 def _copy_blobs(store: Path, key: bytes | None, pending: list) -> tuple[list[str], int, int]:
     """Copy the evidence blobs the set lacks into temporary files of ``store`` (listed in ``pending``
     with their final names); every blob this backup needs, and what was copied."""
-    from hoso.intake.blobstore import BlobStoreError
-
     needed: list[str] = []
     copied = copied_bytes = 0
     _mkdirs(store)
@@ -580,7 +575,6 @@ def restore(folder: str | Path, *, force: bool = False) -> dict:
             target = parts[part] / name[len(part) + 1 :]
         _extract(_stored(folder / name), target, key, name)
     _restore_blobs(folder.parent / STORE, manifest.get("blobs", ()), key)
-    from hoso.intake import gateway
 
     gateway.forget()
     return manifest
@@ -595,7 +589,6 @@ def _restore_blobs(store: Path, needed, key: bytes | None) -> None:
             if not target.is_file():
                 _extract(_stored(_blob_path(store, sha256)), target, key, sha256)
         return
-    from hoso.intake.blobstore import BlobStoreError, blob_store
 
     evidence = blob_store()
     try:

@@ -36,6 +36,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from hoso.caching import ExpiringCache
+from hoso.intake import cluster, gateway
+from hoso.intake.blobstore import BlobStoreError, S3BlobStore, blob_store
+from hoso.intake.models import CrlSource, FetchedCrl
+from hoso.intake.revocation import FAILURE_WARN_AFTER, FAILURE_WARN_COUNT, failing_sources
+from hoso.jobs.status import HEARTBEAT_STALE, worker_alive
 
 logger = logging.getLogger("hoso.health")
 
@@ -255,8 +260,6 @@ def migrations() -> CheckResult:
 def evidence_store() -> CheckResult:
     """The blob store is reachable and writable (a folder: it exists and a probe file can be written;
     S3: the bucket answers a HEAD)."""
-    from hoso.intake.blobstore import BlobStoreError, S3BlobStore, blob_store
-
     store = blob_store()
     try:
         store.check()
@@ -277,8 +280,6 @@ def gateway_key(now: datetime | None = None) -> CheckResult:
     certificate is valid now (warn within GATEWAY_CERT_WARN_DAYS of its end), and it is the cluster's
     (:mod:`hoso.intake.cluster`: a server signing as another gateway is not ready)."""
     from django.conf import settings
-
-    from hoso.intake import cluster, gateway
 
     now = now or timezone.now()
     try:
@@ -415,8 +416,6 @@ def _stored_facts() -> list[_CrlFacts]:
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
-    from hoso.intake.models import FetchedCrl
-
     def parse(row_id: int, next_update: datetime | None) -> _CrlFacts | None:
         der = FetchedCrl.objects.filter(id=row_id).values_list("der", flat=True).first()
         if der is None:
@@ -438,8 +437,6 @@ def crl_freshness(now: datetime | None = None) -> CheckResult:
     """Each CA's CRL in the trust store is before its nextUpdate: past it, every dossier signed with a
     certificate of that CA is refused TRY_LATER (fail); within CRL_WARN_HOURS of it, warn. Where a CA
     has several CRLs (files of the CRL folder, CRLs the revocation job stored), its newest counts."""
-    from hoso.intake import gateway
-
     now = now or timezone.now()
     folder = gateway.crl_dir()
     files = (
@@ -516,8 +513,6 @@ def job_worker(now: datetime | None = None) -> CheckResult:
     A warning, never a failure: the web serves without it, and every server reads the same heartbeat,
     so a failure would take every server out of the load balancer at once for work none of them does.
     """
-    from hoso.jobs.status import HEARTBEAT_STALE, worker_alive
-
     alive, beat_at = worker_alive(now)
     fields = {"last_beat": beat_at.isoformat() if beat_at else None}
     if alive:
@@ -548,9 +543,6 @@ def job_worker(now: datetime | None = None) -> CheckResult:
 def revocation_fetch(now: datetime | None = None) -> CheckResult:
     """Whether the revocation job keeps failing to fetch a CA's CRL (FAILURE_WARN_COUNT times in a row, or
     for FAILURE_WARN_AFTER). A warning: the CRL held serves until its nextUpdate (crl_freshness)."""
-    from hoso.intake.models import CrlSource
-    from hoso.intake.revocation import FAILURE_WARN_AFTER, FAILURE_WARN_COUNT, failing_sources
-
     now = now or timezone.now()
     sources = list(CrlSource.objects.order_by("ca_name", "url"))  # one query: a row per CRL address
     failing = failing_sources(now, sources)

@@ -42,6 +42,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from hoso.client_address import client_address, in_networks
 from hoso.intake import pipeline
+from hoso.intake.models import FetchedCrl
+from hoso.jobs.status import worker_alive
 
 #: Where a process of `hoso serve` keeps its metrics (set in every worker by hoso.serving's gunicorn hooks).
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -183,9 +185,6 @@ class DatabaseCollector:
 
     def _families(self):
         from django_q.models import Task
-
-        from hoso.intake.models import FetchedCrl
-        from hoso.jobs.status import worker_alive
 
         receptions = CounterMetricFamily(
             "hoso_receptions",
