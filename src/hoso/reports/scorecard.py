@@ -160,21 +160,37 @@ def _month(value) -> str:
     return f"{value:%Y-%m}"
 
 
-def _received_share(condition: Q, **annotations) -> Callable[[Span], Counts]:
-    """Of the dossiers received in the month, how many meet ``condition``."""
+# Shares of the dossiers received in the month, counted in one pass over them (one query for all four).
+RECEIVED_SHARES: dict[str, Q] = {
+    "receipt_notified": Q(notified=True),
+    "national_code": ~Q(national_code=""),
+    "received_digitised": Q(channel__in=["electronic", "barcode"]),
+    "received_online": Q(channel="electronic"),
+}
 
-    def query(span: Span) -> Counts:
-        start, end = span.bounds()
-        rows = span.limit(Dossier.objects.filter(received_at__gte=start, received_at__lt=end), "office_id")
-        rows = (
-            rows.annotate(**annotations, month=TruncMonth("received_at"))
-            .values("office_id", "month")
-            .annotate(n=Count("pk"), k=Count("pk", filter=condition))
-            .order_by()
+
+def received_shares(span: Span) -> dict[str, Counts]:
+    """Of the dossiers received in each month, how many meet each condition of :data:`RECEIVED_SHARES`."""
+    start, end = span.bounds()
+    rows = span.limit(Dossier.objects.filter(received_at__gte=start, received_at__lt=end), "office_id")
+    notified = Exists(
+        SubmitterNotice.objects.filter(dossier=OuterRef("pk"), kind=SubmitterNotice.Kind.RECEIPT)
+    )
+    rows = (
+        rows.annotate(notified=notified, month=TruncMonth("received_at"))
+        .values("office_id", "month")
+        .annotate(
+            n=Count("pk"),
+            **{name: Count("pk", filter=condition) for name, condition in RECEIVED_SHARES.items()},
         )
-        return {(r["office_id"], _month(r["month"])): (r["k"], r["n"]) for r in rows}
-
-    return query
+        .order_by()
+    )
+    out: dict[str, Counts] = {name: {} for name in RECEIVED_SHARES}
+    for r in rows:
+        key = (r["office_id"], _month(r["month"]))
+        for name in RECEIVED_SHARES:
+            out[name][key] = (r[name], r["n"])
+    return out
 
 
 def finished_on_time(span: Span) -> Counts:
@@ -236,18 +252,20 @@ def rating(span: Span) -> Counts:
     }
 
 
-QUERIES: dict[str, Callable[[Span], Counts]] = {
-    "receipt_notified": _received_share(
-        Q(notified=True),
-        notified=Exists(SubmitterNotice.objects.filter(dossier=OuterRef("pk"), kind="receipt")),
-    ),
-    "national_code": _received_share(~Q(national_code="")),
+OTHER_QUERIES: dict[str, Callable[[Span], Counts]] = {
     "finished_on_time": finished_on_time,
-    "received_digitised": _received_share(Q(channel__in=["electronic", "barcode"])),
     "results_digital": results_digital,
-    "received_online": _received_share(Q(channel="electronic")),
     "rating": rating,
 }
+QUERIES = frozenset(RECEIVED_SHARES) | frozenset(OTHER_QUERIES)  # the names a definition may use
+
+
+def counts_of(span: Span, names: set[str]) -> dict[str, Counts]:
+    """The counts of the source queries ``names`` over ``span``."""
+    counts = {name: OTHER_QUERIES[name](span) for name in names if name in OTHER_QUERIES}
+    if names & set(RECEIVED_SHARES):
+        counts |= received_shares(span)
+    return counts
 
 
 # --- Scores ----------------------------------------------------------------------------------------------
@@ -301,7 +319,7 @@ def compute(span: Span, *, spec: Definition | None = None) -> list[Score]:
     """The scorecard of each office with data in each month of ``span``, and of all of them together (office
     "") when the span is not limited to one office; by month, then office."""
     spec = spec or definition()
-    counts = {query: QUERIES[query](span) for query in {i.query for g in spec.groups for i in g.indicators}}
+    counts = counts_of(span, {i.query for g in spec.groups for i in g.indicators})
     keys = sorted({key for per_query in counts.values() for key in per_query}, key=lambda k: (k[1], k[0]))
     names = dict(Office.objects.values_list("code", "name_vi"))
     months = sorted({month for _office, month in keys})

@@ -52,15 +52,17 @@ def scorecard_page(request):
     office = office_for(request.user, request.GET.get("office"))
     month = _month(request)
     spec = scorecard.definition()
-    scores = scorecard.compute(scorecard.Span(month, month, office), spec=spec)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx", "json"):
+        scores = scorecard.compute(scorecard.Span(month, month, office), spec=spec)
         stem = f"chi-so-phuc-vu-{month:%Y-%m}{'-' + office if office else ''}"
         return _download(
             scorecard.report(scores, spec=spec), fmt, request.GET.get("table", "scorecard"), stem
         )
-    trend_span = scorecard.Span(_months_before(month, TREND_MONTHS), month, office)
-    trend = [s for s in scorecard.compute(trend_span, spec=spec) if s.office == (office or "")]
+    # One pass over the twelve months: the month's table is the last month's scores.
+    year = scorecard.compute(scorecard.Span(_months_before(month, TREND_MONTHS), month, office), spec=spec)
+    scores = [s for s in year if s.month == f"{month:%Y-%m}"]
+    trend = [s for s in year if s.office == (office or "")]
     allowed = scope(request.user)
     context = {
         "office": office or "",
