@@ -11,12 +11,39 @@ from django.utils import timezone
 
 from hoso.desk.models import Forwarding
 from hoso.intake.models import Submission
+from hoso.policies.services import store_policy
 from hoso.workflow.models import Dossier
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
+#: Since Decree 164/2025 any office receives and routes without asking (the policy parameter
+#: ``reception_any_office``, issue 23): Sóc Sơn's own policy asks, as every desk did before 01/07/2025.
+SOC_SON_ASKS = """
+[policy]
+id = "soc-son-asks"
+version = 1
+precedence = 300
+title_vi = "BHXH huyện Sóc Sơn hỏi trước khi tiếp nhận hồ sơ của cơ quan khác"
+title_en = "Soc Son asks before receiving for another office"
+legal_basis_vi = "Quy định của BHXH huyện Sóc Sơn (ví dụ kiểm thử)"
+legal_basis_en = "Soc Son rule (test example)"
+offices = ["00110"]
+
+[[rules]]
+id = "paper-accepted-here"
+effect = "accept"
+channels = ["paper"]
+message_vi = "Hồ sơ giấy được tiếp nhận."
+message_en = "Paper accepted."
+
+[[parameters]]
+name = "reception_any_office"
+value = false
+"""
+
 
 def test_another_offices_commune_is_named_confirmed_and_opened(page_for, shots):
+    store_policy(SOC_SON_ASKS)
     today = timezone.localdate()
     desk = page_for("motcua.socson")
     desk.keyboard.press("Tab")  # leave the scanner field; the typed paper form is reached by keyboard
