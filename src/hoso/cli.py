@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hoso.reference.commands",
     "hoso.reference.importing.commands",
     "hoso.intake.commands",
+    "hoso.intake.sandbox_commands",
     "hoso.workflow.commands",
     "hoso.operations.commands",
     "hoso.barcode.commands",

@@ -474,4 +474,34 @@ REGISTRATION_CODES = (
 )
 
 declare("xmlsafe", *XML_CODES)
-declare("intake", *INTAKE_CODES, *FORM_CODES, *REGISTRATION_CODES)
+# `hoso sandbox` (hoso.intake.sandbox): the integrator's test world, run against `make demo`.
+BASIS_SANDBOX = f"{BASIS_CONNECTION}; môi trường thử nghiệm của cổng tiếp nhận (hướng dẫn kết nối, mục 10)"
+SANDBOX_CODES = (
+    Code(
+        "SANDBOX_DOSSIER_UNKNOWN",
+        "Không có hồ sơ với số đã nêu.",
+        "There is no dossier with that number.",
+        BASIS_SANDBOX,
+        "Dùng số hồ sơ trong thông báo tiếp nhận (SoHoSo, tiêu đề X-Dossier-Number), ví dụ 00001/2026/00105.",
+        "Use the dossier number of the receipt (SoHoSo, header X-Dossier-Number), e.g. 00001/2026/00105.",
+    ),
+    Code(
+        "SANDBOX_NOT_SANDBOX_DOSSIER",
+        "Hồ sơ không phải của đơn vị hay xã thử nghiệm; môi trường thử nghiệm chỉ thao tác trên hồ sơ của họ.",
+        "The dossier is not one of the test unit or commune; the sandbox acts only on theirs.",
+        BASIS_SANDBOX,
+        "Nộp hồ sơ của đơn vị thử nghiệm HB00001 (ký bằng unit-valid.p12) rồi dùng số hồ sơ đó.",
+        "File a dossier of the test unit HB00001 (signed with unit-valid.p12) and use its number.",
+    ),
+    Code(
+        "SANDBOX_NOT_PREPARED",
+        "Môi trường thử nghiệm chưa được tạo: chưa có cán bộ thử nghiệm.",
+        "The sandbox is not prepared: its officers do not exist.",
+        BASIS_SANDBOX,
+        "Tạo môi trường thử nghiệm một lần (bước init, mục 10 của hướng dẫn kết nối, sau `make demo`), rồi chạy "
+        "lại lệnh.",
+        "Prepare the sandbox once (its init step, guide §10, after `make demo`), then run the command again.",
+    ),
+)
+
+declare("intake", *INTAKE_CODES, *FORM_CODES, *REGISTRATION_CODES, *SANDBOX_CODES)
