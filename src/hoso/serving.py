@@ -24,6 +24,8 @@ from pathlib import Path
 
 from gunicorn.config import LimitRequestFields, LimitRequestFieldSize, LimitRequestLine
 
+from hoso.config import read
+
 #: gunicorn's limits of a request (its defaults, which `hoso serve` keeps): a longer request line is
 #: answered 414, more or longer header fields 431.
 LIMIT_REQUEST_LINE = LimitRequestLine.default
@@ -121,8 +123,6 @@ def use_hooks(environ=os.environ) -> None:
 
 def metrics_dir(environ=os.environ) -> Path:
     """``DATA_DIR/run/metrics``: ``HOSO_DATA_DIR`` resolved as the settings resolve it."""
-    from hoso.config import read
-
     return Path(read(environ)["HOSO_DATA_DIR"]).resolve() / "run" / "metrics"
 
 

@@ -112,6 +112,7 @@ def _file_take(ivan_code: str, now: float) -> Decision:
 
 
 def _database_take(ivan, now: float) -> Decision:
+    # local: the file limiter runs without Django's apps loaded; the database backend's models, when chosen
     from hoso.api.models import RateBucket
 
     with transaction.atomic():
@@ -179,6 +180,7 @@ def window_hit(key: str, limit: int, expires: float) -> int | None:
     """Count one request under ``key`` (a client in one window) in the database unless ``limit`` is
     reached: the count after it, or None when refused. One atomic ``UPDATE … WHERE count < limit``:
     servers racing on one key never lose an increment nor pass the limit."""
+    # local: the file limiter runs without Django's apps loaded; the database backend's models, when chosen
     from hoso.api.models import WindowCount
 
     with transaction.atomic():
@@ -193,6 +195,7 @@ def window_hit(key: str, limit: int, expires: float) -> int | None:
 def forget_expired_windows(now: float | None = None) -> int:
     """Delete the database's counts of windows that have ended (the daily retention job); how many.
     (The files are culled as they grow: :func:`_cull`.)"""
+    # local: the file limiter runs without Django's apps loaded; the database backend's models, when chosen
     from hoso.api.models import WindowCount
 
     return WindowCount.objects.filter(expires__lt=now or time.time()).delete()[0]
