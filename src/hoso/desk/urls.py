@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hoso.desk import breaches, it, queues, reception, views
+from hoso.desk import apologies, breaches, it, queues, reception, views
 
 app_name = "desk"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("ho-so/<int:pk>/<slug:action>/", queues.act, name="act"),
     path("tra-ket-qua/", queues.handover, name="handover"),
     path("vi-pham-thoi-han/", breaches.breaches, name="breaches"),
+    path("xin-loi/", apologies.apologies, name="apologies"),
+    path("xin-loi/<int:pk>/", apologies.apology_print, name="apology_print"),
     path("tra-cuu/", queues.lookup, name="lookup"),
     path("cntt/chinh-sach/", it.policies, name="it_policies"),
     path("cntt/tin-cay/", it.trust, name="it_trust"),

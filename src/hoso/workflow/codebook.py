@@ -120,4 +120,41 @@ CODES = (
     ),  # fmt: skip
 )
 
+APOLOGY_BASIS = "Thông tư 01/2018/TT-VPCP, Mẫu số 04 (Phiếu xin lỗi và hẹn lại ngày trả kết quả)"
+
+CODES += (
+    _desk(
+        "WORKFLOW_APOLOGY_REASON_MISSING",
+        "Phiếu xin lỗi và hẹn lại ngày trả kết quả phải nêu lý do chậm trả kết quả.",
+        "The apology and new appointment must give the reason for the delay.",
+        "Ghi lý do chậm trả kết quả rồi duyệt lại phiếu.",
+        "Write the reason for the delay and approve the apology again.",
+        APOLOGY_BASIS,
+    ),  # fmt: skip
+    _desk(
+        "WORKFLOW_APOLOGY_DATE_NOT_LATER",
+        "Ngày hẹn mới phải sau ngày hẹn cũ và không trước hôm nay.",
+        "The new appointment must be after the old one and not before today.",
+        "Chọn một ngày làm việc sau ngày hẹn cũ rồi duyệt lại phiếu.",
+        "Choose a working day after the old appointment and approve the apology again.",
+        APOLOGY_BASIS,
+    ),  # fmt: skip
+    _desk(
+        "WORKFLOW_APOLOGY_DATE_NOT_WORKING_DAY",
+        "Ngày hẹn mới không phải ngày làm việc.",
+        "The new appointment is not a working day.",
+        "Chọn một ngày làm việc (không phải thứ Bảy, Chủ nhật hay ngày nghỉ lễ) rồi duyệt lại phiếu.",
+        "Choose a working day (not a Saturday, Sunday or holiday) and approve the apology again.",
+        APOLOGY_BASIS,
+    ),  # fmt: skip
+    _desk(
+        "WORKFLOW_APOLOGY_STALE",
+        "Phiếu đã được duyệt, hoặc ngày hẹn của hồ sơ đã thay đổi.",
+        "The apology was already approved, or the dossier's due date has changed.",
+        "Tải lại trang phiếu xin lỗi để xem các phiếu đang chờ duyệt.",
+        "Reload the apologies page to see the drafts waiting for approval.",
+        APOLOGY_BASIS,
+    ),  # fmt: skip
+)
+
 declare("workflow", *CODES)

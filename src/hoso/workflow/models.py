@@ -216,3 +216,37 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} result"
+
+
+class Apology(models.Model):
+    """Mẫu 04 of Circular 01/2018/TT-VPCP: the apology and new appointment for a dossier that will be
+    late. Drafted automatically (:mod:`hoso.workflow.apologies`) with a proposed date; the office head
+    approves it with the date and the reason, which moves the due date and records both in the audit
+    chain."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="apologies")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    drafted_at = models.DateTimeField(_("drafted at"))
+    old_due_date = models.DateField(_("due date before"))
+    proposed_due_date = models.DateField(_("proposed new due date"))
+    new_due_date = models.DateField(_("new due date"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["old_due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "old_due_date"], name="apology_once_per_due_date"),
+        ]
+        verbose_name = _("apology and new appointment")
+        verbose_name_plural = _("apologies and new appointments")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.old_due_date} → {self.new_due_date or self.proposed_due_date}"

@@ -43,6 +43,7 @@ def desk_menu(context) -> dict:
     items.append(("reports:problem_new", pgettext_lazy("menu", "Report a problem"), "7"))
     if actor.has(HEAD):  # the legal clocks that ran out (hoso.desk.breaches)
         items.append(("desk:breaches", _("Clock breaches"), "8"))
+        items.append(("desk:apologies", _("Apologies"), "9"))
     officer = getattr(user, "officer", None)
     return {
         "items": items,
