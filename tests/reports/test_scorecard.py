@@ -122,6 +122,14 @@ def test_the_scorecard_of_the_demo_history_counts_what_the_dossiers_recorded(his
         assert indicator.counted == sum(s.indicators[index].counted for s in offices)
         assert indicator.out_of == sum(s.indicators[index].out_of for s in offices)
 
+    # One office's scorecard (and its sub-offices') is its row of the all-offices one.
+    office = offices[0].office
+    alone = scorecard.compute(scorecard.Span(date(2016, 1, 1), date(2016, 1, 1), office))
+    assert [(s.office, s.month) for s in alone] == [(office, month)]
+    assert [(i.counted, i.out_of) for i in alone[0].indicators] == [
+        (i.counted, i.out_of) for i in offices[0].indicators
+    ]
+
     # Ratings left through the lookup make the satisfaction group: (mean − 1) / 4 of its 18 points.
     done = list(Dossier.objects.filter(status__in=["result_ready", "handed_over"]).order_by("pk")[:3])
     assert len(done) == 3
@@ -162,6 +170,15 @@ def test_the_page_and_its_downloads_are_in_vietnamese(history, client):
 
     sheets = load_workbook(io.BytesIO(book.content)).sheetnames
     assert sheets == ["Điểm theo cơ quan", "Các chỉ số"]
+    office = Dossier.objects.values_list("office_id", flat=True).first()
+    one = client.get("/reports/chi-so-phuc-vu/", {"thang": "01/2016", "office": office}).content.decode()
+    assert f"Các chỉ số của cơ quan {office}" in one and "Tất cả cơ quan</strong>" not in one
+    assert (
+        client.get(
+            "/reports/chi-so-phuc-vu/", {"thang": "01/2016", "office": office, "format": "csv"}
+        ).status_code
+        == 200
+    )
     bad = client.get("/reports/chi-so-phuc-vu/", {"thang": "13/2016"})
     assert bad.status_code == 200 and "mm/yyyy" in bad.content.decode()
 

@@ -172,7 +172,7 @@ RECEIVED_SHARES: dict[str, Q] = {
 def received_shares(span: Span) -> dict[str, Counts]:
     """Of the dossiers received in each month, how many meet each condition of :data:`RECEIVED_SHARES`."""
     start, end = span.bounds()
-    rows = span.limit(Dossier.objects.filter(received_at__gte=start, received_at__lt=end), "office_id")
+    rows = span.limit(Dossier.objects.filter(received_at__gte=start, received_at__lt=end), "office__code")
     notified = Exists(
         SubmitterNotice.objects.filter(dossier=OuterRef("pk"), kind=SubmitterNotice.Kind.RECEIPT)
     )
@@ -193,78 +193,74 @@ def received_shares(span: Span) -> dict[str, Counts]:
     return out
 
 
-def finished_on_time(span: Span) -> Counts:
-    """Of the dossiers finished in the month (a result recorded, or refused during processing), how many
-    by their due date (the due date as it stands: pushed back by the days a supplement was awaited)."""
+def results(span: Span) -> dict[str, Counts]:
+    """Of the dossiers finished in each month — a result recorded, or refused during processing — how many
+    by their due date (as it stands: pushed back by the days a supplement was awaited):
+    ``finished_on_time``; of the results recorded, how many were signed and kept electronically:
+    ``results_digital``."""
     start, end = span.bounds()
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    results = span.limit(
-        Result.objects.filter(recorded_at__gte=start, recorded_at__lt=end), "dossier__office_id"
+    on_time: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    digital: Counts = {}
+    recorded = span.limit(
+        Result.objects.filter(recorded_at__gte=start, recorded_at__lt=end), "dossier__office__code"
     )
     for r in (
-        results.annotate(month=TruncMonth("recorded_at"), day=TruncDate("recorded_at"))
+        recorded.annotate(month=TruncMonth("recorded_at"), day=TruncDate("recorded_at"))
         .values("dossier__office_id", "month")
-        .annotate(n=Count("pk"), k=Count("pk", filter=Q(day__lte=F("dossier__due_date"))))
+        .annotate(
+            n=Count("pk"),
+            k=Count("pk", filter=Q(day__lte=F("dossier__due_date"))),
+            signed=Count("pk", filter=~Q(signed_sha256="")),
+        )
         .order_by()
     ):
-        item = counts[(r["dossier__office_id"], _month(r["month"]))]
-        item[0], item[1] = item[0] + r["k"], item[1] + r["n"]
+        key = (r["dossier__office_id"], _month(r["month"]))
+        on_time[key] = [r["k"], r["n"]]
+        digital[key] = (r["signed"], r["n"])
     refused = Dossier.objects.filter(
         status="refused", status_changed_at__gte=start, status_changed_at__lt=end
     )
     for r in (
-        span.limit(refused, "office_id")
+        span.limit(refused, "office__code")
         .annotate(month=TruncMonth("status_changed_at"), day=TruncDate("status_changed_at"))
         .values("office_id", "month")
         .annotate(n=Count("pk"), k=Count("pk", filter=Q(day__lte=F("due_date"))))
         .order_by()
     ):
-        item = counts[(r["office_id"], _month(r["month"]))]
+        item = on_time[(r["office_id"], _month(r["month"]))]
         item[0], item[1] = item[0] + r["k"], item[1] + r["n"]
-    return {key: (k, n) for key, (k, n) in counts.items()}
+    return {"finished_on_time": {key: (k, n) for key, (k, n) in on_time.items()}, "results_digital": digital}
 
 
-def results_digital(span: Span) -> Counts:
-    """Of the results recorded in the month, how many were signed and kept electronically."""
-    start, end = span.bounds()
-    rows = span.limit(
-        Result.objects.filter(recorded_at__gte=start, recorded_at__lt=end), "dossier__office_id"
-    )
-    return {
-        (r["dossier__office_id"], _month(r["month"])): (r["k"], r["n"])
-        for r in rows.annotate(month=TruncMonth("recorded_at"))
-        .values("dossier__office_id", "month")
-        .annotate(n=Count("pk"), k=Count("pk", filter=~Q(signed_sha256="")))
-        .order_by()
-    }
-
-
-def rating(span: Span) -> Counts:
-    """The ratings left in the month: the mean of (score − 1) over 4, as counted over out of."""
+def ratings(span: Span) -> dict[str, Counts]:
+    """The ratings left in each month: ``rating``, the mean of (score − 1) over 4, as counted over out of."""
     start, end = span.bounds()
     rows = span.limit(Rating.objects.filter(at__gte=start, at__lt=end), "office_id")
-    return {
+    counts = {
         (r["office_id"], _month(r["month"])): (r["s"] - r["n"], 4 * r["n"])
         for r in rows.annotate(month=TruncMonth("at"))
         .values("office_id", "month")
         .annotate(n=Count("pk"), s=Sum("score"))
         .order_by()
     }
+    return {"rating": counts}
 
 
-OTHER_QUERIES: dict[str, Callable[[Span], Counts]] = {
-    "finished_on_time": finished_on_time,
-    "results_digital": results_digital,
-    "rating": rating,
+# Each pass over the data counts the source queries it names; a definition names the queries it uses.
+PASSES: dict[Callable[[Span], dict[str, Counts]], frozenset[str]] = {
+    received_shares: frozenset(RECEIVED_SHARES),
+    results: frozenset({"finished_on_time", "results_digital"}),
+    ratings: frozenset({"rating"}),
 }
-QUERIES = frozenset(RECEIVED_SHARES) | frozenset(OTHER_QUERIES)  # the names a definition may use
+QUERIES = frozenset().union(*PASSES.values())  # the names a definition may use
 
 
 def counts_of(span: Span, names: set[str]) -> dict[str, Counts]:
-    """The counts of the source queries ``names`` over ``span``."""
-    counts = {name: OTHER_QUERIES[name](span) for name in names if name in OTHER_QUERIES}
-    if names & set(RECEIVED_SHARES):
-        counts |= received_shares(span)
+    """The counts of the source queries ``names`` over ``span``, each pass that counts one of them run once."""
+    counts: dict[str, Counts] = {}
+    for count, provides in PASSES.items():
+        if names & provides:
+            counts |= count(span)
     return counts
 
 
