@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hoso.desk import apologies, breaches, it, queues, reception, views
+from hoso.desk import apologies, breaches, control_sheets, it, queues, reception, views
 
 app_name = "desk"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("vi-pham-thoi-han/", breaches.breaches, name="breaches"),
     path("xin-loi/", apologies.apologies, name="apologies"),
     path("xin-loi/<int:pk>/", apologies.apology_print, name="apology_print"),
+    path("ho-so/<int:pk>/in/mau-05/", control_sheets.control_sheet, name="control_sheet"),
+    path("so-theo-doi/", control_sheets.tracking_log, name="tracking_log"),
     path("tra-cuu/", queues.lookup, name="lookup"),
     path("cntt/chinh-sach/", it.policies, name="it_policies"),
     path("cntt/tin-cay/", it.trust, name="it_trust"),
