@@ -56,3 +56,12 @@ def test_under_the_decree_the_desk_receives_and_routes_without_asking(desk_at, o
     forwarding = Forwarding.objects.get()
     assert (forwarding.received_office_id, forwarding.managing_office_id) == ("00110", "00101")
     assert forwarding.officer == officers["desk"]
+
+
+def test_the_desk_lookup_says_what_will_happen_under_each_policy(desk_at):
+    before = desk_at(JUNE_2025).get("/tiep-nhan/nguoi-nop/?loai=2&ma=00001").json()
+    assert before["other_office"] and "hỏi" in before["message"]
+    after = desk_at(JULY_2025).get("/tiep-nhan/nguoi-nop/?loai=2&ma=00001").json()
+    assert after["other_office"] and after["message"].endswith(
+        "tiếp nhận tại đây và chuyển cho cơ quan quản lý."
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from hoso.desk.common import officer_required
 from hoso.desk.guard import SUBMITTER_KIND_COMMUNE
+from hoso.policies.parameters import receives_for_any_office
 from hoso.reference.models import Commune, Unit
 from hoso.workflow.access import DESK, HEAD
 
@@ -82,7 +83,11 @@ def lookup(request):
         "office": {"code": found.office_code, "name": found.office_name},
         "other_office": other,
     }
-    if other:
+    if other and receives_for_any_office(office_id):  # Decree 164/2025: received here, routed there
+        answer["message"] = _("Managed by %(office)s: received here and routed there.") % {
+            "office": found.office_name
+        }
+    elif other:
         answer["message"] = _("Managed by %(office)s: the desk will ask before receiving.") % {
             "office": found.office_name
         }
