@@ -220,7 +220,14 @@ def test_it_reads_the_ledger_beside_the_outbox_and_sends_texts_again(world, sett
         "số điện thoại không tồn tại" in ledger and "Đang chờ gửi" in ledger
     )  # the e-mail waits in the outbox
     assert "05/01/2016 10:00" in ledger  # dd/mm/yyyy, Hanoi time
+    one_office = client.get("/reports/thong-bao/", {"office": "00110"}).content.decode()
+    outbox = one_office[one_office.index('id="outbox"') : one_office.index('id="notices"')]
+    assert "ubnd.bacson@test.invalid" in outbox  # the office's outbox holds its submitters' e-mails too
+    assert (
+        "ubnd.bacson@test.invalid"
+        not in client.get("/reports/thong-bao/", {"office": "00101"}).content.decode()
+    )
     settings.HOSO_TEXT_SENDER = "file"
-    response = client.post("/reports/thong-bao/tin-nhan/gui-lai/", {"office": ""})
+    response = client.post("/reports/thong-bao/gui-lai/", {"office": ""})
     assert response.status_code == 302
     assert SubmitterNotice.objects.get(means="text").status == "queued"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoso.reports import problem_views, scorecard_views, submitter_views, views
+from hoso.reports import problem_views, scorecard_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,7 +10,6 @@ urlpatterns = [
     path("thong-bao/", views.notices, name="notices"),
     path("thong-bao/<int:pk>/thu.pdf", views.notice_letter, name="notice_letter"),
     path("thong-bao/gui-lai/", views.outbox_requeue, name="outbox_requeue"),
-    path("thong-bao/tin-nhan/gui-lai/", submitter_views.texts_requeue, name="texts_requeue"),
     path("ivan/", views.ivans, name="ivans"),
     path("chi-so-phuc-vu/", scorecard_views.scorecard_page, name="scorecard"),
     path("vuong-mac/", problem_views.problem_list, name="problems"),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,11 +26,12 @@ from hoso.reference.models import Office
 from hoso.reports import charts, dashboard, exports, outbox, reasons
 from hoso.reports.access import office_for, scope
 from hoso.reports.migration import migration_report
-from hoso.reports.models import Notice, OutboxMessage
+from hoso.reports.models import Notice, OutboxMessage, SubmitterNotice
 from hoso.reports.monitoring import FORWARDING_LIMIT_SECONDS, ivan_report
 from hoso.reports.notices import letter_of, notify_units_on_barcodes
 from hoso.reports.outbox import requeue_failed
 from hoso.reports.rollups import current_state
+from hoso.reports.submitter_notices import requeue_failed_texts
 
 log = logging.getLogger(__name__)
 
@@ -218,10 +219,9 @@ def notices(request):
     """The notices sent and the outbox of their e-mails: waiting, sent, given up, and why."""
     office = office_for(request.user, request.GET.get("office"))
     notices_qs = Notice.objects.select_related("unit")
-    messages_qs = OutboxMessage.objects.all()
+    messages_qs = _office_messages(office)
     if office:
         notices_qs = notices_qs.filter(office__code__startswith=office)
-        messages_qs = messages_qs.filter(notice__office__code__startswith=office)
     state = outbox.state(messages_qs)
     unsent = list(
         messages_qs.exclude(status=OutboxMessage.Status.SENT)
@@ -271,15 +271,30 @@ def notice_letter(request, pk: int):
 @login_required
 @require_POST
 def outbox_requeue(request):
-    """Queue again the e-mails the outbox gave up (after IT mended the cause)."""
+    """Queue again the e-mails the outbox gave up and the texts to submitters the sender gave up (after IT
+    mended the cause)."""
     office = office_for(request.user, request.POST.get("office"))
-    selected = OutboxMessage.objects.all()
-    if office:
-        selected = selected.filter(notice__office__code__startswith=office)
-    count = requeue_failed(selected)
+    count = requeue_failed(_office_messages(office))
+    texts = (
+        SubmitterNotice.objects.filter(office_id__startswith=office)
+        if office
+        else SubmitterNotice.objects.all()
+    )
+    count_texts = requeue_failed_texts(texts)
     messages.success(request, _("%(count)d e-mails are waiting to be sent again.") % {"count": count})
+    if count_texts:
+        messages.success(request, _("%(count)d texts are waiting to be sent again.") % {"count": count_texts})
     target = reverse("reports:notices")
     return redirect(f"{target}?{urlencode({'office': office})}" if office else target)
+
+
+def _office_messages(office: str | None):
+    """The outbox's messages of an office: its notices' e-mails and its submitters' (all with no office)."""
+    if not office:
+        return OutboxMessage.objects.all()
+    return OutboxMessage.objects.filter(
+        Q(notice__office__code__startswith=office) | Q(submitter_notice__office_id__startswith=office)
+    )
 
 
 @login_required
