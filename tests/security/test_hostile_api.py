@@ -248,7 +248,8 @@ def test_a_hostile_supplement_is_refused_and_the_dossier_unchanged(live_site, se
         body=make_envelopes(site, 1, employees=1)[0],
     )
     assert status == 201, body
-    assert json.loads(body)["dossier"]["status"] == "supplement_received"
+    assert b"<Ma>TIEP_NHAN</Ma>" in body  # the supplement's signed receipt (issue 19, item 7)
+    assert _dossier(site, server, submission_id)["dossier"]["status"] == "supplement_received"
 
 
 _REQUEST_SUPPLEMENT = """
