@@ -320,8 +320,8 @@ class SubmitterNotice(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Not sent (gave up)")
 
-    dossier = models.ForeignKey(  # no constraint: the ledger never holds a dossier's changes up
-        "workflow.Dossier", on_delete=models.PROTECT, db_constraint=False, related_name="submitter_notices"
+    dossier = models.ForeignKey(
+        "workflow.Dossier", on_delete=models.PROTECT, related_name="submitter_notices"
     )
     event_sequence = models.PositiveBigIntegerField(_("event"))
     office_id = models.CharField(max_length=5)
@@ -373,9 +373,7 @@ class Rating(models.Model):
     """A submitter's satisfaction with one dossier (1 to 5, an optional comment), left once through the
     public lookup (``/tra-cuu/``): the satisfaction group of the scorecard (:mod:`hoso.reports.scorecard`)."""
 
-    dossier = models.OneToOneField(
-        "workflow.Dossier", on_delete=models.PROTECT, db_constraint=False, related_name="rating"
-    )
+    dossier = models.OneToOneField("workflow.Dossier", on_delete=models.PROTECT, related_name="rating")
     office_id = models.CharField(max_length=5)
     score = models.PositiveSmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True)
