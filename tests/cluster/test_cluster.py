@@ -399,4 +399,6 @@ def test_a_crl_left_to_expire_raises_the_alert_on_every_server(cluster):
     ivan = sorted(cluster.site["keys"])[0]
     ((_, raw),) = _envelopes(cluster, "unit-valid", [ivan], 1)
     status, _, body = _submit(cluster, ivan, raw)
-    assert status == 422 and b"TRY_LATER" in body, (status, body[:500])
+    # A dossier is never refused for it (issue 19, item 4): held (202) while no revocation data is fresh,
+    # or decided by the OCSP answers the revocation job keeps for registered units' certificates.
+    assert status in (200, 201, 202) and b"TRY_LATER" not in body, (status, body[:500])
