@@ -32,6 +32,13 @@ PAGES: dict[str, frozenset[str]] = {
     "reports:notices": frozenset({"head", "city", "director"}),  # the notices and their outbox
     "reports:problems": ALL,  # each officer sees the problems they reported; IT sees the queue
     "reports:problem_new": ALL,
+    "reports:scorecard": frozenset({"head", "city", "director"}),  # Decision 766's scorecard (issue 23)
+    # The legal clocks (issue 23): breaches and the Mẫu 04 apologies are the office head's to act on; the
+    # tracking log (Mẫu 06) is the desk's and the head's.
+    "desk:breaches": frozenset({"head"}),
+    "desk:apologies": frozenset({"head"}),
+    "desk:tracking_log": frozenset({"desk", "head"}),
+    "desk:it_portal": frozenset({"city"}),  # the national portal's ledger: IT resends from it
 }
 #: pages with arguments are checked against a real object of one office (below), or not applicable.
 OBJECT_PAGES = {
@@ -42,9 +49,21 @@ OBJECT_PAGES = {
     "desk:act",
     "reports:problem",
     "reports:notice_letter",  # by office: tests/reports/test_outbox.py
+    "desk:control_sheet",  # Mẫu 05 of a dossier: by office, below
+    "desk:supplement_print",  # Mẫu 02 of a dossier awaiting a supplement: by office, below
+    "desk:apology_print",  # Mẫu 04 of an apology: the head's (tests/workflow/test_clocks_apology.py)
+    "desk:queue_export",  # the queue as CSV/XLSX: whoever reads the queue, their own dossiers only
 }
 #: reached by POST only, or not a page at all.
-NOT_PAGES = {"desk:logout", "reports:notify", "reports:outbox_requeue"}
+NOT_PAGES = {
+    "desk:logout",
+    "reports:notify",
+    "reports:outbox_requeue",
+    "desk:landing",  # a redirect to the officer's start page
+    "desk:handover_find",  # redirects to hand-over or the lookup with the number as written
+    "desk:lookup_find",
+    "desk:submitter_lookup",  # the reception page's JSON look-up of a code (desk and head; 403 for others)
+}
 
 
 def _names(resolver=None, prefix="") -> set[str]:
@@ -79,7 +98,12 @@ def test_who_may_open_each_page(client, officers, role):  # noqa: F811 — the i
 
 def test_object_pages_by_office(client, officers, under6):  # noqa: F811 — the imported fixture
     public_id = under6.submission.public_id
-    pages = [f"/ho-so/{under6.pk}/", f"/tiep-nhan/{public_id}/", f"/tiep-nhan/{public_id}/in/"]
+    pages = [
+        f"/ho-so/{under6.pk}/",
+        f"/tiep-nhan/{public_id}/",
+        f"/tiep-nhan/{public_id}/in/",
+        f"/ho-so/{under6.pk}/in/mau-05/",
+    ]
     expectations = {"desk": 200, "sothe": 200, "head": 200, "city": 200, "director": 200,
                     "other_desk": 404, "other_sothe": 404, "other_head": 404}  # fmt: skip
     for who, expected in expectations.items():
