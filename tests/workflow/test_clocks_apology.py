@@ -4,7 +4,7 @@ audit chain records both. Then the same in Chromium."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
@@ -15,7 +15,6 @@ from hoso.reference.calendar import working_calendar
 from hoso.workflow.apologies import approve, draft_apologies
 from hoso.workflow.audit import verify_chain
 from hoso.workflow.models import Apology, DossierEvent
-from tests.e2e.conftest import browser, page_for, shots, site  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.django_db
 BEFORE = datetime(2016, 1, 14, 2, tzinfo=UTC)  # Thursday 14/01/2016 09:00 in Hanoi
@@ -129,26 +128,3 @@ def _late_children_list(officer, received_at: datetime):
     (reception,) = desk.receptions
     assert reception.outcome == "accepted", reception.submission.reasons
     return reception.submission.dossier
-
-
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_the_head_approves_an_apology_in_the_browser(page_for, site, officers, shots):  # noqa: F811 — imported fixtures
-    """On today's date (the browser drops cookies dated in the past): a list received a month ago."""
-    dossier = _late_children_list(officers["desk"], timezone.now() - timedelta(days=30))
-    new_date = working_calendar().add_working_days(timezone.localdate(), 3)
-    head = page_for("t.truong.socson")
-    head.goto(f"{site}/xin-loi/")
-    row = head.locator("#apology-drafts tr", has_text=dossier.number)
-    row.locator("input[name=new_due_date]").fill(f"{new_date:%d/%m/%Y}")
-    row.locator("input[name=reason]").fill("Chờ xác minh thông tin hộ khẩu")
-    with head.expect_navigation():
-        row.locator("button").click()
-    assert head.inner_text("#apology-new-date") == f"{new_date:%d/%m/%Y}"
-    assert head.inner_text("#apology-reason") == "Chờ xác minh thông tin hộ khẩu"
-    head.screenshot(path=shots / "apology-mau-04.png", full_page=True)
-    dossier.refresh_from_db()
-    assert dossier.due_date == new_date
-    assert DossierEvent.objects.filter(
-        dossier=dossier, kind="note", data__due_date=new_date.isoformat()
-    ).exists()
