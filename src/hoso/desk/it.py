@@ -17,10 +17,10 @@ from hoso.errors import CodedError
 from hoso.intake import cluster
 from hoso.intake.gateway import anchors_dir, configured_source, crl_dir, gateway_certificate
 from hoso.policies.models import PolicyVersion
+from hoso.policies.services import replay_stored
 from hoso.portal import ledger
 from hoso.portal.models import Delivery
 from hoso.portal.sync import resend
-from hoso.policies.services import replay_stored
 from hoso.reference.models import CertificateRegistration, IvanProvider
 from hoso.signature.certs import common_name
 from hoso.workflow.access import DIRECTOR, IT
