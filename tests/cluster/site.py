@@ -44,7 +44,9 @@ def setup(argument: dict) -> dict:
             defaults={"tax_code": info["tax_code"], "name": f"Đơn vị {entity}", "office_id": office},
         )
         # Recorded by the office (no I-VAN named): every I-VAN of the cluster test may carry its dossiers.
-        register_certificate(cert, since=cert.not_valid_before_utc, unit=unit, ivan=None, source="cluster test")
+        register_certificate(
+            cert, since=cert.not_valid_before_utc, unit=unit, ivan=None, source="cluster test"
+        )
         units[entity] = {
             "code": code,
             "tax_code": info["tax_code"],
