@@ -29,7 +29,7 @@ def same_day(kind: str, code: str, procedure_code: str, period: str, on: date) -
             outcome=Submission.Outcome.ACCEPTED,
             received_at__date=on,
         )
-        .order_by("-received_at")
+        .order_by("-received_at", "-pk")  # the latest; received in the same instant, the last stored
         .first()
     )
 
@@ -60,6 +60,9 @@ def same_day_of_envelope(envelope: bytes, on: date) -> Submission | None:
     unit, info = hoso.unit, hoso.info
     kind, code = unit.loai_doi_tuong.strip(), unit.ma_so_bhxh.strip().upper()
     twin = same_day(kind, code, info.ma_thu_tuc.strip(), info.ky_ke_khai.strip(), on)
-    if twin is None or twin.sha256 == hashlib.sha256(envelope).hexdigest():
+    if twin is None:
         return None
+    digest = hashlib.sha256(envelope).hexdigest()
+    if twin.sha256 == digest or Submission.objects.filter(sha256=digest, outcome=twin.outcome).exists():
+        return None  # this very dossier was received already: the pipeline answers with its receipt
     return twin
