@@ -19,7 +19,6 @@ run as the ``postgres`` user, in a folder of their own under a world-readable te
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import pwd
@@ -31,14 +30,12 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.pki_fixtures import make_crl
+from tests.pki_fixtures import CrlServer, make_crl
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -533,45 +530,19 @@ def get(port: int, path: str, *, host: str = HOST, timeout: float = 10) -> tuple
 # --- the test CA's CRL distribution point ------------------------------------------------------------------
 
 
-class CaServer:
-    """A loopback HTTP server publishing a test CA's files (CRLs) at the addresses its certificates name;
-    it counts every request by path. ``files`` may be replaced at any time."""
+class CaServer(CrlServer):
+    """The test CA's publication point (tests.pki_fixtures.CrlServer: CRLs at the addresses its
+    certificates name, every request recorded); ``files`` may be replaced at any time."""
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.requests: Counter = Counter()
-        self.lock = threading.Lock()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                with outer.lock:
-                    outer.requests[self.path] += 1
-                    body = outer.files.get(self.path)
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/pkix-crl")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
-        self.base_url = f"http://{HOST}:{self.server.server_port}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+    @property
+    def base_url(self) -> str:
+        return self.base
 
     def fetches(self) -> int:
-        with self.lock:
-            return sum(self.requests.values())
+        return len(self.requests)
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.close()
 
 
 # --- the cluster -------------------------------------------------------------------------------------------
